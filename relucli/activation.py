@@ -1,0 +1,172 @@
+"""An activation: a variant record bound to parameter values and a kink convention."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+from .kernels import evaluate
+from .registry import CONVENTIONS, KernelArgs, SpecError, Variant
+
+
+class Activation:
+    """A variant with its parameters: call it, differentiate it, read its properties.
+
+    >>> import relucli
+    >>> elu = relucli.get("elu:alpha=0.5")
+    >>> float(elu(-1.0)), float(elu.grad(-1.0))
+    (-0.3160602794142788, 0.18393972058572117)
+    """
+
+    def __init__(
+        self,
+        variant: Variant,
+        params: Mapping[str, Any] | None = None,
+        convention: str = "torch",
+        train: bool = False,
+        seed: int | None = None,
+    ):
+        if convention not in CONVENTIONS:
+            raise SpecError(f"unknown convention '{convention}' (valid: {', '.join(CONVENTIONS)})")
+        self.variant = variant
+        self.params: dict[str, Any] = {**variant.defaults(), **(params or {})}
+        self.convention = convention
+        # Only RReLU samples; for every other variant training mode is the same function.
+        self.train = train and variant.name == "rrelu"
+        self.seed = seed
+
+    # ------------------------------------------------------------------ evaluation
+    def value_and_grad(
+        self, x, out: tuple[np.ndarray | None, np.ndarray | None] | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """f(x) and f'(x) from one pass of the variant's kernel."""
+        value, grad = self._run(x, True, out)
+        assert grad is not None
+        return value, grad
+
+    def __call__(self, x, out: np.ndarray | None = None) -> np.ndarray:
+        return self._run(x, False, (out, None))[0]
+
+    def grad(self, x, out: np.ndarray | None = None) -> np.ndarray:
+        """df/dx, with the convention's value at kinks."""
+        scratch = None if out is None else np.empty_like(out)
+        return self.value_and_grad(x, out=(scratch, out))[1]
+
+    def param_grad(self, x, name: str) -> np.ndarray:
+        """df/dp for the parameter ``name`` (aliases accepted), elementwise."""
+        param = self.variant.param(name)
+        rule = self.variant.param_grads.get(param.name)
+        if rule is None:
+            raise SpecError(f"{self.name}: no gradient with respect to '{param.name}'")
+        if self.train:
+            raise SpecError("rrelu: parameter gradients are defined in eval mode only")
+        x = np.asarray(x)
+        dtype = np.float32 if x.dtype == np.float32 else np.float64
+        return np.asarray(rule(x.astype(np.float64), self.params)).astype(dtype)
+
+    def _run(self, x, want_grad, out):
+        def make_args(dtype):
+            rng = np.random.default_rng(self.seed) if self.train else None
+            return KernelArgs(self.params, dtype, self.convention == "jax", rng)
+
+        return evaluate(
+            self.variant.kernel,
+            x,
+            make_args,
+            want_grad,
+            out,
+            upcast_float32=self.variant.transcendental,
+        )
+
+    # ------------------------------------------------------------------ description
+    @property
+    def name(self) -> str:
+        return self.variant.name
+
+    @property
+    def spec(self) -> str:
+        """The shortest spec that recreates this activation (defaults left out)."""
+        changed = [
+            f"{p.name}={_fmt(self.params[p.name])}"
+            for p in self.variant.params
+            if self.params[p.name] != p.default
+        ]
+        return self.name + (":" + ",".join(changed) if changed else "")
+
+    @property
+    def label(self) -> str:
+        """A legend label with the parameters: ``leaky_relu (α=0.01)``."""
+        shown = [f"{p.label}={_fmt(self.params[p.name])}" for p in self.variant.params]
+        mode = ["train"] if self.train else []
+        inner = ", ".join(shown + mode)
+        return f"{self.name} ({inner})" if inner else self.name
+
+    @property
+    def bounds(self) -> tuple[float, float]:
+        """The output range (infimum, supremum) for these parameters."""
+        return self.variant.bounds(self.params)
+
+    @property
+    def grad_bounds(self) -> tuple[float, float]:
+        return self.variant.grad_bounds(self.params)
+
+    @property
+    def range_open(self) -> tuple[bool, bool]:
+        return self.variant.range_open(self.params)
+
+    @property
+    def grad_range_open(self) -> tuple[bool, bool]:
+        return self.variant.grad_range_open(self.params)
+
+    @property
+    def kinks(self) -> tuple[float, ...]:
+        return self.variant.kinks(self.params)
+
+    @property
+    def dead_zone(self) -> tuple[tuple[float, float], ...]:
+        """Intervals where f'(x) = 0 exactly (not merely underflowing)."""
+        return self.variant.dead_zone(self.params)
+
+    @property
+    def continuity(self) -> str:
+        return self.variant.continuity(self.params)
+
+    @property
+    def monotonic(self) -> bool:
+        return self.variant.monotonic(self.params)
+
+    @property
+    def formula(self) -> str:
+        return self.variant.formula
+
+    @property
+    def latex(self) -> str:
+        return self.variant.latex
+
+    @property
+    def kink_rule(self) -> str:
+        if self.convention == "jax" and self.variant.jax_rule:
+            return self.variant.jax_rule
+        return self.variant.kink_rule
+
+    def __repr__(self) -> str:
+        return f"Activation({self.spec!r}, convention={self.convention!r})"
+
+
+def _fmt(value: Any) -> str:
+    """Short text for a parameter value that still reads back exactly where it can: 1/3
+    rather than 0.333333 (specs accept fractions)."""
+    if isinstance(value, float):
+        if math.isinf(value):
+            return "inf" if value > 0 else "-inf"
+        short = f"{value:.6g}"
+        if float(short) != value:
+            ratio = Fraction(value).limit_denominator(1000)
+            if float(ratio) == value:
+                return f"{ratio.numerator}/{ratio.denominator}"
+        return short
+    return str(value)

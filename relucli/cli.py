@@ -1,0 +1,464 @@
+"""The command line: parse options, call the library, render rows. Nothing else lives here.
+
+Every failure a user can cause ends as one ``Error: ...`` line on stderr with exit code 2
+(usage) or 1 (runtime); no traceback reaches the user unless ``--debug`` asks for it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import errno
+import os
+import sys
+from typing import Any
+
+import click
+import numpy as np
+
+from . import __version__
+from .activation import Activation
+from .cliutil import (
+    CONTEXT,
+    UserError,
+    activation_options,
+    emit,
+    emit_blocks,
+    output_options,
+    points_from,
+    points_options,
+    resolve,
+    specs_argument,
+)
+from .inputs import Points
+from .registry import SpecError
+from .tables import FormatError
+from .variants import REGISTRY
+
+
+class RelucliGroup(click.Group):
+    """Runs a command and turns every way it can fail into one line and an exit code."""
+
+    def resolve_command(self, ctx, args):
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and self.get_command(ctx, name) is None:
+            found = difflib.get_close_matches(name, self.list_commands(ctx), n=1)
+            hint = f"; did you mean '{found[0]}'?" if found else ""
+            raise click.UsageError(
+                f"no such command '{name}'{hint} (commands: {', '.join(self.list_commands(ctx))})"
+            )
+        return super().resolve_command(ctx, args)
+
+    def invoke(self, ctx):
+        # Caught here, before click's own handler turns a closed pipe into exit code 1.
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            raise click.exceptions.Exit(_quiet_broken_pipe()) from None
+
+    def main(self, args=None, prog_name=None, **extra):  # type: ignore[override]
+        argv = list(sys.argv[1:] if args is None else args)
+        if not argv:
+            argv = ["--help"]  # a bare `relucli` is a request for help, not a mistake
+        debug = "--debug" in argv or os.environ.get("RELUCLI_DEBUG", "") not in ("", "0")
+        try:
+            result = super().main(
+                args=argv, prog_name=prog_name or "relucli", standalone_mode=False, **extra
+            )
+            code = result if isinstance(result, int) else 0
+        except click.exceptions.Exit as exc:
+            code = exc.exit_code
+        except click.Abort:
+            code = 130  # Ctrl-C: click turns KeyboardInterrupt into Abort
+        except click.ClickException as exc:
+            code = _fail(exc.format_message(), exc.exit_code)
+        except (SpecError, FormatError) as exc:
+            code = _fail(str(exc), 2)
+        except BrokenPipeError:
+            code = _quiet_broken_pipe()
+        except UserError as exc:
+            code = _fail(str(exc), 1)
+        except OSError as exc:
+            if exc.errno == errno.EPIPE:
+                code = _quiet_broken_pipe()
+            else:
+                code = _fail(_describe_os_error(exc), 1)
+        except MemoryError:
+            code = _fail("out of memory; ask for fewer points or use --format csv", 1)
+        except Exception as exc:
+            if debug:
+                raise
+            code = _fail(
+                f"internal error ({type(exc).__name__}: {exc}); please report this with the"
+                " command line (rerun with --debug for the traceback)",
+                1,
+            )
+        sys.exit(code)
+
+
+def _fail(message: str, code: int) -> int:
+    line = " ".join(str(message).split())
+    click.echo(f"Error: {line[:1].lower() + line[1:]}", err=True)
+    return code
+
+
+def _quiet_broken_pipe() -> int:
+    # The reader went away (e.g. `| head`): stop quietly, and keep Python's final flush of
+    # stdout from raising again at exit.
+    with contextlib.suppress(Exception):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    return 0
+
+
+def _describe_os_error(exc: OSError) -> str:
+    where = f" '{exc.filename}'" if exc.filename else ""
+    return f"cannot write{where}: {exc.strerror or exc}"
+
+
+# ------------------------------------------------------------------------ the group
+
+
+@click.group(cls=RelucliGroup, context_settings=CONTEXT)
+@click.version_option(__version__, "-V", "--version", prog_name="relucli")
+@click.option("--debug", is_flag=True, help="Show the full traceback of an internal error.")
+def main(debug: bool) -> None:
+    """A command-line lab for ReLU and its variants.
+
+    Evaluate and differentiate ReLU, Leaky ReLU, PReLU, ELU, RReLU, SELU, ReLU6 and more;
+    print tables; draw slide-ready figures; watch neurons die.
+
+    \b
+    Variants are NAME[:VALUE | :PARAM=VALUE[,PARAM=VALUE]], e.g. leaky:0.1, elu:alpha=0.5,
+    or a group: seed (the default seven), all, smooth, bounded. See `relucli list`.
+
+    \b
+    Examples:
+      relucli grad --at -2
+      relucli table relu leaky:0.1 elu --at -2,0,3 --format latex
+      relucli plot elu selu
+    """
+
+
+# ------------------------------------------------------------------------- commands
+
+
+@main.command("list", context_settings=CONTEXT)
+@output_options
+def list_cmd(fmt: str, precision: int | None, output: str | None) -> None:
+    """Every variant: name, aliases, parameters with defaults, formula.
+
+    \b
+    Example:
+      relucli list --format github
+    """
+    rows = []
+    for v in REGISTRY.variants.values():
+        params = ", ".join(f"{p.name}={_default_text(p.default)}" for p in v.params)
+        rows.append([v.name, ", ".join(v.aliases), params, v.formula])
+    rows.append(["groups", ", ".join(REGISTRY.group_names()), "", "seed is the default set"])
+    emit(["variant", "aliases", "parameters", "formula"], rows, fmt, precision, output, len(rows))
+
+
+def _default_text(value: Any) -> str:
+    from .activation import _fmt
+
+    return _fmt(value)
+
+
+@main.command("eval", context_settings=CONTEXT)
+@specs_argument
+@points_options
+@activation_options
+@click.option(
+    "--long",
+    "long_",
+    is_flag=True,
+    help="One row per (variant, x) instead of a column per variant.",
+)
+@output_options
+def eval_cmd(
+    specs, at, range_, num, step, dtype, convention, train, seed, long_, fmt, precision, output
+) -> None:
+    """f(x) for each variant: one column per variant.
+
+    \b
+    Examples:
+      relucli eval relu elu --at -2,-1,0,1
+      relucli eval leaky:0.1 --range -3 3 --num 7 --format csv
+    """
+    acts = resolve(specs, convention=convention, train=train, seed=seed)
+    points = points_from(at, range_, num, step, dtype)
+    _per_point_table(acts, points, lambda a, x: a(x), "f", long_, fmt, precision, output, dtype)
+
+
+@main.command("grad", context_settings=CONTEXT)
+@specs_argument
+@points_options
+@activation_options
+@click.option(
+    "--wrt", metavar="PARAM", help="Differentiate with respect to a parameter (alpha, weight, ...)."
+)
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Add a central-difference estimate, its error, and the one-sided slopes at kinks.",
+)
+@click.option("--long", "long_", is_flag=True, help="One row per (variant, x).")
+@output_options
+def grad_cmd(
+    specs,
+    at,
+    range_,
+    num,
+    step,
+    dtype,
+    convention,
+    train,
+    seed,
+    wrt,
+    check,
+    long_,
+    fmt,
+    precision,
+    output,
+) -> None:
+    """f'(x) for each variant (with --wrt, df/dparam), PyTorch's values at kinks.
+
+    \b
+    Examples:
+      relucli grad --at -2
+      relucli grad elu --at -1,0 --wrt alpha
+      relucli grad relu leaky --at 0 --convention jax --check
+    """
+    acts = resolve(specs, convention=convention, train=train, seed=seed)
+    points = points_from(at, range_, num, step, dtype)
+    names = None
+    if wrt:
+        acts = _with_param(acts, wrt, explicit=bool(specs))
+        names = [f"{a.spec} d/d{a.variant.param(wrt).name}" for a in acts]
+        label = f"d/d{wrt}"
+
+        def fn(a, x):
+            return a.param_grad(x, wrt)
+    else:
+        label = "f'"
+
+        def fn(a, x):
+            return a.grad(x)
+
+    if check:
+        if wrt:
+            raise SpecError("--check compares f'(x) with finite differences; drop --wrt")
+        headers = ["variant", "x", "f'(x)", "central difference", "abs error", "note"]
+        total = points.size * len(acts)
+        emit(headers, _check_rows(acts, points), fmt, precision, output, total, dtype)
+        return
+    _per_point_table(acts, points, fn, label, long_, fmt, precision, output, dtype, names)
+
+
+def _with_param(acts: list[Activation], wrt: str, explicit: bool) -> list[Activation]:
+    keep, missing = [], []
+    for a in acts:
+        try:
+            p = a.variant.param(wrt)
+        except SpecError:
+            missing.append(a.name)
+            continue
+        if p.name not in a.variant.param_grads:
+            missing.append(a.name)
+            continue
+        keep.append(a)
+    if (explicit and missing) or not keep:
+        who = ", ".join(missing) or "these variants"
+        options = sorted({f"{a.name}:{p}" for a in acts for p in a.variant.param_grads})
+        raise SpecError(
+            f"{who} has no parameter '{wrt}' to differentiate"
+            f" (differentiable: {', '.join(options) or 'none'})"
+        )
+    return keep
+
+
+def _per_point_table(
+    acts, points, fn, label, long_, fmt, precision, output, dtype, names=None
+) -> None:
+    names = names or [a.spec for a in acts]
+    if long_:
+        headers = ["variant", "x", f"{label}(x)"]
+        total = points.size * len(acts)
+
+        def rows():
+            for a, name in zip(acts, names):
+                for block in points.blocks():
+                    yield [[name] * block.size, block, fn(a, block)]
+    else:
+        headers = ["x", *names]
+        total = points.size
+
+        def rows():
+            for block in points.blocks():
+                yield [block, *(fn(a, block) for a in acts)]
+
+    emit_blocks(headers, rows(), fmt, precision, output, total, dtype)
+
+
+def _check_rows(acts: list[Activation], points: Points):
+    for a in acts:
+        for block in points.blocks():
+            x = block.astype(np.float64)
+            grad = a.grad(block).astype(np.float64)
+            h = np.cbrt(np.finfo(block.dtype).eps) * np.maximum(1.0, np.abs(x))
+            with np.errstate(all="ignore"):
+                fd = (a(x + h).astype(np.float64) - a(x - h).astype(np.float64)) / (2 * h)
+                err = np.abs(fd - grad)
+            for xi, gi, fi, ei in zip(x.tolist(), grad.tolist(), fd.tolist(), err.tolist()):
+                yield [a.spec, xi, gi, fi, ei, _kink_note(a, xi)]
+
+
+def _kink_note(a: Activation, x: float) -> str:
+    if x not in a.kinks:
+        return ""
+    tiny = 1e-9 * max(1.0, abs(x))
+    left, right = float(a.grad(x - tiny)), float(a.grad(x + tiny))
+    if left == right:
+        return ""
+    return (
+        f"kink: f'(x-)={left:.6g}, f'(x+)={right:.6g}; {a.convention} uses {float(a.grad(x)):.6g}"
+    )
+
+
+@main.command("table", context_settings=CONTEXT)
+@specs_argument
+@points_options
+@activation_options
+@output_options
+def table_cmd(
+    specs, at, range_, num, step, dtype, convention, train, seed, fmt, precision, output
+) -> None:
+    """Outputs, gradients and boundedness at given inputs: one row per (variant, x).
+
+    \b
+    Examples:
+      relucli table relu leaky:0.1 elu --at -2,0,3
+      relucli table seed --at -1,1 --format latex_booktabs
+    """
+    acts = resolve(specs, convention=convention, train=train, seed=seed)
+    points = points_from(at, range_, num, step, dtype)
+    headers = ["variant", "x", "f(x)", "f'(x)", "range", "bounded below", "bounded above"]
+
+    def rows():
+        for a in acts:
+            lo, hi = a.bounds
+            text = range_text(a)
+            for block in points.blocks():
+                value, grad = a.value_and_grad(block)
+                for x, v, g in zip(block.tolist(), value.tolist(), grad.tolist()):
+                    yield [a.spec, x, v, g, text, bool(np.isfinite(lo)), bool(np.isfinite(hi))]
+
+    emit(headers, rows(), fmt, precision, output, points.size * len(acts), dtype)
+
+
+def range_text(
+    a: Activation,
+    bounds: tuple[float, float] | None = None,
+    open_ends: tuple[bool, bool] | None = None,
+) -> str:
+    from .tables import format_float
+
+    lo, hi = a.bounds if bounds is None else bounds
+    lo_open, hi_open = a.range_open if open_ends is None else open_ends
+    left = "(" if lo_open or not np.isfinite(lo) else "["
+    right = ")" if hi_open or not np.isfinite(hi) else "]"
+    return f"{left}{format_float(lo, 6)}, {format_float(hi, 6)}{right}"
+
+
+@main.command("props", context_settings=CONTEXT)
+@specs_argument
+@output_options
+def props_cmd(specs, fmt, precision, output) -> None:
+    """Per variant: output and gradient ranges, boundedness, smoothness, monotonicity, the
+    zero-gradient ("dead") region, and E[f(z)], Var[f(z)], P(f'(z) = 0) for z ~ N(0, 1).
+
+    \b
+    Examples:
+      relucli props
+      relucli props all --format github
+    """
+    from .stats import identity_near_zero, normal_moments, zero_grad_share
+
+    acts = resolve(specs, default="seed")
+    headers = [
+        "variant",
+        "range",
+        "f' range",
+        "bounded",
+        "continuity",
+        "monotonic",
+        "dead zone (f'=0)",
+        "≈x near 0",
+        "E[f(z)]",
+        "Var[f(z)]",
+        "P(f'(z)=0)",
+    ]
+    rows = []
+    for a in acts:
+        mean, var = normal_moments(a)
+        lo, hi = a.bounds
+        bounded = {(True, True): "both", (True, False): "below", (False, True): "above"}.get(
+            (bool(np.isfinite(lo)), bool(np.isfinite(hi))), "no"
+        )
+        rows.append(
+            [
+                a.spec,
+                range_text(a),
+                range_text(a, a.grad_bounds, a.grad_range_open),
+                bounded,
+                a.continuity,
+                a.monotonic,
+                dead_zone_text(a),
+                identity_near_zero(a),
+                _snap(mean),
+                _snap(var),
+                _snap(zero_grad_share(a)),
+            ]
+        )
+    emit(headers, rows, fmt, precision, output, len(rows))
+
+
+def _snap(value: float) -> float:
+    # Quadrature is exact to ~1e-16; below 1e-12 what is left is rounding, not the moment.
+    return 0.0 if abs(value) < 1e-12 else value
+
+
+def dead_zone_text(a: Activation) -> str:
+    parts = []
+    for lo, hi in a.dead_zone:
+        if lo == -np.inf:
+            parts.append(f"x < {hi:g}")
+        elif hi == np.inf:
+            parts.append(f"x > {lo:g}")
+        else:
+            parts.append(f"{lo:g} < x < {hi:g}")
+    return ", ".join(parts) or "none"
+
+
+def _register_extra_commands() -> None:
+    """Commands that live in their own modules (figures, labs, benchmarks)."""
+    import importlib
+
+    for module, name in (
+        ("relucli.commands.plot", "plot"),
+        ("relucli.commands.dying", "dying"),
+        ("relucli.commands.depth", "depth"),
+        ("relucli.commands.bench", "bench"),
+    ):
+        try:
+            command = getattr(importlib.import_module(module), name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
+            continue
+        main.add_command(command)
+
+
+_register_extra_commands()

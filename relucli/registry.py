@@ -1,0 +1,260 @@
+"""Declarative records for activation variants, and turning user specs into activations.
+
+A variant is declared once, as a :class:`Variant` record in ``variants.py``. Everything a
+command shows (names, aliases, parameters, formulas, bounds, properties, plot labels) is
+read from these records, so adding a variant is one record and its tests.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any, Protocol
+
+import numpy as np
+
+CONVENTIONS = ("torch", "jax")
+
+
+class SpecError(ValueError):
+    """A variant spec, parameter or value the user gave is not valid (a usage error)."""
+
+
+class KernelArgs:
+    """What a kernel receives besides its arrays: parameters cast to the working dtype,
+    the gradient convention at kinks, and for RReLU training mode a random generator."""
+
+    def __init__(self, params: Mapping[str, Any], dtype: np.dtype, jax: bool, rng=None):
+        for name, value in params.items():
+            # A NumPy float64 scalar would silently promote float32 work to float64.
+            setattr(self, name, dtype.type(value) if isinstance(value, float) else value)
+        self.jax = jax
+        self.rng = rng
+
+
+class Kernel(Protocol):
+    def __call__(
+        self, x: np.ndarray, value: np.ndarray, grad: np.ndarray | None, a: KernelArgs
+    ) -> None: ...
+
+
+Params = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Param:
+    """One parameter of a variant, with its default and valid range."""
+
+    name: str
+    default: float | str
+    doc: str
+    symbol: str = ""
+    low: float = -math.inf
+    high: float = math.inf
+    low_open: bool = False
+    high_open: bool = False
+    choices: tuple[str, ...] = ()
+    synonyms: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        return self.symbol or self.name
+
+    def range_text(self) -> str:
+        if self.choices:
+            return "one of " + ", ".join(self.choices)
+        if self.low == -math.inf and self.high == math.inf:
+            return "a finite number"
+        if self.high == math.inf:
+            return f"{'>' if self.low_open else '>='} {_num(self.low)}"
+        if self.low == -math.inf:
+            return f"{'<' if self.high_open else '<='} {_num(self.high)}"
+        lb = "(" if self.low_open else "["
+        rb = ")" if self.high_open else "]"
+        return f"in {lb}{_num(self.low)}, {_num(self.high)}{rb}"
+
+    def accepts(self, value: float) -> bool:
+        above = value > self.low or (not self.low_open and value == self.low)
+        below = value < self.high or (not self.high_open and value == self.high)
+        return math.isfinite(value) and above and below
+
+    def coerce(self, variant: str, raw: Any) -> float | str:
+        if self.choices:
+            text = str(raw).strip().lower()
+            if text not in self.choices:
+                raise SpecError(f"{variant}: {self.name} must be {self.range_text()}, got '{raw}'")
+            return text
+        value = parse_number(raw) if isinstance(raw, str) else float(raw)
+        if not self.accepts(value):
+            raise SpecError(
+                f"{variant}: {self.name} must be {self.range_text()}, got {_num(value)}"
+            )
+        return value
+
+
+def _num(value: float) -> str:
+    return f"{value:g}"
+
+
+_FRACTION = re.compile(r"^\s*([+-]?[0-9.eE+-]+)\s*/\s*([+-]?[0-9.eE+-]+)\s*$")
+
+
+def parse_number(text: str) -> float:
+    """Parse a user's number: decimals, exponents, inf/nan and fractions such as ``1/8``."""
+    cleaned = str(text).strip().lower().replace("−", "-")
+    aliases = {
+        "inf": math.inf,
+        "+inf": math.inf,
+        "-inf": -math.inf,
+        "infinity": math.inf,
+        "+infinity": math.inf,
+        "-infinity": -math.inf,
+        "nan": math.nan,
+    }
+    if cleaned in aliases:
+        return aliases[cleaned]
+    match = _FRACTION.match(cleaned)
+    try:
+        if match:
+            numerator, denominator = Fraction(match.group(1)), Fraction(match.group(2))
+        elif cleaned in ("", "+", "-") or "_" in cleaned:
+            raise ValueError
+        else:
+            return float(cleaned)
+    except (ValueError, OverflowError):
+        raise SpecError(
+            f"not a number: '{text}' (use decimals, 1e-3, fractions like 1/8, inf, -inf or nan)"
+        ) from None
+    if denominator == 0:
+        raise SpecError(f"not a number: '{text}' (division by zero)")
+    return float(numerator / denominator)
+
+
+@dataclass(frozen=True)
+class Variant:
+    """Everything known about one activation function, declared in one place.
+
+    ``kernel`` computes value and gradient together on a 1-D chunk, writing into the
+    given outputs (``grad`` may be None when only values are wanted). Callables such as
+    ``bounds`` take the parameter mapping, so properties follow the parameters.
+    """
+
+    name: str
+    summary: str
+    formula: str
+    latex: str
+    kernel: Kernel
+    bounds: Callable[[Params], tuple[float, float]]
+    grad_bounds: Callable[[Params], tuple[float, float]]
+    continuity: Callable[[Params], str]
+    monotonic: Callable[[Params], bool]
+    kink_rule: str
+    params: tuple[Param, ...] = ()
+    constants: tuple[tuple[str, float], ...] = ()
+    aliases: tuple[str, ...] = ()
+    # Whether each end of the output / gradient range is only approached, never reached
+    # (ELU's -alpha, the sigmoid's 0 and 1): "(" instead of "[" in range columns.
+    range_open: Callable[[Params], tuple[bool, bool]] = lambda p: (False, False)
+    grad_range_open: Callable[[Params], tuple[bool, bool]] = lambda p: (False, False)
+    kinks: Callable[[Params], tuple[float, ...]] = lambda p: ()
+    dead_zone: Callable[[Params], tuple[tuple[float, float], ...]] = lambda p: ()
+    param_grads: Mapping[str, Callable[[np.ndarray, Params], np.ndarray]] = field(
+        default_factory=dict
+    )
+    jax_rule: str = ""
+    check: Callable[[Params], None] = lambda p: None
+    reference: str = ""
+    transcendental: bool = False
+
+    def param(self, name: str) -> Param:
+        key = normalize(name)
+        for p in self.params:
+            if key == p.name or key in p.synonyms:
+                return p
+        choices = ", ".join(p.name for p in self.params) or "none"
+        hint = _closest(key, [p.name for p in self.params])
+        raise SpecError(f"unknown parameter '{name}' for {self.name}{hint} (valid: {choices})")
+
+    def defaults(self) -> dict[str, float | str]:
+        return {p.name: p.default for p in self.params}
+
+
+def normalize(name: str) -> str:
+    """Names are case-insensitive and '-' is the same as '_'."""
+    return str(name).strip().lower().replace("-", "_").replace(" ", "")
+
+
+def _closest(word: str, choices: Iterable[str]) -> str:
+    found = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"; did you mean '{found[0]}'?" if found else ""
+
+
+class Registry:
+    """Canonical names, aliases and groups, and the parsing of ``NAME[:...]`` specs."""
+
+    def __init__(self, variants: Iterable[Variant], groups: Mapping[str, Callable]):
+        self.variants: dict[str, Variant] = {}
+        self.aliases: dict[str, str] = {}
+        for v in variants:
+            self.variants[v.name] = v
+            for alias in (v.name, *v.aliases):
+                self.aliases[normalize(alias)] = v.name
+        self._groups = groups
+
+    def names(self) -> list[str]:
+        return list(self.variants)
+
+    def group_names(self) -> list[str]:
+        return list(self._groups)
+
+    def group(self, name: str) -> list[str]:
+        return [v.name for v in self._groups[name](self)]
+
+    def lookup(self, name: str) -> Variant:
+        key = normalize(name)
+        if key in self.aliases:
+            return self.variants[self.aliases[key]]
+        hint = _closest(key, list(self.aliases) + list(self._groups))
+        raise SpecError(
+            f"unknown variant '{name}'{hint} (valid: {', '.join(self.names())};"
+            f" groups: {', '.join(self._groups)})"
+        )
+
+    def parse(self, spec: str) -> tuple[Variant, dict[str, float | str]]:
+        """``leaky:0.1``, ``elu:alpha=0.5``, ``rrelu:lower=1/10,upper=0.3`` -> (variant, params)."""
+        name, _, rest = str(spec).partition(":")
+        variant = self.lookup(name)
+        params = variant.defaults()
+        rest = rest.strip()
+        if rest:
+            if not variant.params:
+                raise SpecError(f"{variant.name} takes no parameters, got '{spec}'")
+            for position, item in enumerate(rest.split(",")):
+                key, eq, raw = item.partition("=")
+                if not eq:
+                    if position > 0:
+                        raise SpecError(
+                            f"{variant.name}: write later parameters as NAME=VALUE, got '{item}'"
+                        )
+                    param, raw = variant.params[0], key
+                else:
+                    param = variant.param(key)
+                params[param.name] = param.coerce(variant.name, raw)
+        variant.check(params)
+        return variant, params
+
+    def expand(self, specs: Iterable[str], default: str = "seed") -> list[str]:
+        """Expand group names; an empty list means the default group."""
+        out: list[str] = []
+        items = [s for s in specs if str(s).strip()] or [default]
+        for spec in items:
+            key = normalize(spec)
+            if key in self._groups:
+                out.extend(self.group(key))
+            else:
+                out.append(spec)
+        return out

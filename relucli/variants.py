@@ -1,0 +1,823 @@
+"""One record per variant: formula, parameters, bounds, properties and a value+gradient kernel.
+
+Kernel conventions (every kernel here follows them):
+
+* ``kernel(x, value, grad, a)`` works on one 1-D chunk and writes into ``value`` and, unless
+  it is None, ``grad``. Temporaries are chunk-sized, never full-size, and come from the
+  call's :class:`~relucli.kernels.Workspace`. A value-only call (``grad`` None) pays nothing
+  for the gradient.
+* Gradients at kinks follow PyTorch autograd; ``a.jax`` switches to JAX where they differ.
+* exp is only ever applied where it cannot overflow (expm1/exp of min(x, 0), exp(-|x|)), so
+  no input from -inf to inf raises a floating-point warning; +-inf give the limits and NaN
+  propagates to value and gradient.
+* A gradient is never computed by subtracting nearly equal numbers: ELU's negative-side
+  gradient is alpha*exp(x), not value + alpha, which would round to 0 below x = -37.
+
+Speed (see benchmarks/README.md): a NumPy pass over a cached chunk costs ~0.1 ns per
+float32 element, while ``np.where``, masked ``copyto``, boolean indexing and ``np.heaviside``
+cost 1-10 ns. So branches are written as arithmetic that is exact for both sides: max/min
+of the two branches where their order is known (leaky ReLU is max(x, slope*x) for slope <= 1),
+or ``ceil(min(v, 1))``, which is 0, 1 or NaN like a step function. Scalars are cast to the
+working dtype first (a NumPy float64 scalar would turn float32 work into float64), and
+constants are passed as chunk arrays (``Workspace.full``) where NumPy's SIMD loops need both
+operands to be arrays. The exponential family has a float32 path of its own (a table of
+exp(k/128) and a cubic), a few times faster than float32 ``np.exp`` and more accurate.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+
+import numpy as np
+
+from . import special
+from .kernels import Workspace, workspace
+from .registry import KernelArgs, Param, Registry, SpecError, Variant
+
+INF = math.inf
+
+SELU_ALPHA = 1.6732632423543772848170429916717
+SELU_SCALE = 1.0507009873554804934193349852946
+
+
+# ---------------------------------------------------------------- shared kernel pieces
+
+
+def float32_native(kernel):
+    """Mark a kernel whose float32 path is accurate on its own (evaluate won't upcast it)."""
+    kernel.float32_native = True
+    return kernel
+
+
+def _const(x: np.ndarray, value) -> np.generic:
+    """A scalar in x's dtype: float32 work stays float32."""
+    return x.dtype.type(value)
+
+
+def _step_ceil(v: np.ndarray, out: np.ndarray, w: Workspace) -> np.ndarray:
+    """out = 1 where v > 0, +0 where v <= 0 (v in [0, inf] or -0), NaN where v is NaN.
+
+    ``ceil(min(v, 1))`` maps (0, inf] to 1 and keeps NaN; a final max with +0 turns the
+    -0 that ceil keeps for v = -0 into +0 (NumPy's maximum returns the second operand on a
+    tie), as PyTorch's gradients have it.
+    """
+    np.minimum(v, w.full(1, v), out=out)
+    np.ceil(out, out=out)
+    np.maximum(out, w.full(0, v), out=out)
+    return out
+
+
+def _blend(h: np.ndarray, pos, neg, out: np.ndarray) -> np.ndarray:
+    """out = h*pos + (1-h)*neg with h in {0, 1, NaN}: exact (no rounding) for both branches."""
+    np.multiply(h, pos, out=out)
+    out += (1 - h) * neg
+    return out
+
+
+def _piecewise_linear(x, value, grad, slope, jax: bool, w: Workspace) -> None:
+    """x for x > 0, slope*x for x < 0 (leaky ReLU, PReLU, RReLU): gradient 1 or slope.
+
+    At x = 0 the gradient is slope (PyTorch, the x <= 0 branch) or 1 (``jax``). ``slope``
+    is a scalar or an array broadcasting against x (RReLU training, PReLU per neuron).
+    """
+    scalar = np.ndim(slope) == 0
+    lo, hi = (slope, slope) if scalar else (np.min(slope), np.max(slope))
+    if scalar and slope == 0:
+        np.maximum(x, w.full(0, x), out=value)  # 0 * -inf would be NaN; the limit is 0
+    elif lo >= 0:
+        with np.errstate(over="ignore" if hi > 1 else "raise"):
+            np.multiply(x, slope, out=value)  # may overflow to the right +-inf
+        # Both branches ordered: for 0 <= slope <= 1, x >= slope*x where x >= 0 and
+        # x <= slope*x where x <= 0, so the max picks x*1 or x*slope exactly (the min for
+        # slope >= 1); on a tie (x = +-0) it returns slope*x, whose zero has x's sign.
+        if hi <= 1:
+            np.maximum(x, value, out=value)
+        elif lo >= 1:
+            np.minimum(x, value, out=value)
+        else:
+            np.copyto(value, np.where(x > 0, x, value))  # slopes on both sides of 1: rare
+    else:
+        # Negative slopes (unusual): x * (1 or slope), as written.
+        g = _blend(_step_from_x(x, w.buf(2, x), jax, w), 1, slope, out=w.buf(1, x))
+        with np.errstate(over="ignore"):
+            np.multiply(x, g, out=value)
+    if grad is None:
+        return
+    if scalar and 0 <= slope <= 1 and not jax:
+        # value > 0 exactly where x > 0, so ceil(min(value, 1)) is 1 there and <= 0
+        # elsewhere (NaN kept); the max with slope then gives 1 or slope.
+        np.minimum(value, w.full(1, x), out=grad)
+        np.ceil(grad, out=grad)
+        np.maximum(grad, w.full(slope, x), out=grad)
+    else:
+        h = _step_from_x(x, w.buf(2, x), jax, w)
+        _blend(h, 1, slope, out=grad)
+
+
+def _positive(x: np.ndarray, w: Workspace) -> np.ndarray:
+    """1 where x > 0, 0 where x <= 0, NaN where x is NaN."""
+    p = np.maximum(x, w.full(0, x), out=w.buf(3, x))  # +0 for x <= 0, ties included
+    return _step_ceil(p, p, w)
+
+
+def _step_from_x(x: np.ndarray, out: np.ndarray, jax: bool, w: Workspace) -> np.ndarray:
+    """The slope-1 indicator: x > 0 (PyTorch) or x >= 0 (JAX), NaN for NaN."""
+    if not jax:
+        np.copyto(out, _positive(x, w))
+        return out
+    # x >= 0  <=>  not (-x > 0): 1 - step(-x), which keeps NaN and treats -0 as 0.
+    np.negative(x, out=out)
+    np.copyto(out, _positive(out, w))
+    np.subtract(1, out, out=out)
+    return out
+
+
+# ------------------------------------------------------- float32 exp and expm1 by table
+#
+# For m in [-104, 0]: with j = floor(-128 m) and r = m + j/128 in (-1/128, 0],
+# exp(m) = T (1 + q) and expm1(m) = (T - 1) + T q, where T = exp(-j/128) and T - 1 come from
+# two float32 tables and q = expm1(r) = r + r^2/2 + r^3/6 (truncation < 2e-8 relative).
+# T - 1 and T q have the same sign, so nothing cancels and both results are within ~1.5
+# float32 ulp (a float32 np.exp is 2.5 ulp off, and exp(m) - 1 loses everything near 0);
+# in T q, T = 1 + (T - 1) is accurate enough, so the value alone needs one table. -128 m and
+# its fraction are exact. j reaches the table as the low bits of j + 1.5*2^23 (no
+# float-to-int cast, so a NaN cannot warn: it picks some entry and flows on through r), and
+# the tables are rotated so that np.take(mode="wrap") maps those bits to entry j.
+
+_EXP_STEPS = 128
+_EXP_LOW = -104.0  # exp(-104) is below half the smallest float32 subnormal: rounds to 0
+_MAGIC = 1.5 * 2**23  # j + _MAGIC has j in its low mantissa bits (|j| < 2^22)
+_Q1 = -1 / _EXP_STEPS  # q = u (Q1 + u (Q2 + u Q3)) with u = -128 r in [0, 1)
+_Q2 = 1 / (2 * _EXP_STEPS**2)
+_Q3 = -1 / (6 * _EXP_STEPS**3)
+
+
+@functools.cache
+def _exp_tables() -> tuple[np.ndarray, np.ndarray]:
+    """(exp(-j/128) - 1, exp(-j/128)) as float32, entry j at position bits(j + _MAGIC) mod n."""
+    m = -np.arange(0, -_EXP_LOW * _EXP_STEPS + 1) / _EXP_STEPS
+    shift = int(np.array(_MAGIC, np.float32).view(np.int32)) % m.size
+    return tuple(np.roll(f(m).astype(np.float32), shift) for f in (np.expm1, np.exp))
+
+
+def _exp_parts32(m, em1, e, w: Workspace) -> None:
+    """expm1(m) into ``em1`` and (unless None) exp(m) into ``e``, float32 m in [-104, 0]
+    or NaN."""
+    table_m1, table = _exp_tables()
+    t = np.multiply(m, -_EXP_STEPS, out=w.buf(10, m))  # exact, >= 0
+    j = np.floor(t, out=w.buf(11, m))
+    bits = np.add(j, _MAGIC, out=w.buf(12, m)).view(np.int32)
+    if e is not None:  # np.take converts indices to intp: do it once for both tables
+        idx = w.buf(13, m, np.intp)
+        np.copyto(idx, bits)
+        bits = idx
+    tm1 = table_m1.take(bits, out=w.buf(14, m), mode="wrap")
+    u = np.subtract(t, j, out=t)  # -128 r, exact
+    q = np.multiply(u, _Q3, out=j)
+    q += _Q2
+    q *= u
+    q += _Q1
+    q *= u
+    big = np.add(tm1, 1, out=u)
+    big *= q  # T q
+    np.add(tm1, big, out=em1)
+    if e is not None:
+        table.take(bits, out=big, mode="wrap")
+        q *= big
+        np.add(big, q, out=e)
+
+
+def _exp_family(x, value, grad, neg_value_coef, neg_grad_coef, pos_coef, divisor, w):
+    """ELU, SELU and CELU: pos_coef*x for x > 0, neg_value_coef*expm1(x/divisor) otherwise;
+    gradient pos_coef, or neg_grad_coef*exp(x/divisor) for x <= 0 (the PyTorch kink)."""
+    m = w.buf(0, x)
+    if x.dtype == np.float32 and divisor is None:
+        np.minimum(x, w.full(0, x), out=m)
+        np.maximum(m, w.full(_EXP_LOW, x), out=m)  # NaN stays NaN
+        _exp_parts32(m, value, grad, w)
+    else:
+        np.minimum(x, w.full(0, x), out=m)  # exp of non-positive numbers only
+        if divisor is not None:
+            with np.errstate(over="ignore"):  # -huge/alpha = -inf: expm1 gives the limit
+                m /= divisor
+        np.expm1(m, out=value)
+        if grad is not None:
+            np.exp(m, out=grad)
+    if neg_value_coef != 1:
+        value *= neg_value_coef
+    r = np.maximum(x, w.full(0, x), out=m)
+    if pos_coef != 1:
+        with np.errstate(over="ignore"):  # SELU's scale * huge x: inf is the limit
+            r *= pos_coef
+    value += r
+    if grad is None:
+        return
+    if neg_grad_coef != 1:
+        grad *= neg_grad_coef
+    if neg_grad_coef == pos_coef:
+        return  # exp(min(x, 0)) = 1 for x > 0 already gives pos_coef
+    # x > 0 needs pos instead of neg*exp(0) = neg. Within a factor 2 of each other, pos - neg
+    # is exact (Sterbenz) and neg + (pos - neg) rounds to pos exactly; NaN stays in grad.
+    above = np.greater(x, w.full(0, x), out=w.buf(1, x, np.bool_))
+    if 0.5 * neg_grad_coef <= pos_coef <= 2 * neg_grad_coef:
+        grad += np.multiply(above, pos_coef - neg_grad_coef, out=w.buf(2, x))
+    else:
+        grad *= np.less_equal(x, w.full(0, x), out=w.buf(3, x, np.bool_))
+        grad += np.multiply(above, pos_coef, out=w.buf(2, x))
+
+
+def _sigmoid_pair(x):
+    """(sigmoid(x), sigmoid(-x)), each with full relative accuracy and no overflow."""
+    e = np.exp(-np.abs(x))
+    r = 1 / (1 + e)
+    h = np.heaviside(x, 1.0)
+    return r * np.maximum(e, h), r * np.maximum(e, 1 - h)
+
+
+def _finite(x, dtype_like):
+    """x clamped to the finite range, so x * 0 is 0 at the infinite limits, not NaN."""
+    big = np.finfo(dtype_like.dtype).max
+    return np.clip(x, -big, big)
+
+
+def _no_neg_inf(x, dtype_like):
+    return np.maximum(x, -np.finfo(dtype_like.dtype).max)
+
+
+# ---------------------------------------------------------------------------- kernels
+
+
+def relu_kernel(x, value, grad, a: KernelArgs) -> None:
+    w = workspace(a)
+    # max(0, x) returns x on a tie, so relu(-0) = -0 as in PyTorch.
+    np.maximum(w.full(0, x), x, out=value)
+    if grad is not None:
+        _step_ceil(value, grad, w)  # relu'(0) = 0 in PyTorch and JAX
+
+
+def leaky_relu_kernel(x, value, grad, a: KernelArgs) -> None:
+    _piecewise_linear(x, value, grad, a.negative_slope, a.jax, workspace(a))
+
+
+def prelu_kernel(x, value, grad, a: KernelArgs) -> None:
+    _piecewise_linear(x, value, grad, a.weight, a.jax, workspace(a))
+
+
+def rrelu_kernel(x, value, grad, a: KernelArgs) -> None:
+    w = workspace(a)
+    if a.rng is None:
+        slope = (a.lower + a.upper) / 2
+    else:
+        # Training mode: one slope per element from U(lower, upper); drawing for every
+        # element (not only negative ones) keeps the stream independent of the data, and
+        # drawing float64 per chunk continues one stream, so chunking changes nothing.
+        u = a.rng.random(out=w.buf(4, x, np.float64).reshape(-1)).reshape(x.shape)
+        u *= a.upper - a.lower
+        u += a.lower
+        slope = w.buf(5, x)
+        np.copyto(slope, u, casting="same_kind")
+    _piecewise_linear(x, value, grad, slope, a.jax, w)
+
+
+@float32_native
+def elu_kernel(x, value, grad, a: KernelArgs) -> None:
+    _exp_family(x, value, grad, a.alpha, a.alpha, _const(x, 1), None, workspace(a))
+
+
+@float32_native
+def selu_kernel(x, value, grad, a: KernelArgs) -> None:
+    coef = _const(x, SELU_ALPHA) * _const(x, SELU_SCALE)  # PyTorch multiplies them first
+    _exp_family(x, value, grad, coef, coef, _const(x, SELU_SCALE), None, workspace(a))
+
+
+@float32_native
+def celu_kernel(x, value, grad, a: KernelArgs) -> None:
+    w = workspace(a)
+    one = _const(x, 1)
+    if a.alpha == 1:
+        _exp_family(x, value, grad, one, one, one, None, w)
+        return
+    # Divide (not multiply by 1/alpha): the rounding of 1/alpha would be amplified by exp.
+    # In float32 even the rounding of x/alpha is amplified (by |x/alpha| ulp), so that
+    # division and the exponentials run in float64 and are rounded once.
+    if x.dtype == np.float32:
+        x64 = w.buf(20, x, np.float64)
+        np.copyto(x64, x)
+        v64 = w.buf(21, x, np.float64)
+        g64 = None if grad is None else w.buf(22, x, np.float64)
+        alpha = np.float64(a.alpha)
+        _exp_family(x64, v64, g64, alpha, 1.0, 1.0, alpha, w)
+        np.copyto(value, v64, casting="same_kind")
+        if grad is not None:
+            np.copyto(grad, g64, casting="same_kind")
+        return
+    _exp_family(x, value, grad, a.alpha, one, one, a.alpha, w)
+
+
+def relu6_kernel(x, value, grad, a: KernelArgs) -> None:
+    w = workspace(a)
+    np.maximum(w.full(0, x), x, out=value)  # -0 stays -0, like np.clip(x, 0, 6)
+    np.minimum(value, w.full(6, x), out=value)
+    if grad is not None:
+        # PyTorch (hardtanh backward): 1 strictly inside (0, 6), 0 at both kinks.
+        inside = np.subtract(w.full(6, x), value, out=w.buf(0, x))  # 6 - value >= 0
+        np.minimum(inside, value, out=inside)  # > 0 exactly for 0 < x < 6
+        _step_ceil(inside, grad, w)
+
+
+def hardswish_kernel(x, value, grad, a: KernelArgs) -> None:
+    w = workspace(a)
+    # x * (relu6(x + 3)/6): the ratio is exactly 1 above 3, and no x*6 overflow near max.
+    ratio = np.add(x, _const(x, 3), out=w.buf(0, x))
+    np.maximum(ratio, w.full(0, x), out=ratio)
+    np.minimum(ratio, w.full(6, x), out=ratio)
+    ratio /= _const(x, 6)
+    np.maximum(x, w.full(-np.finfo(x.dtype).max, x), out=value)
+    value *= ratio
+    if grad is None:
+        return
+    # PyTorch 2.13 autograd: 0 for x <= -3, x/3 + 1/2 for -3 < x < 3, 1 for x >= 3.
+    inside = np.maximum(x, w.full(-3, x), out=w.buf(1, x))
+    np.minimum(inside, w.full(3, x), out=inside)
+    inside /= _const(x, 3)
+    inside += _const(x, 0.5)
+    above = np.greater(x, w.full(-3, x), out=w.buf(2, x, np.bool_))
+    h = ratio
+    np.copyto(h, above)
+    np.multiply(inside, h, out=grad)  # NaN * 0 stays NaN
+    grad += _const(x, 0)  # the -0 of -0.5 * 0 becomes +0
+    at_top = np.greater_equal(x, w.full(3, x), out=above)
+    np.copyto(h, at_top)
+    np.subtract(_const(x, 1), h, out=inside)
+    grad *= inside
+    grad += h
+
+
+def gelu_kernel(x, value, grad, a: KernelArgs) -> None:
+    if a.approximate == "tanh":
+        _gelu_tanh(x, value, grad)
+        return
+    cdf = special.ndtr(x)
+    np.multiply(_no_neg_inf(x, x), cdf, out=value)
+    if grad is not None:
+        np.multiply(_finite(x, x), special.norm_pdf(x), out=grad)
+        grad += cdf
+
+
+_GELU_C = math.sqrt(2 / math.pi)
+_GELU_K = 0.044715
+# 2*sqrt(2/pi) as an unevaluated sum hi + lo (mpmath): double-double for the tail below.
+_GELU_2C_HI, _GELU_2C_LO = 1.5957691216057308, -9.96930880911092e-17
+_SPLIT = 134217729.0  # 2^27 + 1, Veltkamp's splitting constant
+
+
+def _two_prod(a, b):
+    """a*b = p + e exactly (Dekker): NumPy has no fma. Needs |a|, |b| < 1e150."""
+    p = a * b
+    ah = a * _SPLIT
+    ah -= ah - a
+    bh = b * _SPLIT
+    bh -= bh - b
+    al, bl = a - ah, b - bh
+    return p, ((ah * bh - p) + ah * bl + al * bh) + al * bl
+
+
+def _gelu_tanh(x, value, grad) -> None:
+    # 1 + tanh(u) = 2 sigmoid(2u): no cancellation for negative u. |x| > 1e5 saturates.
+    # In the left tail sigmoid(2u) = exp(2u) amplifies the rounding of 2u ~ -600 into
+    # hundreds of ulp, so 2u = 2c x (1 + k x^2) is formed in double-double (t + te) and
+    # the sigmoid corrected to first order in te.
+    xs = np.clip(x, -1e5, 1e5)
+    q, qe = _two_prod(xs, xs)
+    r, re = _two_prod(_GELU_K, q)
+    re += _GELU_K * qe
+    w = 1 + r  # Knuth's two-sum: w + we = 1 + r exactly, whichever term is larger
+    back = w - r
+    we = ((1 - back) + (r - (w - back))) + re
+    m, me = _two_prod(xs, w)
+    me += xs * we
+    t, te = _two_prod(_GELU_2C_HI, m)
+    te += _GELU_2C_HI * me + _GELU_2C_LO * m
+    sp, sn = _sigmoid_pair(t)
+    spsn = sp * sn
+    sp += spsn * te
+    sn -= spsn * te
+    np.multiply(_no_neg_inf(x, x), sp, out=value)
+    if grad is not None:
+        du = _GELU_C * (1 + 3 * _GELU_K * xs * xs)
+        np.multiply(xs * (2 * sp * sn), du, out=grad)
+        grad += sp
+
+
+def silu_kernel(x, value, grad, a: KernelArgs) -> None:
+    sp, sn = _sigmoid_pair(x)
+    np.multiply(_no_neg_inf(x, x), sp, out=value)
+    if grad is not None:
+        # silu' = s(x) (1 + x s(-x)); no 1 - s(x) cancellation.
+        np.multiply(_finite(x, x), sn, out=grad)
+        grad += 1
+        grad *= sp
+
+
+def mish_kernel(x, value, grad, a: KernelArgs) -> None:
+    # tanh(softplus(x)) = n/d with w = exp(-|x|):
+    #   x >= 0: n = 1 + 2w,   d = n + 2w^2;     x < 0: n = w(w + 2), d = n + 2.
+    # 1 - t^2 = (d - n)(d + n)/d^2 keeps full relative accuracy where t is near 1.
+    w = np.exp(-np.abs(x))
+    h = np.heaviside(x, 1.0)
+    n = _blend(h, 1 + 2 * w, w * (w + 2), out=np.empty_like(x))
+    gap = _blend(h, 2 * w * w, 2, out=np.empty_like(x))  # d - n
+    d = n + gap
+    t = n / d
+    np.multiply(_no_neg_inf(x, x), t, out=value)
+    if grad is not None:
+        sech2 = gap * (d + n) / (d * d)
+        sp, _ = _sigmoid_pair(x)
+        np.multiply(_finite(x, x) * sp, sech2, out=grad)
+        grad += t
+
+
+def softplus_kernel(x, value, grad, a: KernelArgs) -> None:
+    # PyTorch: x where beta*x > threshold, else log1p(exp(beta*x))/beta.
+    with np.errstate(over="ignore"):  # beta*x overflowing to +-inf is the right limit
+        y = a.beta * x
+    linear = y > a.threshold
+    yc = np.minimum(y, a.threshold)
+    e = np.exp(-np.abs(yc))
+    soft = (np.log1p(e) + np.maximum(yc, 0)) / a.beta
+    np.copyto(value, np.where(linear, x, soft))
+    if grad is not None:
+        sp, _ = _sigmoid_pair(yc)
+        np.copyto(grad, np.where(linear, 1, sp))
+
+
+def sigmoid_kernel(x, value, grad, a: KernelArgs) -> None:
+    sp, sn = _sigmoid_pair(x)
+    np.copyto(value, sp)
+    if grad is not None:
+        np.multiply(sp, sn, out=grad)
+
+
+def tanh_kernel(x, value, grad, a: KernelArgs) -> None:
+    np.tanh(x, out=value)
+    if grad is not None:
+        # tanh' = 4e/(1+e)^2 with e = exp(-2|x|): no 1 - tanh^2 cancellation in the tails.
+        e1 = np.exp(-np.abs(x))
+        e = e1 * e1
+        np.divide(4 * e, (1 + e) * (1 + e), out=grad)
+
+
+# ----------------------------------------------------------------- parameter gradients
+
+
+def _d_slope(x: np.ndarray, p) -> np.ndarray:
+    return np.minimum(x, 0)
+
+
+def _d_rrelu_bound(x: np.ndarray, p) -> np.ndarray:
+    return np.minimum(x, 0) / 2  # eval slope is (lower + upper)/2
+
+
+def _d_elu_alpha(x: np.ndarray, p) -> np.ndarray:
+    return np.expm1(np.minimum(x, 0))
+
+
+def _d_celu_alpha(x: np.ndarray, p) -> np.ndarray:
+    # d/da [a expm1(x/a)] = expm1(y) - y exp(y), y = x/a <= 0; clamp so -inf * 0 is not NaN.
+    y = np.maximum(np.minimum(x, 0) / p["alpha"], -1e4)
+    return np.expm1(y) - y * np.exp(y)
+
+
+def _d_softplus_beta(x: np.ndarray, p) -> np.ndarray:
+    beta, threshold = p["beta"], p["threshold"]
+    with np.errstate(over="ignore"):
+        y = beta * x
+    yc = np.clip(y, -1e4, threshold)
+    sp = 1 / (1 + np.exp(-np.abs(yc)))
+    sig = np.where(yc >= 0, sp, 1 - sp)
+    soft = np.log1p(np.exp(-np.abs(yc))) + np.maximum(yc, 0)
+    d = (yc * sig - soft) / (beta * beta)
+    return np.where(y > threshold, 0.0, d)
+
+
+# --------------------------------------------------------------------------- records
+
+# Extremes of the smooth non-monotonic variants, found with mpmath at 40 digits
+# (tests/test_variants.py checks them against dense sampling).
+_GELU_MIN = {"none": -0.16997120747990366, "tanh": -0.17004075057125405}
+_GELU_GRAD = {
+    "none": (-0.12890414518515479, 1.1289041451851548),
+    "tanh": (-0.12899306865877177, 1.1289930686587718),
+}
+
+
+def _unbounded(p) -> tuple[float, float]:
+    return (-INF, INF)
+
+
+def _always(value):
+    return lambda p: value
+
+
+def _check_rrelu(p) -> None:
+    if p["lower"] > p["upper"]:
+        raise SpecError(
+            f"rrelu: lower must be <= upper, got lower={p['lower']:g} > upper={p['upper']:g}"
+        )
+
+
+def _slope_bounds(slope: float) -> tuple[float, float]:
+    return (-INF, INF) if slope > 0 else (0.0, INF)
+
+
+def _slope_grads(slope: float) -> tuple[float, float]:
+    return (min(slope, 1.0), max(slope, 1.0))
+
+
+_PYTORCH_LEAKY = "f'(0) = slope (PyTorch: the x <= 0 branch)"
+_JAX_LEAKY = "f'(0) = 1 (JAX: the x >= 0 branch)"
+
+VARIANTS: tuple[Variant, ...] = (
+    Variant(
+        name="relu",
+        summary="Rectified linear unit: passes positives, zeroes negatives.",
+        formula="max(0, x)",
+        latex=r"\max(0, x)",
+        kernel=relu_kernel,
+        bounds=_always((0.0, INF)),
+        grad_bounds=_always((0.0, 1.0)),
+        continuity=_always("C0"),
+        monotonic=_always(True),
+        kinks=_always((0.0,)),
+        dead_zone=_always(((-INF, 0.0),)),
+        kink_rule="f'(0) = 0 (PyTorch and JAX)",
+        reference="Nair & Hinton 2010",
+    ),
+    Variant(
+        name="leaky_relu",
+        aliases=("leaky", "lrelu", "leakyrelu"),
+        summary="ReLU with a small fixed slope for negatives, so gradients never vanish.",
+        formula="x if x > 0 else negative_slope·x",
+        latex=r"\begin{cases} x & x > 0 \\ \alpha x & x \le 0 \end{cases}",
+        kernel=leaky_relu_kernel,
+        params=(
+            Param("negative_slope", 0.01, "slope for x < 0", "α", synonyms=("alpha", "slope")),
+        ),
+        bounds=lambda p: _slope_bounds(p["negative_slope"]),
+        grad_bounds=lambda p: _slope_grads(p["negative_slope"]),
+        continuity=lambda p: "C∞" if p["negative_slope"] == 1 else "C0",
+        monotonic=lambda p: p["negative_slope"] >= 0,
+        kinks=_always((0.0,)),
+        dead_zone=lambda p: ((-INF, 0.0),) if p["negative_slope"] == 0 else (),
+        param_grads={"negative_slope": _d_slope},
+        kink_rule=_PYTORCH_LEAKY,
+        jax_rule=_JAX_LEAKY,
+        reference="Maas et al. 2013",
+    ),
+    Variant(
+        name="prelu",
+        summary="Parametric ReLU: the negative slope is a weight the network learns.",
+        formula="x if x > 0 else weight·x",
+        latex=r"\begin{cases} x & x > 0 \\ a x & x \le 0 \end{cases}",
+        kernel=prelu_kernel,
+        params=(Param("weight", 0.25, "learned slope for x < 0", "a", synonyms=("alpha", "a")),),
+        bounds=lambda p: _slope_bounds(p["weight"]),
+        grad_bounds=lambda p: _slope_grads(p["weight"]),
+        continuity=lambda p: "C∞" if p["weight"] == 1 else "C0",
+        monotonic=lambda p: p["weight"] >= 0,
+        kinks=_always((0.0,)),
+        dead_zone=lambda p: ((-INF, 0.0),) if p["weight"] == 0 else (),
+        param_grads={"weight": _d_slope},
+        kink_rule="f'(0) = weight (PyTorch: the x <= 0 branch)",
+        jax_rule=_JAX_LEAKY,
+        reference="He et al. 2015",
+    ),
+    Variant(
+        name="elu",
+        summary="Exponential linear unit: smooth negative side saturating at -alpha.",
+        formula="x if x > 0 else alpha·(exp(x) − 1)",
+        latex=r"\begin{cases} x & x > 0 \\ \alpha (e^{x} - 1) & x \le 0 \end{cases}",
+        kernel=elu_kernel,
+        range_open=lambda p: (p["alpha"] > 0, False),
+        grad_range_open=lambda p: (p["alpha"] > 0, False),
+        params=(Param("alpha", 1.0, "negative saturation value", "α", low=0.0),),
+        bounds=lambda p: (-p["alpha"], INF),
+        grad_bounds=lambda p: (0.0, max(1.0, p["alpha"])),
+        continuity=lambda p: "C1" if p["alpha"] == 1 else "C0",
+        monotonic=_always(True),
+        kinks=lambda p: () if p["alpha"] == 1 else (0.0,),
+        dead_zone=lambda p: ((-INF, 0.0),) if p["alpha"] == 0 else (),
+        param_grads={"alpha": _d_elu_alpha},
+        kink_rule="f'(0) = alpha (PyTorch: the x <= 0 branch)",
+        reference="Clevert et al. 2015",
+        transcendental=True,
+    ),
+    Variant(
+        name="rrelu",
+        summary="Randomized leaky ReLU: random slope in training, the mean slope in eval.",
+        formula="x if x > 0 else a·x; a ~ U(lower, upper) (train), (lower+upper)/2 (eval)",
+        latex=r"\begin{cases} x & x > 0 \\ a x & x \le 0 \end{cases},"
+        r"\ a \sim U(l, u)\ \text{(train)},\ a = \tfrac{l+u}{2}\ \text{(eval)}",
+        kernel=rrelu_kernel,
+        params=(
+            Param("lower", 0.125, "lower bound of the slope", "l", low=0.0),
+            Param("upper", 1 / 3, "upper bound of the slope", "u", low=0.0),
+        ),
+        bounds=lambda p: _slope_bounds(p["lower"]),
+        # Eval mode; in training mode the negative-side slope ranges over [lower, upper].
+        grad_bounds=lambda p: (min((p["lower"] + p["upper"]) / 2, 1.0), 1.0),
+        continuity=lambda p: "C0",
+        monotonic=_always(True),
+        kinks=_always((0.0,)),
+        dead_zone=lambda p: ((-INF, 0.0),) if p["upper"] == 0 else (),
+        param_grads={"lower": _d_rrelu_bound, "upper": _d_rrelu_bound},
+        check=_check_rrelu,
+        kink_rule="f'(0) = (lower+upper)/2 in eval (PyTorch: the x <= 0 branch)",
+        jax_rule=_JAX_LEAKY,
+        reference="Xu et al. 2015",
+    ),
+    Variant(
+        name="selu",
+        summary="Scaled ELU with constants chosen so activations self-normalize.",
+        formula="scale·(x if x > 0 else alpha·(exp(x) − 1))",
+        latex=r"\lambda \begin{cases} x & x > 0 \\ \alpha (e^{x} - 1) & x \le 0 \end{cases}",
+        kernel=selu_kernel,
+        range_open=_always((True, False)),
+        grad_range_open=_always((True, False)),
+        constants=(("alpha", SELU_ALPHA), ("scale", SELU_SCALE)),
+        bounds=_always((-SELU_ALPHA * SELU_SCALE, INF)),
+        grad_bounds=_always((0.0, SELU_ALPHA * SELU_SCALE)),
+        continuity=_always("C0"),
+        monotonic=_always(True),
+        kinks=_always((0.0,)),
+        kink_rule="f'(0) = scale·alpha = 1.7580993408473766 (PyTorch)",
+        reference="Klambauer et al. 2017",
+        transcendental=True,
+    ),
+    Variant(
+        name="relu6",
+        summary="ReLU capped at 6 (MobileNet): bounded on both sides.",
+        formula="min(max(0, x), 6)",
+        latex=r"\min(\max(0, x), 6)",
+        kernel=relu6_kernel,
+        bounds=_always((0.0, 6.0)),
+        grad_bounds=_always((0.0, 1.0)),
+        continuity=_always("C0"),
+        monotonic=_always(True),
+        kinks=_always((0.0, 6.0)),
+        dead_zone=_always(((-INF, 0.0), (6.0, INF))),
+        kink_rule="f'(0) = 0 and f'(6) = 0 (PyTorch and JAX)",
+        reference="Howard et al. 2017",
+    ),
+    Variant(
+        name="celu",
+        summary="Continuously differentiable ELU: C1 for every alpha.",
+        formula="x if x > 0 else alpha·(exp(x/alpha) − 1)",
+        latex=r"\begin{cases} x & x > 0 \\ \alpha (e^{x/\alpha} - 1) & x \le 0 \end{cases}",
+        kernel=celu_kernel,
+        range_open=_always((True, False)),
+        grad_range_open=_always((True, False)),
+        params=(Param("alpha", 1.0, "negative saturation value", "α", low=0.0, low_open=True),),
+        bounds=lambda p: (-p["alpha"], INF),
+        grad_bounds=_always((0.0, 1.0)),
+        continuity=_always("C1"),
+        monotonic=_always(True),
+        param_grads={"alpha": _d_celu_alpha},
+        kink_rule="f'(0) = 1 (both sides agree)",
+        reference="Barron 2017",
+        transcendental=True,
+    ),
+    Variant(
+        name="gelu",
+        summary="Gaussian error linear unit: x weighted by the normal CDF.",
+        formula="x·Φ(x); tanh form: x/2·(1 + tanh(√(2/π)(x + 0.044715x³)))",
+        latex=r"x\,\Phi(x)",
+        kernel=gelu_kernel,
+        params=(
+            Param("approximate", "none", "'none' (exact, erf) or 'tanh'", choices=("none", "tanh")),
+        ),
+        bounds=lambda p: (_GELU_MIN[p["approximate"]], INF),
+        grad_bounds=lambda p: _GELU_GRAD[p["approximate"]],
+        continuity=_always("C∞"),
+        monotonic=_always(False),
+        kink_rule="smooth: no kink",
+        reference="Hendrycks & Gimpel 2016",
+        transcendental=True,
+    ),
+    Variant(
+        name="silu",
+        aliases=("swish",),
+        summary="Sigmoid linear unit (swish): x times sigmoid(x).",
+        formula="x·σ(x)",
+        latex=r"x\,\sigma(x)",
+        kernel=silu_kernel,
+        bounds=_always((-0.2784645427610738, INF)),
+        grad_bounds=_always((-0.09983932012886692, 1.0998393201288670)),
+        continuity=_always("C∞"),
+        monotonic=_always(False),
+        kink_rule="smooth: no kink",
+        reference="Elfwing et al. 2017; Ramachandran et al. 2017",
+        transcendental=True,
+    ),
+    Variant(
+        name="mish",
+        summary="Self-regularized smooth activation: x·tanh(softplus(x)).",
+        formula="x·tanh(ln(1 + exp(x)))",
+        latex=r"x \tanh(\ln(1 + e^{x}))",
+        kernel=mish_kernel,
+        bounds=_always((-0.3088434130172504, INF)),
+        grad_bounds=_always((-0.11252612238946256, 1.0884981612517279)),
+        continuity=_always("C∞"),
+        monotonic=_always(False),
+        kink_rule="smooth: no kink",
+        reference="Misra 2019",
+        transcendental=True,
+    ),
+    Variant(
+        name="softplus",
+        summary="Smooth ReLU: ln(1 + exp(beta·x))/beta, linear past the threshold.",
+        formula="ln(1 + exp(beta·x))/beta, or x where beta·x > threshold",
+        latex=r"\tfrac{1}{\beta}\ln(1 + e^{\beta x})",
+        kernel=softplus_kernel,
+        range_open=_always((True, False)),
+        grad_range_open=_always((True, False)),
+        params=(
+            Param("beta", 1.0, "sharpness", "β", low=0.0, low_open=True),
+            Param("threshold", 20.0, "beta·x above which softplus returns x", "t"),
+        ),
+        bounds=_always((0.0, INF)),
+        grad_bounds=_always((0.0, 1.0)),
+        continuity=_always("C∞"),
+        monotonic=_always(True),
+        param_grads={"beta": _d_softplus_beta},
+        kink_rule="smooth below the threshold; f' = 1 above it (PyTorch)",
+        reference="Dugas et al. 2001",
+        transcendental=True,
+    ),
+    Variant(
+        name="hardswish",
+        aliases=("hard_swish",),
+        summary="Piecewise-quadratic swish from MobileNetV3: x·relu6(x + 3)/6.",
+        formula="x·min(max(x + 3, 0), 6)/6",
+        latex=r"x \, \frac{\min(\max(x + 3, 0), 6)}{6}",
+        kernel=hardswish_kernel,
+        grad_range_open=_always((True, True)),
+        bounds=_always((-0.375, INF)),
+        grad_bounds=_always((-0.5, 1.5)),
+        continuity=_always("C0"),
+        monotonic=_always(False),
+        kinks=_always((-3.0, 3.0)),
+        dead_zone=_always(((-INF, -3.0),)),
+        kink_rule="f'(-3) = 0 and f'(3) = 1 (PyTorch: the outer branches)",
+        reference="Howard et al. 2019",
+    ),
+    Variant(
+        name="sigmoid",
+        aliases=("logistic",),
+        summary="Logistic sigmoid: the bounded reference ReLU replaced.",
+        formula="1/(1 + exp(−x))",
+        latex=r"\frac{1}{1 + e^{-x}}",
+        kernel=sigmoid_kernel,
+        range_open=_always((True, True)),
+        grad_range_open=_always((True, False)),
+        bounds=_always((0.0, 1.0)),
+        grad_bounds=_always((0.0, 0.25)),
+        continuity=_always("C∞"),
+        monotonic=_always(True),
+        kink_rule="smooth: no kink",
+        transcendental=True,
+    ),
+    Variant(
+        name="tanh",
+        summary="Hyperbolic tangent: bounded, zero-centred reference.",
+        formula="tanh(x)",
+        latex=r"\tanh(x)",
+        kernel=tanh_kernel,
+        range_open=_always((True, True)),
+        grad_range_open=_always((True, False)),
+        bounds=_always((-1.0, 1.0)),
+        grad_bounds=_always((0.0, 1.0)),
+        continuity=_always("C∞"),
+        monotonic=_always(True),
+        kink_rule="smooth: no kink",
+        transcendental=True,
+    ),
+)
+
+SEED = ("relu", "leaky_relu", "prelu", "elu", "rrelu", "selu", "relu6")
+
+
+def _bounded(p) -> bool:
+    lo, hi = p
+    return math.isfinite(lo) and math.isfinite(hi)
+
+
+GROUPS = {
+    "seed": lambda reg: [reg.variants[n] for n in SEED],
+    "all": lambda reg: list(reg.variants.values()),
+    "smooth": lambda reg: [v for v in reg.variants.values() if v.continuity(v.defaults()) == "C∞"],
+    "bounded": lambda reg: [v for v in reg.variants.values() if _bounded(v.bounds(v.defaults()))],
+}
+
+REGISTRY = Registry(VARIANTS, GROUPS)

@@ -1,0 +1,90 @@
+"""Regenerate tests/data/torch_reference.json from PyTorch autograd.
+
+Run with any Python that has torch (it is not a relucli dependency):
+
+    pip install torch==2.13.0 && python scripts/make_torch_reference.py
+
+For every variant, at its kinks and at a few ordinary points, in float64 and float32, the
+file records PyTorch's value and autograd gradient (and PReLU's weight gradient) as exact
+hex floats. tests/test_reference.py requires relucli to equal them bit for bit at kinks and to agree
+closely elsewhere (PyTorch is not the accuracy oracle there: mpmath is).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+
+OUT = Path(__file__).resolve().parent.parent / "tests" / "data" / "torch_reference.json"
+
+ORDINARY = [-3.5, -1.0, -0.25, 0.25, 1.0, 2.5, 20.0, 25.0]
+
+# (spec, torch function of x, kinks): specs are relucli's; parameters spelled out.
+CASES = [
+    ("relu", F.relu, [0.0, -0.0]),
+    ("leaky_relu", lambda x: F.leaky_relu(x, 0.01), [0.0, -0.0]),
+    ("leaky_relu:negative_slope=0.2", lambda x: F.leaky_relu(x, 0.2), [0.0]),
+    ("elu", lambda x: F.elu(x, 1.0), [0.0]),
+    ("elu:alpha=0.5", lambda x: F.elu(x, 0.5), [0.0]),
+    ("rrelu", lambda x: F.rrelu(x, 1 / 8, 1 / 3, training=False), [0.0]),
+    ("selu", F.selu, [0.0]),
+    ("relu6", F.relu6, [0.0, 6.0]),
+    ("celu", lambda x: F.celu(x, 1.0), [0.0]),
+    ("gelu", lambda x: F.gelu(x), [0.0]),
+    ("gelu:approximate=tanh", lambda x: F.gelu(x, approximate="tanh"), [0.0]),
+    ("silu", F.silu, [0.0]),
+    ("mish", F.mish, [0.0]),
+    ("softplus", lambda x: F.softplus(x, 1.0, 20.0), [0.0]),
+    ("hardswish", F.hardswish, [-3.0, 3.0, 0.0]),
+    ("sigmoid", torch.sigmoid, [0.0]),
+    ("tanh", torch.tanh, [0.0]),
+]
+
+
+def hexf(v: float) -> str:
+    return "nan" if math.isnan(v) else float(v).hex()
+
+
+def value_and_grad(fn, xs: list[float], dtype) -> tuple[list[str], list[str]]:
+    x = torch.tensor(xs, dtype=dtype, requires_grad=True)
+    y = fn(x)
+    y.sum().backward()
+    return [hexf(v) for v in y.tolist()], [hexf(g) for g in x.grad.tolist()]
+
+
+def prelu_rows(xs: list[float], dtype) -> dict:
+    values, grads, wgrads = [], [], []
+    for v in xs:  # one scalar weight per point, so its gradient is per element
+        x = torch.tensor([v], dtype=dtype, requires_grad=True)
+        w = torch.tensor([0.25], dtype=dtype, requires_grad=True)
+        y = F.prelu(x, w)
+        y.sum().backward()
+        values.append(hexf(y.item()))
+        grads.append(hexf(x.grad.item()))
+        wgrads.append(hexf(w.grad.item()))
+    return {"value": values, "grad": grads, "grad_weight": wgrads}
+
+
+def main() -> None:
+    cases = []
+    for spec, fn, kinks in CASES:
+        xs = kinks + ORDINARY
+        for dtype, name in ((torch.float64, "float64"), (torch.float32, "float32")):
+            values, grads = value_and_grad(fn, xs, dtype)
+            cases.append({"spec": spec, "dtype": name, "x": [hexf(v) for v in xs],
+                          "kinks": len(kinks), "value": values, "grad": grads})
+    for dtype, name in ((torch.float64, "float64"), (torch.float32, "float32")):
+        xs = [0.0, -0.0, *ORDINARY]
+        cases.append({"spec": "prelu", "dtype": name, "x": [hexf(v) for v in xs], "kinks": 2,
+                      **prelu_rows(xs, dtype)})
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    OUT.write_text(json.dumps({"torch": torch.__version__, "cases": cases}, indent=0) + "\n")
+    print(f"wrote {OUT} ({len(cases)} cases, torch {torch.__version__})")
+
+
+if __name__ == "__main__":
+    main()

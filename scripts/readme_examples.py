@@ -1,0 +1,88 @@
+"""Run the README's examples; check them (default) or rewrite their output (--update).
+
+In every ```console block of README.md, a line `$ relucli ARGS` is followed by that
+command's exact output. tests/test_docs.py runs the same check in the test suite.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from click.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parent.parent
+README = ROOT / "README.md"
+FENCE = re.compile(r"^```console\n(.*?)^```\n", re.S | re.M)
+
+
+@dataclass
+class Example:
+    command: str
+    expected: str
+    start: int  # offsets of the expected output inside README text
+    end: int
+
+
+def examples(text: str) -> list[Example]:
+    found = []
+    for block in FENCE.finditer(text):
+        body, offset = block.group(1), block.start(1)
+        pieces = re.split(r"(?m)^(\$ .*\n)", body)
+        pos = offset + len(pieces[0])
+        for i in range(1, len(pieces), 2):
+            command, output = pieces[i], pieces[i + 1]
+            start = pos + len(command)
+            found.append(Example(command[2:].strip(), output, start, start + len(output)))
+            pos = start + len(output)
+    return found
+
+
+def run(command: str, cwd: Path) -> str:
+    """Run a README command line in-process, from ``cwd``; stdout and stderr as a user sees."""
+    from relucli.cli import main
+
+    argv = shlex.split(command)
+    assert argv[0] == "relucli", f"README example is not a relucli command: {command}"
+    old = Path.cwd()
+    os.chdir(cwd)
+    try:
+        result = CliRunner().invoke(main, argv[1:], prog_name="relucli", catch_exceptions=False,
+                                    env={"COLUMNS": None})
+    finally:
+        os.chdir(old)
+    return result.stdout + result.stderr
+
+
+def workdir() -> Path:
+    tmp = Path(tempfile.mkdtemp(prefix="relucli-readme-"))
+    (tmp / "docs" / "images").mkdir(parents=True)
+    return tmp
+
+
+def main() -> int:
+    text = README.read_text(encoding="utf-8")
+    cwd = workdir() if "--update" not in sys.argv else ROOT
+    updated, last, bad = [], 0, 0
+    for ex in examples(text):
+        actual = run(ex.command, cwd)
+        if actual != ex.expected:
+            bad += 1
+            print(f"differs: $ {ex.command}", file=sys.stderr)
+        updated.append(text[last:ex.start] + actual)
+        last = ex.end
+    if "--update" in sys.argv:
+        README.write_text("".join(updated) + text[last:], encoding="utf-8")
+        print(f"README.md: {bad} example(s) updated")
+        return 0
+    print(f"{len(examples(text)) - bad} examples match, {bad} differ")
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

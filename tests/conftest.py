@@ -1,0 +1,20 @@
+import os
+
+import pytest
+from click.testing import CliRunner
+
+# Matplotlib must never try to open a window in the tests.
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+
+@pytest.fixture
+def run():
+    """Invoke the CLI in-process; returns click's Result (exit_code, stdout, stderr)."""
+    from relucli.cli import main
+
+    runner = CliRunner()
+
+    def invoke(*args: str, **kwargs):
+        return runner.invoke(main, list(args), prog_name="relucli", catch_exceptions=False, **kwargs)
+
+    return invoke
