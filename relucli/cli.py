@@ -35,9 +35,28 @@ from .registry import SpecError
 from .tables import FormatError
 from .variants import REGISTRY
 
+# Commands in their own modules, imported only when used: start-up stays at the cost of
+# NumPy, Click and tabulate for the commands that need neither figures nor labs.
+LAZY_COMMANDS = ("plot", "dying", "depth", "bench")
+
 
 class RelucliGroup(click.Group):
     """Runs a command and turns every way it can fail into one line and an exit code."""
+
+    def list_commands(self, ctx):
+        import importlib.util
+
+        lazy = [n for n in LAZY_COMMANDS if importlib.util.find_spec(f"relucli.commands.{n}")]
+        return sorted({*super().list_commands(ctx), *lazy})
+
+    def get_command(self, ctx, name):
+        command = super().get_command(ctx, name)
+        if command is None and name in self.list_commands(ctx):
+            import importlib
+
+            command = getattr(importlib.import_module(f"relucli.commands.{name}"), name)
+            self.add_command(command)
+        return command
 
     def resolve_command(self, ctx, args):
         name = args[0] if args else ""
@@ -440,25 +459,3 @@ def dead_zone_text(a: Activation) -> str:
         else:
             parts.append(f"{lo:g} < x < {hi:g}")
     return ", ".join(parts) or "none"
-
-
-def _register_extra_commands() -> None:
-    """Commands that live in their own modules (figures, labs, benchmarks)."""
-    import importlib
-
-    for module, name in (
-        ("relucli.commands.plot", "plot"),
-        ("relucli.commands.dying", "dying"),
-        ("relucli.commands.depth", "depth"),
-        ("relucli.commands.bench", "bench"),
-    ):
-        try:
-            command = getattr(importlib.import_module(module), name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module:
-                raise
-            continue
-        main.add_command(command)
-
-
-_register_extra_commands()

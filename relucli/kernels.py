@@ -5,10 +5,10 @@ temporary is ever allocated: memory is the input plus the outputs plus a few chu
 temporaries themselves come from a :class:`Workspace` that lives for one ``evaluate`` call,
 so a chunk costs no allocation and no page faults, only arithmetic.
 
-Measured on the reference machine (float32, 10^7 elements, ratios to a memory copy): the
+Measured on the reference machine (2 cores, 1 MiB L2 each; see benchmarks/README.md): the
 per-call overhead of a NumPy ufunc (about a microsecond) is paid once per chunk and pass, so
-chunks below ~2^13 elements lose to overhead; chunks above what L2 holds (a kernel's inputs,
-outputs and three to eight temporaries) lose to cache misses. 2^14 to 2^15 was best.
+chunks below ~2^14 elements lose to overhead; much larger chunks no longer keep a kernel's
+temporaries in L2. 2^16 float32 elements (256 KiB per array) was best, 2^15 for float64.
 """
 
 from __future__ import annotations
@@ -17,10 +17,9 @@ import numpy as np
 
 from .registry import Kernel, KernelArgs
 
-# Elements per chunk: 2^15 float32 is 128 KiB per array, so a kernel's handful of
-# temporaries plus its input and output chunks stay in a 1 MiB L2 (tuned with
-# benchmarks/kernels.py --chunks).
-CHUNK = 1 << 15
+# Elements per float32 chunk (float64 work uses half as many, the same bytes); tuned with
+# `python benchmarks/kernels.py --chunks`.
+CHUNK = 1 << 16
 
 
 class Workspace:
@@ -84,7 +83,7 @@ def evaluate(
     want_grad: bool = True,
     out: tuple[np.ndarray | None, np.ndarray | None] | None = None,
     upcast_float32: bool = False,
-    chunk: int = CHUNK,
+    chunk: int | None = None,
 ) -> tuple[np.ndarray, np.ndarray | None]:
     """Run ``kernel`` over ``x`` chunk by chunk and return (value, grad) shaped like x.
 
@@ -92,7 +91,8 @@ def evaluate(
     ``upcast_float32`` a float32 chunk is computed in float64 and rounded once at the end,
     which keeps transcendental variants within a float32 ulp of the exact result; a kernel
     marked ``float32_native`` (see variants.py) has its own float32 path of that accuracy
-    and is never upcast. Results do not depend on ``chunk``: every kernel is elementwise.
+    and is never upcast. Results do not depend on ``chunk`` (default: ``CHUNK`` float32
+    elements, half as many float64): every kernel is elementwise.
     """
     x = np.asarray(x)
     dtype = working_dtype(x)
@@ -105,6 +105,8 @@ def evaluate(
 
     upcast = upcast_float32 and dtype == np.float32 and not getattr(kernel, "float32_native", 0)
     compute = np.dtype(np.float64) if upcast else dtype
+    if chunk is None:
+        chunk = CHUNK if compute == np.float32 else CHUNK // 2
     chunk = max(1, min(chunk, flat.size))
     args = make_args(compute)
     args.work = Workspace(chunk)
@@ -123,9 +125,10 @@ def evaluate(
         gc = gw[:n] if gs is not None else None
         np.copyto(xc, xs)
         kernel(xc, vc, gc, args)
-        np.copyto(vs, vc, casting="same_kind")
-        if gs is not None:
-            np.copyto(gs, gc, casting="same_kind")
+        with np.errstate(over="ignore"):  # beyond float32's max, inf is the exact rounding
+            np.copyto(vs, vc, casting="same_kind")
+            if gs is not None:
+                np.copyto(gs, gc, casting="same_kind")
     return value, grad
 
 

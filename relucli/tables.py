@@ -80,8 +80,12 @@ def render(
             for column, values in zip(columns, block):
                 column.extend(values)
         check_size(fmt, len(columns[0]) if columns else 0)
-        numeric = [bool(c) and all(_is_number(v) for v in c) for c in columns]
-        columns = [np.asarray(c) if n else c for c, n in zip(columns, numeric)]
+        # Empty cells (None) don't make a column of numbers textual.
+        numeric = [
+            any(_is_number(v) for v in c) and all(_is_number(v) or v is None for v in c)
+            for c in columns
+        ]
+        columns = [np.asarray(c) if n and None not in c else c for c, n in zip(columns, numeric)]
         body = list(zip(*(_texts(c, digits, False) for c in columns)))
         align = ["right" if n else "left" for n in numeric]
         text = tabulate(

@@ -20,8 +20,10 @@ of the two branches where their order is known (leaky ReLU is max(x, slope*x) fo
 or ``ceil(min(v, 1))``, which is 0, 1 or NaN like a step function. Scalars are cast to the
 working dtype first (a NumPy float64 scalar would turn float32 work into float64), and
 constants are passed as chunk arrays (``Workspace.full``) where NumPy's SIMD loops need both
-operands to be arrays. The exponential family has a float32 path of its own (a table of
-exp(k/128) and a cubic), a few times faster than float32 ``np.exp`` and more accurate.
+operands to be arrays. float32 exponentials come from tables of exp(-j/128) and a cubic
+(below): NumPy's float32 ``np.exp`` is 2.5 ulp off and has no fast expm1, its float64 ones
+cost 5-12 ns per element. ELU, SELU and CELU stay in float32 (within 1.5-2.6 ulp); the
+smooth variants take float64 table entries and finish in float64, rounding once.
 """
 
 from __future__ import annotations
@@ -31,7 +33,6 @@ import math
 
 import numpy as np
 
-from . import special
 from .kernels import Workspace, workspace
 from .registry import KernelArgs, Param, Registry, SpecError, Variant
 
@@ -135,57 +136,102 @@ def _step_from_x(x: np.ndarray, out: np.ndarray, jax: bool, w: Workspace) -> np.
 
 # ------------------------------------------------------- float32 exp and expm1 by table
 #
-# For m in [-104, 0]: with j = floor(-128 m) and r = m + j/128 in (-1/128, 0],
+# For m in [-110, 0]: with j = floor(-128 m) and r = m + j/128 in (-1/128, 0],
 # exp(m) = T (1 + q) and expm1(m) = (T - 1) + T q, where T = exp(-j/128) and T - 1 come from
 # two float32 tables and q = expm1(r) = r + r^2/2 + r^3/6 (truncation < 2e-8 relative).
 # T - 1 and T q have the same sign, so nothing cancels and both results are within ~1.5
 # float32 ulp (a float32 np.exp is 2.5 ulp off, and exp(m) - 1 loses everything near 0);
 # in T q, T = 1 + (T - 1) is accurate enough, so the value alone needs one table. -128 m and
 # its fraction are exact. j reaches the table as the low bits of j + 1.5*2^23 (no
-# float-to-int cast, so a NaN cannot warn: it picks some entry and flows on through r), and
-# the tables are rotated so that np.take(mode="wrap") maps those bits to entry j.
+# float-to-int cast, so a NaN cannot warn: it picks a clipped entry and flows on through r).
 
 _EXP_STEPS = 128
 _EXP_LOW = -104.0  # exp(-104) is below half the smallest float32 subnormal: rounds to 0
 _MAGIC = 1.5 * 2**23  # j + _MAGIC has j in its low mantissa bits (|j| < 2^22)
+_MAGIC_BITS = int(np.array(_MAGIC, np.float32).view(np.int32))
 _Q1 = -1 / _EXP_STEPS  # q = u (Q1 + u (Q2 + u Q3)) with u = -128 r in [0, 1)
 _Q2 = 1 / (2 * _EXP_STEPS**2)
 _Q3 = -1 / (6 * _EXP_STEPS**3)
 
 
+_EXP_HIGH = 110.0  # tables run to 110: beyond, every float32 result built on exp underflows
+
+
+@functools.cache
+def _exp_tables64() -> tuple[np.ndarray, np.ndarray]:
+    """exp(-j/128) - 1 and exp(-j/128) in float64, j = 0 .. 14080; the last entry, where
+    clamped inputs (down to -inf) land, is the limit: -1 and 0."""
+    m = -np.arange(0, _EXP_HIGH * _EXP_STEPS + 1) / _EXP_STEPS
+    em1, e = np.expm1(m), np.exp(m)
+    em1[-1], e[-1] = -1.0, 0.0
+    return em1, e
+
+
+@functools.cache
+def _log1p_exp_table64() -> np.ndarray:
+    """log1p(exp(-j/128)) in float64 (softplus on the grid), j = 0 .. 14080."""
+    return np.log1p(_exp_tables64()[1])
+
+
 @functools.cache
 def _exp_tables() -> tuple[np.ndarray, np.ndarray]:
-    """(exp(-j/128) - 1, exp(-j/128)) as float32, entry j at position bits(j + _MAGIC) mod n."""
-    m = -np.arange(0, -_EXP_LOW * _EXP_STEPS + 1) / _EXP_STEPS
-    shift = int(np.array(_MAGIC, np.float32).view(np.int32)) % m.size
-    return tuple(np.roll(f(m).astype(np.float32), shift) for f in (np.expm1, np.exp))
+    """The same rounded to float32 (exp(-j/128) is 0 past j = 13312, -1 + that is -1)."""
+    return tuple(t.astype(np.float32) for t in _exp_tables64())
 
 
-def _exp_parts32(m, em1, e, w: Workspace) -> None:
-    """expm1(m) into ``em1`` and (unless None) exp(m) into ``e``, float32 m in [-104, 0]
-    or NaN."""
-    table_m1, table = _exp_tables()
+def _exp_index32(m, w: Workspace, intp: bool = False):
+    """(idx, q) for float32 m in [-110, 0] or NaN: exp(m) = T[idx] (1 + q). ``intp``:
+    indices as np.take wants them (it converts int32 on every call; for two tables,
+    converting once is cheaper)."""
     t = np.multiply(m, -_EXP_STEPS, out=w.buf(10, m))  # exact, >= 0
     j = np.floor(t, out=w.buf(11, m))
     bits = np.add(j, _MAGIC, out=w.buf(12, m)).view(np.int32)
-    if e is not None:  # np.take converts indices to intp: do it once for both tables
-        idx = w.buf(13, m, np.intp)
-        np.copyto(idx, bits)
-        bits = idx
-    tm1 = table_m1.take(bits, out=w.buf(14, m), mode="wrap")
+    idx = np.subtract(
+        bits, _MAGIC_BITS, out=w.buf(16 if intp else 13, m, np.intp if intp else np.int32)
+    )
     u = np.subtract(t, j, out=t)  # -128 r, exact
     q = np.multiply(u, _Q3, out=j)
     q += _Q2
     q *= u
     q += _Q1
     q *= u
-    big = np.add(tm1, 1, out=u)
-    big *= q  # T q
-    np.add(tm1, big, out=em1)
+    return idx, q
+
+
+def _exp_parts32(m, em1, e, w: Workspace) -> None:
+    """expm1(m) into ``em1`` and exp(m) into ``e``, either may be None, for float32 m in
+    [-110, 0] or NaN."""
+    table_m1, table = _exp_tables()
+    idx, q = _exp_index32(m, w, intp=em1 is not None and e is not None)
+    big = w.buf(14, m)
+    if em1 is not None:
+        # T q with T = 1 + (T - 1), also when T is at hand: a(x) and value_and_grad(x)
+        # must agree bit for bit (T's rounding is negligible next to T - 1).
+        tm1 = table_m1.take(idx, out=w.buf(15, m), mode="clip")
+        np.add(tm1, 1, out=big)
+        big *= q
+        np.add(tm1, big, out=em1)
     if e is not None:
-        table.take(bits, out=big, mode="wrap")
+        table.take(idx, out=big, mode="clip")
         q *= big
         np.add(big, q, out=e)
+
+
+def _exp_parts_mixed(m, em1, e, w: Workspace) -> None:
+    """Like ``_exp_parts32``, but T and T - 1 come from float64 tables and the results are
+    float64 arrays: within ~1e-9 relative (q's float32 rounding times |q| < 1/128), never
+    subnormal, so float32 results built from them round once."""
+    table_m1, table = _exp_tables64()
+    idx, q = _exp_index32(m, w, intp=True)  # slot 16; T is left in slot 18 (softplus uses both)
+    if em1 is not None:
+        tm1 = table_m1.take(idx, out=w.buf(17, m, np.float64), mode="clip")
+        big = np.add(tm1, 1, out=w.buf(18, m, np.float64))
+        big *= q
+        np.add(tm1, big, out=em1)
+    if e is not None:
+        big = table.take(idx, out=w.buf(18, m, np.float64), mode="clip")
+        np.multiply(big, q, out=e)
+        e += big
 
 
 def _exp_family(x, value, grad, neg_value_coef, neg_grad_coef, pos_coef, divisor, w):
@@ -206,11 +252,16 @@ def _exp_family(x, value, grad, neg_value_coef, neg_grad_coef, pos_coef, divisor
             np.exp(m, out=grad)
     if neg_value_coef != 1:
         value *= neg_value_coef
-    r = np.maximum(x, w.full(0, x), out=m)
-    if pos_coef != 1:
-        with np.errstate(over="ignore"):  # SELU's scale * huge x: inf is the limit
-            r *= pos_coef
-    value += r
+    if pos_coef == 1 and (divisor is not None or 0 < neg_value_coef <= 1):
+        # alpha expm1(x/alpha) >= x for x <= 0 (CELU, and ELU with alpha <= 1), and it is
+        # 0 for x > 0: the max is the right branch, exactly, in one pass.
+        np.maximum(x, value, out=value)
+    else:
+        r = np.maximum(x, w.full(0, x), out=m)
+        if pos_coef != 1:
+            with np.errstate(over="ignore"):  # SELU's scale * huge x: inf is the limit
+                r *= pos_coef
+        value += r
     if grad is None:
         return
     if neg_grad_coef != 1:
@@ -233,6 +284,37 @@ def _sigmoid_pair(x):
     r = 1 / (1 + e)
     h = np.heaviside(x, 1.0)
     return r * np.maximum(e, h), r * np.maximum(e, 1 - h)
+
+
+def _sigmoid_parts(y, w: Workspace, slot: int = 30):
+    """(r, er, h, e), all float64, for y: e = exp(-|y|) (never overflows; for float32 y
+    from the table, ~1e-9 relative), r = sigmoid(|y|) = 1/(1 + e),
+    er = sigmoid(-|y|) = e/(1 + e) (both exact to an ulp), h = 1 where y >= 0 else 0. NaN flows
+    through e, r and er. sigmoid(y) is r or er by h (see ``_pick``), and
+    sigmoid(y)*sigmoid(-y) = r*er."""
+    f64 = np.float64
+    e = w.buf(slot, y, f64)
+    if y.dtype == np.float32:
+        m = np.abs(y, out=w.buf(9, y))
+        np.minimum(m, w.full(_EXP_HIGH, y), out=m)
+        np.negative(m, out=m)
+        _exp_parts_mixed(m, None, e, w)
+    else:
+        np.abs(y, out=e)
+        np.negative(e, out=e)
+        np.exp(e, out=e)
+    d = np.add(e, 1.0, out=w.buf(slot + 4, y, f64))
+    r = np.divide(1.0, d, out=w.buf(slot + 1, y, f64))
+    er = np.divide(e, d, out=w.buf(slot + 3, y, f64))
+    h = np.greater_equal(y, w.full(0, y), out=w.buf(slot + 2, y, f64))
+    return r, er, h, e
+
+
+def _pick(r, er, h, out):
+    """out = r where h = 1, er where h = 0: er <= r, so max(r*h, er) is exact (NaN kept)."""
+    np.multiply(r, h, out=out)
+    np.maximum(out, er, out=out)
+    return out
 
 
 def _finite(x, dtype_like):
@@ -302,15 +384,10 @@ def celu_kernel(x, value, grad, a: KernelArgs) -> None:
     # In float32 even the rounding of x/alpha is amplified (by |x/alpha| ulp), so that
     # division and the exponentials run in float64 and are rounded once.
     if x.dtype == np.float32:
-        x64 = w.buf(20, x, np.float64)
-        np.copyto(x64, x)
-        v64 = w.buf(21, x, np.float64)
-        g64 = None if grad is None else w.buf(22, x, np.float64)
         alpha = np.float64(a.alpha)
-        _exp_family(x64, v64, g64, alpha, 1.0, 1.0, alpha, w)
-        np.copyto(value, v64, casting="same_kind")
-        if grad is not None:
-            np.copyto(grad, g64, casting="same_kind")
+        _in_float64(
+            lambda x, v, g: _exp_family(x, v, g, alpha, 1.0, 1.0, alpha, w), x, value, grad, w
+        )
         return
     _exp_family(x, value, grad, a.alpha, one, one, a.alpha, w)
 
@@ -354,15 +431,108 @@ def hardswish_kernel(x, value, grad, a: KernelArgs) -> None:
     grad += h
 
 
+@float32_native
 def gelu_kernel(x, value, grad, a: KernelArgs) -> None:
+    w = workspace(a)
+    if x.dtype == np.float32:
+        if a.approximate == "tanh":
+            _in_float64(_gelu_tanh, x, value, grad, w)
+        else:
+            _gelu32(x, value, grad, w)
+        return
     if a.approximate == "tanh":
         _gelu_tanh(x, value, grad)
         return
+    from . import special  # imported on first use: it costs start-up time (numpy.typing)
+
     cdf = special.ndtr(x)
     np.multiply(_no_neg_inf(x, x), cdf, out=value)
     if grad is not None:
         np.multiply(_finite(x, x), special.norm_pdf(x), out=grad)
         grad += cdf
+
+
+def _in_float64(kernel, x, value, grad, w: Workspace) -> None:
+    """Run a float64 kernel body on a float32 chunk and round once (workspace slots 20-22)."""
+    x64 = w.buf(20, x, np.float64)
+    np.copyto(x64, x)
+    v64 = w.buf(21, x, np.float64)
+    g64 = None if grad is None else w.buf(22, x, np.float64)
+    kernel(x64, v64, g64)
+    with np.errstate(over="ignore"):  # beyond float32's max, inf is the exact rounding
+        np.copyto(value, v64, casting="same_kind")
+        if grad is not None:
+            np.copyto(grad, g64, casting="same_kind")
+
+
+# float32 GELU: with y = |x| = a + d, a = j/1024 on a grid and 0 <= d < 1/1024,
+#   Phi(-y) = P - D (d - a d^2/2 + (a^2 - 1) d^3/6)  and  phi(y) = D exp(-d (a + d/2)),
+# P = Phi(-a) and D = phi(a) from float64 tables (relucli.special), the short series in
+# float32 (they are corrections of relative size a*d < 0.015, so their float32 rounding
+# costs < 1e-8), the rest in float64: Phi(x) = |[x > 0] - Phi(-y)|. Both results are
+# within about an ulp (the series truncate below 2e-9). Past |x| = 15 the tables hold the
+# limits (P = D = 0), where every float32 result has underflowed or saturated.
+_GELU_STEPS = 1024
+_GELU_HIGH = 15.0
+
+
+@functools.cache
+def _gelu_tables() -> tuple[np.ndarray, np.ndarray]:
+    from . import special
+
+    a = np.arange(0, _GELU_HIGH * _GELU_STEPS + 1) / _GELU_STEPS
+    cdf, pdf = np.asarray(special.ndtr(-a), np.float64), np.asarray(special.norm_pdf(a))
+    cdf[-1] = pdf[-1] = 0.0
+    return cdf, pdf
+
+
+def _gelu32(x, value, grad, w: Workspace) -> None:
+    f64 = np.float64
+    cdf_table, pdf_table = _gelu_tables()
+    y = np.abs(x, out=w.buf(0, x))
+    np.minimum(y, w.full(_GELU_HIGH, x), out=y)  # NaN stays NaN
+    t = np.multiply(y, _GELU_STEPS, out=y)  # exact
+    j = np.floor(t, out=w.buf(1, x))
+    bits = np.add(j, _MAGIC, out=w.buf(2, x)).view(np.int32)
+    idx = np.subtract(bits, _MAGIC_BITS, out=w.buf(3, x, np.intp))
+    d = np.subtract(t, j, out=t)
+    d *= 1 / _GELU_STEPS  # exact
+    a = np.multiply(j, 1 / _GELU_STEPS, out=j)  # exact
+    # Phi(-y) = P - D*series, series = d (1 + d (-a/2 + d (a^2 - 1)/6))
+    c3 = np.multiply(a, a, out=w.buf(4, x))
+    c3 -= 1
+    c3 *= 1 / 6
+    c3 *= d
+    c3 -= np.multiply(a, 0.5, out=w.buf(5, x))
+    c3 *= d
+    c3 += 1
+    c3 *= d
+    pdf = pdf_table.take(idx, out=w.buf(6, x, f64), mode="clip")
+    tail = np.multiply(pdf, c3, out=w.buf(7, x, f64))
+    np.subtract(cdf_table.take(idx, out=w.buf(8, x, f64), mode="clip"), tail, out=tail)
+    # Phi(x) = Phi(-y) for x <= 0, 1 - Phi(-y) for x > 0
+    above = np.greater(x, w.full(0, x), out=w.buf(9, x, np.bool_))
+    cdf = np.subtract(above, tail, out=tail)
+    np.abs(cdf, out=cdf)
+    big = np.finfo(np.float32).max
+    xm = np.maximum(x, w.full(-big, x), out=w.buf(10, x))  # -inf * 0 would be NaN
+    np.multiply(xm, cdf, out=value)
+    if grad is None:
+        return
+    # gelu' = Phi(x) + x phi(x), phi(y) = D exp(-s), s = d (a + d/2), exp(-s) to s^3
+    s = np.multiply(d, 0.5, out=w.buf(4, x))
+    s += a
+    s *= d
+    e = np.multiply(s, -1 / 6, out=w.buf(5, x))
+    e += 0.5
+    e *= s
+    e -= 1
+    e *= s
+    e += 1
+    pdf *= e
+    np.minimum(xm, w.full(big, x), out=xm)
+    pdf *= xm
+    np.add(cdf, pdf, out=grad)
 
 
 _GELU_C = math.sqrt(2 / math.pi)
@@ -410,62 +580,162 @@ def _gelu_tanh(x, value, grad) -> None:
         grad += sp
 
 
+@float32_native
 def silu_kernel(x, value, grad, a: KernelArgs) -> None:
-    sp, sn = _sigmoid_pair(x)
-    np.multiply(_no_neg_inf(x, x), sp, out=value)
+    w = workspace(a)
+    r, er, h, _ = _sigmoid_parts(x, w)
+    sp = _pick(r, er, h, w.buf(1, x, np.float64))
+    big = np.finfo(x.dtype).max
+    xm = np.maximum(x, w.full(-big, x), out=w.buf(2, x))  # -inf * 0 would be NaN
+    np.multiply(xm, sp, out=value)  # float64 product, rounded once
     if grad is not None:
-        # silu' = s(x) (1 + x s(-x)); no 1 - s(x) cancellation.
-        np.multiply(_finite(x, x), sn, out=grad)
-        grad += 1
-        grad *= sp
+        # silu' = s(x) + x s(x) s(-x), and s(x) s(-x) = r*er: no 1 - s(x) cancellation.
+        xf = np.minimum(xm, w.full(big, x), out=xm)
+        g = np.multiply(r, er, out=r)
+        g *= xf
+        np.add(g, sp, out=grad)
 
 
+@float32_native
 def mish_kernel(x, value, grad, a: KernelArgs) -> None:
-    # tanh(softplus(x)) = n/d with w = exp(-|x|):
-    #   x >= 0: n = 1 + 2w,   d = n + 2w^2;     x < 0: n = w(w + 2), d = n + 2.
-    # 1 - t^2 = (d - n)(d + n)/d^2 keeps full relative accuracy where t is near 1.
-    w = np.exp(-np.abs(x))
-    h = np.heaviside(x, 1.0)
-    n = _blend(h, 1 + 2 * w, w * (w + 2), out=np.empty_like(x))
-    gap = _blend(h, 2 * w * w, 2, out=np.empty_like(x))  # d - n
-    d = n + gap
-    t = n / d
-    np.multiply(_no_neg_inf(x, x), t, out=value)
-    if grad is not None:
-        sech2 = gap * (d + n) / (d * d)
-        sp, _ = _sigmoid_pair(x)
-        np.multiply(_finite(x, x) * sp, sech2, out=grad)
-        grad += t
+    # tanh(softplus(x)) = n/d with w = exp(-|x|), written for both signs at once as
+    #   n = A + 2w, d = n + C;  A = 1, C = 2w^2 for x >= 0;  A = w^2, C = 2 for x < 0
+    # (A = max(h, w^2) and C = 2 max(1 - h, w^2) pick exactly). 1 - t^2 = C(d + n)/d^2
+    # keeps full relative accuracy where t is near 1. Intermediates are float64.
+    w = workspace(a)
+    f64 = np.float64
+    r, er, h, ew = _sigmoid_parts(x, w)
+    w2 = np.multiply(ew, ew, out=w.buf(2, x, f64))
+    n = np.maximum(h, w2, out=w.buf(3, x, f64))
+    ew *= 2
+    n += ew
+    gap = np.subtract(1.0, h, out=ew)
+    np.maximum(gap, w2, out=gap)
+    gap *= 2
+    d = np.add(n, gap, out=w2)
+    t = np.divide(n, d, out=w.buf(4, x, f64))
+    big = np.finfo(x.dtype).max
+    xm = np.maximum(x, w.full(-big, x), out=w.buf(1, x))
+    np.multiply(xm, t, out=value)
+    if grad is None:
+        return
+    # mish' = t + x s(x) (1 - t^2)
+    n += d
+    n *= gap
+    d *= d
+    n /= d  # 1 - t^2
+    sp = _pick(r, er, h, w.buf(5, x, f64))
+    xf = np.minimum(xm, w.full(big, x), out=xm)
+    sp *= xf
+    sp *= n
+    np.add(sp, t, out=grad)
 
 
+@float32_native
 def softplus_kernel(x, value, grad, a: KernelArgs) -> None:
     # PyTorch: x where beta*x > threshold, else log1p(exp(beta*x))/beta.
-    with np.errstate(over="ignore"):  # beta*x overflowing to +-inf is the right limit
-        y = a.beta * x
-    linear = y > a.threshold
-    yc = np.minimum(y, a.threshold)
-    e = np.exp(-np.abs(yc))
-    soft = (np.log1p(e) + np.maximum(yc, 0)) / a.beta
-    np.copyto(value, np.where(linear, x, soft))
-    if grad is not None:
-        sp, _ = _sigmoid_pair(yc)
-        np.copyto(grad, np.where(linear, 1, sp))
+    w = workspace(a)
+    beta, threshold = float(a.beta), float(a.threshold)
+    if x.dtype == np.float32 and beta != 1:
+        # beta*x rounded to float32 would be amplified by exp: that product (and the rest)
+        # runs in float64 and is rounded once.
+        _in_float64(lambda x, v, g: _softplus(x, v, g, beta, threshold, w), x, value, grad, w)
+        return
+    _softplus(x, value, grad, beta, threshold, w)
 
 
+def _softplus(x, value, grad, beta: float, threshold: float, w: Workspace) -> None:
+    f64 = np.float64
+    y = x
+    if beta != 1:
+        y = w.buf(0, x)
+        with np.errstate(over="ignore"):  # beta*x overflowing to +-inf is the right limit
+            np.multiply(x, beta, out=y)
+    yc = np.minimum(y, w.full(threshold, x), out=w.buf(1, x))  # NaN stays NaN
+    r, er, h, e = _sigmoid_parts(yc, w)
+    soft = w.buf(3, x, f64)
+    if x.dtype == np.float32:
+        # log1p(e) = log1p(T) + log1p(T q/(1 + T)) for e = T (1 + q): the first from a
+        # table, the second a short series (|T q/(1 + T)| < 1/256): no logarithm at all.
+        idx = w.buf(16, x, np.intp)  # left by _sigmoid_parts' table lookup
+        big = np.add(w.buf(18, x, f64), 1.0, out=w.buf(4, x, f64))  # 1 + T
+        z = np.subtract(e, w.buf(18, x, f64), out=soft)  # T q
+        z /= big
+        series = np.multiply(z, 1 / 3, out=big)
+        series -= 0.5
+        series *= z
+        series += 1.0
+        z *= series
+        z += _log1p_exp_table64().take(idx, out=series, mode="clip")
+    else:
+        # log1p(e) as log(v) - ((v - 1) - e)/v with v = 1 + e: the correction is the
+        # rounding error of v (exact), and np.log is three times faster than np.log1p.
+        v = np.add(e, 1.0, out=w.buf(4, x, f64))
+        np.subtract(v, 1.0, out=soft)
+        soft -= e
+        soft /= v
+        np.subtract(np.log(v, out=v), soft, out=soft)
+    soft += np.maximum(yc, w.full(0, x), out=w.buf(2, x))
+    if beta != 1:
+        soft /= beta
+    np.copyto(value, soft, casting="same_kind")
+    linear = np.greater(y, w.full(threshold, x), out=w.buf(5, x, np.bool_))
+    any_linear = linear.any()  # none in most chunks: skip the (slow) masked copies
+    if any_linear:
+        np.copyto(value, x, where=linear)
+    if grad is None:
+        return
+    _pick(r, er, h, soft)  # softplus' = sigmoid(beta x)
+    np.copyto(grad, soft, casting="same_kind")
+    if any_linear:
+        np.copyto(grad, 1.0, where=linear)
+
+
+@float32_native
 def sigmoid_kernel(x, value, grad, a: KernelArgs) -> None:
-    sp, sn = _sigmoid_pair(x)
-    np.copyto(value, sp)
+    w = workspace(a)
+    r, er, h, _ = _sigmoid_parts(x, w)
+    np.copyto(value, _pick(r, er, h, w.buf(1, x, np.float64)), casting="same_kind")
     if grad is not None:
-        np.multiply(sp, sn, out=grad)
+        np.multiply(r, er, out=grad)
 
 
+@float32_native
 def tanh_kernel(x, value, grad, a: KernelArgs) -> None:
-    np.tanh(x, out=value)
+    w = workspace(a)
+    if x.dtype != np.float32:
+        np.tanh(x, out=value)
+        if grad is not None:
+            # tanh' = 4e/(1+e)^2 with e = exp(-2|x|): no 1 - tanh^2 cancellation in the tails.
+            e = np.abs(x, out=w.buf(0, x))
+            np.negative(e, out=e)
+            np.exp(e, out=e)
+            e *= e
+            d = np.add(e, 1.0, out=w.buf(1, x))
+            d *= d
+            np.multiply(e, 4.0, out=grad)
+            grad /= d
+        return
+    # float32: with em1 = expm1(-2|x|) and e = exp(-2|x|) from the float64 tables,
+    # tanh|x| = -em1/(2 + em1) (no cancellation) and tanh' = 4e/(1 + e)^2.
+    f64 = np.float64
+    m = np.abs(x, out=w.buf(0, x))
+    np.minimum(m, w.full(_EXP_HIGH / 2, x), out=m)
+    m *= -2  # exact
+    em1 = w.buf(1, x, f64)
+    e = None if grad is None else w.buf(2, x, f64)
+    _exp_parts_mixed(m, em1, e, w)
+    d = np.add(em1, 2.0, out=w.buf(3, x, f64))
+    t = np.divide(em1, d, out=d)  # -tanh|x|
+    sign = np.signbit(x, out=w.buf(4, x, np.bool_))  # tanh is odd: -0 stays -0
+    s = np.multiply(sign, 2.0, out=w.buf(5, x, f64))
+    s -= 1
+    np.multiply(t, s, out=value)
     if grad is not None:
-        # tanh' = 4e/(1+e)^2 with e = exp(-2|x|): no 1 - tanh^2 cancellation in the tails.
-        e1 = np.exp(-np.abs(x))
-        e = e1 * e1
-        np.divide(4 * e, (1 + e) * (1 + e), out=grad)
+        d = np.add(e, 1.0, out=em1)
+        d *= d
+        e *= 4
+        np.divide(e, d, out=grad)
 
 
 # ----------------------------------------------------------------- parameter gradients

@@ -1,6 +1,6 @@
 """Print the measured max ulp error of every variant against mpmath (the test grid).
 
-    .venv/bin/python scripts/accuracy_report.py
+.venv/bin/python scripts/accuracy_report.py
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import numpy as np
 from tabulate import tabulate
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from test_accuracy import REFS, _check  # noqa: E402
+from test_accuracy import REFS, _check
 
 
 def main() -> None:

@@ -75,12 +75,27 @@ def main() -> None:
         xs = kinks + ORDINARY
         for dtype, name in ((torch.float64, "float64"), (torch.float32, "float32")):
             values, grads = value_and_grad(fn, xs, dtype)
-            cases.append({"spec": spec, "dtype": name, "x": [hexf(v) for v in xs],
-                          "kinks": len(kinks), "value": values, "grad": grads})
+            cases.append(
+                {
+                    "spec": spec,
+                    "dtype": name,
+                    "x": [hexf(v) for v in xs],
+                    "kinks": len(kinks),
+                    "value": values,
+                    "grad": grads,
+                }
+            )
     for dtype, name in ((torch.float64, "float64"), (torch.float32, "float32")):
         xs = [0.0, -0.0, *ORDINARY]
-        cases.append({"spec": "prelu", "dtype": name, "x": [hexf(v) for v in xs], "kinks": 2,
-                      **prelu_rows(xs, dtype)})
+        cases.append(
+            {
+                "spec": "prelu",
+                "dtype": name,
+                "x": [hexf(v) for v in xs],
+                "kinks": 2,
+                **prelu_rows(xs, dtype),
+            }
+        )
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps({"torch": torch.__version__, "cases": cases}, indent=0) + "\n")
     print(f"wrote {OUT} ({len(cases)} cases, torch {torch.__version__})")

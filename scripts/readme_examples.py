@@ -52,8 +52,9 @@ def run(command: str, cwd: Path) -> str:
     old = Path.cwd()
     os.chdir(cwd)
     try:
-        result = CliRunner().invoke(main, argv[1:], prog_name="relucli", catch_exceptions=False,
-                                    env={"COLUMNS": None})
+        result = CliRunner().invoke(
+            main, argv[1:], prog_name="relucli", catch_exceptions=False, env={"COLUMNS": None}
+        )
     finally:
         os.chdir(old)
     return result.stdout + result.stderr
@@ -74,7 +75,7 @@ def main() -> int:
         if actual != ex.expected:
             bad += 1
             print(f"differs: $ {ex.command}", file=sys.stderr)
-        updated.append(text[last:ex.start] + actual)
+        updated.append(text[last : ex.start] + actual)
         last = ex.end
     if "--update" in sys.argv:
         README.write_text("".join(updated) + text[last:], encoding="utf-8")

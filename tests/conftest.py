@@ -15,6 +15,8 @@ def run():
     runner = CliRunner()
 
     def invoke(*args: str, **kwargs):
-        return runner.invoke(main, list(args), prog_name="relucli", catch_exceptions=False, **kwargs)
+        return runner.invoke(
+            main, list(args), prog_name="relucli", catch_exceptions=False, **kwargs
+        )
 
     return invoke

@@ -155,9 +155,7 @@ def _check(ref: Ref, dtype) -> tuple[float, float]:
     value, grad = relucli.get(ref.spec).value_and_grad(x)
     exact = [ref.f(mpf(float(v))) for v in x]
     value_err = _ulp_errors(value, [e[0] for e in exact], [0] * len(exact), dtype)
-    grad_err = _ulp_errors(
-        grad, [e[1] for e in exact], [e[2] or 0 for e in exact], dtype
-    )
+    grad_err = _ulp_errors(grad, [e[1] for e in exact], [e[2] or 0 for e in exact], dtype)
     return float(value_err.max()), float(grad_err.max())
 
 

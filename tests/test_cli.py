@@ -37,8 +37,9 @@ def test_grad_csv_is_exact_round_trip(run):
 
 
 def test_eval_comma_lists_repeats_fractions_and_specials(run):
-    result = run("eval", "relu", "leaky:1/10", "--at", "-2,1/2", "--at", "inf,-inf,nan",
-                 "--format", "csv")
+    result = run(
+        "eval", "relu", "leaky:1/10", "--at", "-2,1/2", "--at", "inf,-inf,nan", "--format", "csv"
+    )
     assert result.stdout == (
         "x,relu,leaky_relu:negative_slope=0.1\n"
         "-2.0,0.0,-0.2\n"
@@ -86,7 +87,9 @@ def test_every_format_renders(run, fmt):
 
 def test_table_shows_outputs_gradients_and_boundedness(run):
     result = run("table", "relu", "leaky:0.1", "elu", "--at", "-2,0,3", "--format", "github")
-    assert result.stdout == """\
+    assert (
+        result.stdout
+        == """\
 | variant                       |   x |      f(x) |    f'(x) | range       | bounded below   | bounded above   |
 |-------------------------------|-----|-----------|----------|-------------|-----------------|-----------------|
 | relu                          |  -2 |         0 |        0 | [0, inf)    | yes             | no              |
@@ -98,7 +101,8 @@ def test_table_shows_outputs_gradients_and_boundedness(run):
 | elu                           |  -2 | -0.864665 | 0.135335 | (-1, inf)   | yes             | no              |
 | elu                           |   0 |         0 |        1 | (-1, inf)   | yes             | no              |
 | elu                           |   3 |         3 |        1 | (-1, inf)   | yes             | no              |
-"""  # noqa: E501
+"""
+    )
 
 
 def test_latex_for_slides(run):
@@ -124,12 +128,15 @@ def test_grad_with_respect_to_parameters(run):
 
 
 def test_grad_convention_and_check_show_one_sided_slopes_at_kinks(run):
-    result = run("grad", "relu", "leaky", "--at", "0,2", "--check", "--format", "csv",
-                 "--precision", "6")
+    result = run(
+        "grad", "relu", "leaky", "--at", "0,2", "--check", "--format", "csv", "--precision", "6"
+    )
     lines = result.stdout.splitlines()
     assert lines[0] == "variant,x,f'(x),central difference,abs error,note"
     assert lines[1] == "relu,0,0,0.5,0.5,\"kink: f'(x-)=0, f'(x+)=1; torch uses 0\""
-    assert lines[3] == "leaky_relu,0,0.01,0.505,0.495,\"kink: f'(x-)=0.01, f'(x+)=1; torch uses 0.01\""
+    assert lines[3] == (
+        "leaky_relu,0,0.01,0.505,0.495,\"kink: f'(x-)=0.01, f'(x+)=1; torch uses 0.01\""
+    )
     jax = run("grad", "leaky", "--at", "0", "--convention", "jax", "--format", "csv")
     assert jax.stdout == "x,leaky_relu\n0.0,1.0\n"
 
@@ -157,17 +164,28 @@ def test_props_selu_self_normalizes_and_half_of_relu_is_dead(run):
 def test_props_default_table(run):
     result = run("props")
     assert result.exit_code == 0
-    header, rule, *rows = result.stdout.splitlines()
-    assert [r.split()[0] for r in rows] == ["relu", "leaky_relu", "prelu", "elu", "rrelu",
-                                            "selu", "relu6"]
+    _header, _rule, *rows = result.stdout.splitlines()
+    assert [r.split()[0] for r in rows] == [
+        "relu",
+        "leaky_relu",
+        "prelu",
+        "elu",
+        "rrelu",
+        "selu",
+        "relu6",
+    ]
 
 
 def test_list_shows_names_aliases_parameters_formulas(run):
     result = run("list", "--format", "csv")
     rows = list(csv.reader(io.StringIO(result.stdout)))
     assert rows[0] == ["variant", "aliases", "parameters", "formula"]
-    assert rows[2] == ["leaky_relu", "leaky, lrelu, leakyrelu", "negative_slope=0.01",
-                       "x if x > 0 else negative_slope·x"]
+    assert rows[2] == [
+        "leaky_relu",
+        "leaky, lrelu, leakyrelu",
+        "negative_slope=0.01",
+        "x if x > 0 else negative_slope·x",
+    ]
     assert rows[-1][0] == "groups"
 
 
@@ -188,39 +206,65 @@ def test_every_help_has_an_example(run, command):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["grad", "seluu", "--at", "1"],
-         "Error: unknown variant 'seluu'; did you mean 'selu'? (valid: relu, leaky_relu, prelu,"
-         " elu, rrelu, selu, relu6, celu, gelu, silu, mish, softplus, hardswish, sigmoid, tanh;"
-         " groups: seed, all, smooth, bounded)\n"),
-        (["eval", "elu:alhpa=1", "--at", "1"],
-         "Error: unknown parameter 'alhpa' for elu; did you mean 'alpha'? (valid: alpha)\n"),
-        (["eval", "relu", "--at", "abc"],
-         "Error: not a number: 'abc' (use decimals, 1e-3, fractions like 1/8, inf, -inf or"
-         " nan)\n"),
+        (
+            ["grad", "seluu", "--at", "1"],
+            "Error: unknown variant 'seluu'; did you mean 'selu'? (valid: relu, leaky_relu, prelu,"
+            " elu, rrelu, selu, relu6, celu, gelu, silu, mish, softplus, hardswish, sigmoid, tanh;"
+            " groups: seed, all, smooth, bounded)\n",
+        ),
+        (
+            ["eval", "elu:alhpa=1", "--at", "1"],
+            "Error: unknown parameter 'alhpa' for elu; did you mean 'alpha'? (valid: alpha)\n",
+        ),
+        (
+            ["eval", "relu", "--at", "abc"],
+            "Error: not a number: 'abc' (use decimals, 1e-3, fractions like 1/8, inf, -inf or"
+            " nan)\n",
+        ),
         (["eval", "relu", "--range", "2", "1"], "Error: --range needs LO < HI, got LO=2 HI=1\n"),
-        (["eval", "relu", "--range", "0", "inf"],
-         "Error: --range needs finite LO and HI, got 0 inf\n"),
-        (["eval", "relu", "--range", "0", "1", "--num", "0"],
-         "Error: --num must be at least 1, got 0\n"),
-        (["eval", "relu", "--range", "0", "1", "--num", "2000000000"],
-         "Error: --num gives 2,000,000,000 points; the limit is 1,000,000,000\n"),
+        (
+            ["eval", "relu", "--range", "0", "inf"],
+            "Error: --range needs finite LO and HI, got 0 inf\n",
+        ),
+        (
+            ["eval", "relu", "--range", "0", "1", "--num", "0"],
+            "Error: --num must be at least 1, got 0\n",
+        ),
+        (
+            ["eval", "relu", "--range", "0", "1", "--num", "2000000000"],
+            "Error: --num gives 2,000,000,000 points; the limit is 1,000,000,000\n",
+        ),
         (["eval", "relu"], "Error: give inputs with --at X[,X...] or --range LO HI\n"),
-        (["eval", "relu", "--at", "1", "--range", "0", "1"],
-         "Error: give --at or --range, not both\n"),
-        (["eval", "relu", "--at", "1", "--num", "3"],
-         "Error: --num and --step go with --range LO HI\n"),
-        (["grad", "relu", "--at", "1", "--wrt", "alpha"],
-         "Error: relu has no parameter 'alpha' to differentiate (differentiable: none)\n"),
-        (["eval", "rrelu:lower=0.5,upper=0.1", "--at", "1"],
-         "Error: rrelu: lower must be <= upper, got lower=0.5 > upper=0.1\n"),
+        (
+            ["eval", "relu", "--at", "1", "--range", "0", "1"],
+            "Error: give --at or --range, not both\n",
+        ),
+        (
+            ["eval", "relu", "--at", "1", "--num", "3"],
+            "Error: --num and --step go with --range LO HI\n",
+        ),
+        (
+            ["grad", "relu", "--at", "1", "--wrt", "alpha"],
+            "Error: relu has no parameter 'alpha' to differentiate (differentiable: none)\n",
+        ),
+        (
+            ["eval", "rrelu:lower=0.5,upper=0.1", "--at", "1"],
+            "Error: rrelu: lower must be <= upper, got lower=0.5 > upper=0.1\n",
+        ),
         (["plott"], "Error: no such command 'plott'; did you mean 'plot'?"),
-        (["eval", "relu", "--at", "1", "--dtype", "float16"],
-         "Error: invalid value for '--dtype': 'float16' is not one of 'float64', 'float32'.\n"),
-        (["eval", "relu", "--range", "-1e9", "1e9", "--step", "1e-3", "--format", "github"],
-         "Error: --step gives 2,000,000,000,001 points; the limit is 1,000,000,000\n"),
-        (["eval", "relu", "--range", "0", "1", "--num", "200000", "--format", "github"],
-         "Error: --format github holds the whole table in memory and 200,000 rows is over its"
-         " limit of 100,000; use --format csv or --format json, which stream\n"),
+        (
+            ["eval", "relu", "--at", "1", "--dtype", "float16"],
+            "Error: invalid value for '--dtype': 'float16' is not one of 'float64', 'float32'.\n",
+        ),
+        (
+            ["eval", "relu", "--range", "-1e9", "1e9", "--step", "1e-3", "--format", "github"],
+            "Error: --step gives 2,000,000,000,001 points; the limit is 1,000,000,000\n",
+        ),
+        (
+            ["eval", "relu", "--range", "0", "1", "--num", "200000", "--format", "github"],
+            "Error: --format github holds the whole table in memory and 200,000 rows is over its"
+            " limit of 100,000; use --format csv or --format json, which stream\n",
+        ),
     ],
 )
 def test_usage_errors_are_one_line_with_exit_2(run, args, message):
@@ -279,8 +323,9 @@ def test_shell_completion_of_variant_names():
 
 
 def _relucli(*args: str, **kwargs) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "relucli", *args], capture_output=True,
-                          text=True, **kwargs)
+    return subprocess.run(
+        [sys.executable, "-m", "relucli", *args], capture_output=True, text=True, **kwargs
+    )
 
 
 def test_python_m_relucli_runs():
@@ -300,10 +345,10 @@ def test_import_cli_and_grad_do_not_import_matplotlib():
 
 
 def test_output_piped_into_head_ends_quietly():
-    shell = (f"{sys.executable} -m relucli eval relu --range -1 1 --num 2000000 --format csv"
-             " | head -3")
-    result = subprocess.run(["bash", "-o", "pipefail", "-c", shell], capture_output=True,
-                            text=True)
+    shell = (
+        f"{sys.executable} -m relucli eval relu --range -1 1 --num 2000000 --format csv | head -3"
+    )
+    result = subprocess.run(["bash", "-o", "pipefail", "-c", shell], capture_output=True, text=True)
     second = repr(float(np.linspace(-1, 1, 2000000)[1]))
     assert result.stdout == f"x,relu\n-1.0,0.0\n{second},0.0\n"
     assert result.stderr == ""

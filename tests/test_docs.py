@@ -12,10 +12,10 @@ import click
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
-import readme_examples  # noqa: E402
+import readme_examples
 
-from relucli.cli import main  # noqa: E402
-from relucli.variants import REGISTRY  # noqa: E402
+from relucli.cli import main
+from relucli.variants import REGISTRY
 
 README = readme_examples.README.read_text(encoding="utf-8")
 EXAMPLES = readme_examples.examples(README)
@@ -45,13 +45,14 @@ def test_readme_python_session_runs():
     assert runner.failures == 0 and runner.tries > 0
 
 
-COMMANDS = sorted(main.commands)
+CTX = click.Context(main)
+COMMANDS = main.list_commands(CTX)
 
 
 @pytest.mark.parametrize("name", COMMANDS)
 def test_every_command_and_option_is_in_the_readme(name):
     assert f"relucli {name}" in README
-    command = main.commands[name]
+    command = main.get_command(CTX, name)
     for param in command.params:
         if isinstance(param, click.Option):
             longest = max(param.opts, key=len)

@@ -22,11 +22,48 @@ from relucli.variants import REGISTRY
 FUZZ_EXAMPLES = int(os.environ.get("RELUCLI_FUZZ_EXAMPLES", "2500"))
 
 NAMES = [*REGISTRY.names(), *REGISTRY.group_names(), *REGISTRY.aliases]
-NUMBERS = ["0", "-0.0", "1", "-2", "1/8", "1e308", "-1e308", "1e-320", "-1e-320", "inf",
-           "-inf", "nan", "NaN", "1e999", "2/0", "abc", "", ",", "1,,2", "0x10", "1_000",
-           "−1", "+3", ".5", "5.", "1e", "--", "-"]
-PARAMS = ["alpha", "negative_slope", "weight", "lower", "upper", "beta", "threshold",
-          "approximate", "slope", "bogus"]
+NUMBERS = [
+    "0",
+    "-0.0",
+    "1",
+    "-2",
+    "1/8",
+    "1e308",
+    "-1e308",
+    "1e-320",
+    "-1e-320",
+    "inf",
+    "-inf",
+    "nan",
+    "NaN",
+    "1e999",
+    "2/0",
+    "abc",
+    "",
+    ",",
+    "1,,2",
+    "0x10",
+    "1_000",
+    "−1",
+    "+3",
+    ".5",
+    "5.",
+    "1e",
+    "--",
+    "-",
+]
+PARAMS = [
+    "alpha",
+    "negative_slope",
+    "weight",
+    "lower",
+    "upper",
+    "beta",
+    "threshold",
+    "approximate",
+    "slope",
+    "bogus",
+]
 
 
 def _mangle(draw, name: str) -> str:
@@ -49,8 +86,13 @@ def spec(draw) -> str:
     if shape == "value":
         return f"{name}:{draw(st.sampled_from(NUMBERS))}"
     if shape == "params":
-        items = draw(st.lists(st.tuples(st.sampled_from(PARAMS), st.sampled_from(
-            [*NUMBERS, "tanh", "none"])), min_size=1, max_size=3))
+        items = draw(
+            st.lists(
+                st.tuples(st.sampled_from(PARAMS), st.sampled_from([*NUMBERS, "tanh", "none"])),
+                min_size=1,
+                max_size=3,
+            )
+        )
         return f"{name}:" + ",".join(f"{k}={v}" for k, v in items)
     if shape == "colon":
         return f"{name}:"
@@ -67,10 +109,26 @@ def command_line(draw) -> list[str]:
     args = [command] if command else []
     args += draw(st.lists(spec(), max_size=3))
     for _ in range(draw(st.integers(0, 5))):
-        option = draw(st.sampled_from([
-            "--at", "--range", "--num", "--step", "--dtype", "--format", "--precision",
-            "--convention", "--train", "--seed", "--long", "--wrt", "--check", "--bogus",
-        ]))
+        option = draw(
+            st.sampled_from(
+                [
+                    "--at",
+                    "--range",
+                    "--num",
+                    "--step",
+                    "--dtype",
+                    "--format",
+                    "--precision",
+                    "--convention",
+                    "--train",
+                    "--seed",
+                    "--long",
+                    "--wrt",
+                    "--check",
+                    "--bogus",
+                ]
+            )
+        )
         args.append(option)
         if option == "--at":
             args.append(number_list(draw))
@@ -103,8 +161,12 @@ def _well_formed(args: list[str], stdout: str) -> None:
         assert isinstance(records, list) and all(isinstance(r, dict) for r in records)
 
 
-@settings(max_examples=FUZZ_EXAMPLES, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@settings(
+    max_examples=FUZZ_EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
 @given(args=command_line())
 def test_fuzzed_command_lines_never_show_a_traceback(args):
     result = CliRunner().invoke(main, args, prog_name="relucli")
@@ -155,9 +217,16 @@ def test_specs_with_odd_spacing_and_case(run):
 
 @pytest.mark.parametrize(
     ("spec", "ok"),
-    [("rrelu:lower=0,upper=0", True), ("elu:alpha=0", True), ("celu:alpha=1e-300", True),
-     ("softplus:beta=1e-300", True), ("softplus:threshold=-1e308", True),
-     ("leaky:1e308", True), ("rrelu:lower=-1e-300", False), ("softplus:beta=-0.0", False)],
+    [
+        ("rrelu:lower=0,upper=0", True),
+        ("elu:alpha=0", True),
+        ("celu:alpha=1e-300", True),
+        ("softplus:beta=1e-300", True),
+        ("softplus:threshold=-1e308", True),
+        ("leaky:1e308", True),
+        ("rrelu:lower=-1e-300", False),
+        ("softplus:beta=-0.0", False),
+    ],
 )
 def test_parameter_values_at_and_beyond_their_edges(run, spec, ok):
     result = run("table", spec, "--at", "-inf,-1,0,1,inf,nan", "--format", "csv")
@@ -189,8 +258,13 @@ def test_a_failed_write_leaves_the_old_file_intact(run, tmp_path, monkeypatch):
 
 
 def _child(args: list[str], **kwargs) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "relucli", *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, **kwargs)
+    return subprocess.Popen(
+        [sys.executable, "-m", "relucli", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        **kwargs,
+    )
 
 
 def _peak_rss_mb(args: list[str]) -> float:
@@ -200,25 +274,139 @@ def _peak_rss_mb(args: list[str]) -> float:
         " stdout=subprocess.DEVNULL, check=True)\n"
         "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)\n"
     )
-    out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
-                         check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, check=True
+    )
     return float(out.stdout)
 
 
 def test_long_csv_streams_in_flat_memory():
-    small = _peak_rss_mb(["eval", "relu", "--range", "-1", "1", "--num", "10000",
-                          "--format", "csv"])
-    large = _peak_rss_mb(["eval", "relu", "--range", "-1", "1", "--num", "1000000",
-                          "--format", "csv"])
+    small = _peak_rss_mb(
+        ["eval", "relu", "--range", "-1", "1", "--num", "10000", "--format", "csv"]
+    )
+    large = _peak_rss_mb(
+        ["eval", "relu", "--range", "-1", "1", "--num", "1000000", "--format", "csv"]
+    )
     assert large < 200
     assert large - small < 40  # 100x the rows, nearly the same memory
 
 
 def test_ctrl_c_exits_130_without_traceback():
-    child = _child(["eval", "relu", "--range", "-1", "1", "--num", "100000000", "--format",
-                    "csv", "-o", os.devnull])
+    child = _child(
+        [
+            "eval",
+            "relu",
+            "--range",
+            "-1",
+            "1",
+            "--num",
+            "100000000",
+            "--format",
+            "csv",
+            "-o",
+            os.devnull,
+        ]
+    )
     time.sleep(1.5)
     child.send_signal(signal.SIGINT)
     _, stderr = child.communicate(timeout=30)
     assert child.returncode == 130
     assert "Traceback" not in stderr
+
+
+# ------------------------------------------------------- figure and lab commands
+
+FIGURE_FUZZ_EXAMPLES = int(os.environ.get("RELUCLI_FIGURE_FUZZ_EXAMPLES", "200"))
+
+
+@st.composite
+def figure_command_line(draw) -> list[str]:
+    command = draw(st.sampled_from(["plot", "depth", "bench"]))
+    args = [command, *draw(st.lists(spec(), max_size=2))]
+    if command == "plot":
+        choices = {
+            "--range": lambda: [draw(st.sampled_from(NUMBERS)), draw(st.sampled_from(NUMBERS))],
+            "--points": lambda: [draw(st.sampled_from(["2", "50", "0", "-1", "x", "1e12"]))],
+            "--panels": lambda: [draw(st.sampled_from(["f", "grad", "f,grad", "g", ""]))],
+            "--layout": lambda: [draw(st.sampled_from(["overlay", "grid", "x"]))],
+            "--style": lambda: [draw(st.sampled_from(["light", "dark", "neon", "pink"]))],
+            "--shade": lambda: [draw(st.sampled_from(["saturation", "x"]))],
+            "--size": lambda: [
+                draw(
+                    st.sampled_from(["2x1.5", "3x2", "0x0", "16:9", "x", "100000x100000px", "-1x2"])
+                )
+            ],
+            "-o": lambda: [
+                draw(
+                    st.sampled_from(
+                        ["f.png", "f.svg", "f.pdf", "f.gif", "f", "missing/dir/f.png", "."]
+                    )
+                )
+            ],
+            "--title": lambda: [draw(st.text(max_size=8))],
+        }
+        args += ["--dpi", "40", "--size", "3x2"]
+    elif command == "depth":
+        choices = {
+            "--layers": lambda: [draw(st.sampled_from(["1", "3", "0", "-2", "x"]))],
+            "--width": lambda: [draw(st.sampled_from(["4", "16", "0", "x"]))],
+            "--batch": lambda: [draw(st.sampled_from(["2", "8", "0", "x"]))],
+            "--init": lambda: [
+                draw(
+                    st.sampled_from(
+                        [
+                            "auto",
+                            "he",
+                            "xavier",
+                            "lecun",
+                            "normal:0.1",
+                            "normal:-1",
+                            "normal:x",
+                            "bogus",
+                        ]
+                    )
+                )
+            ],
+            "--bias-std": lambda: [draw(st.sampled_from(["0", "0.1", "-1", "nan", "inf"]))],
+            "--every": lambda: [draw(st.sampled_from(["1", "2", "0", "x"]))],
+            "--dtype": lambda: [draw(st.sampled_from(["float32", "float64", "x"]))],
+            "--format": lambda: [draw(st.sampled_from(["csv", "json", "plain", "x"]))],
+        }
+        args += ["--layers", "4", "--width", "8", "--batch", "4"]
+    else:
+        choices = {
+            "--size": lambda: [draw(st.sampled_from(["10", "1e3", "0", "-5", "x", "1e15"]))],
+            "--repeat": lambda: [draw(st.sampled_from(["1", "2", "0", "x"]))],
+            "--dtype": lambda: [draw(st.sampled_from(["float32", "float64", "x"]))],
+            "--format": lambda: [draw(st.sampled_from(["csv", "json", "plain", "x"]))],
+        }
+        args += ["--size", "100", "--repeat", "1"]
+    for option in draw(st.lists(st.sampled_from(sorted(choices)), max_size=3)):
+        args += [option, *choices[option]()]
+    return args
+
+
+@settings(
+    max_examples=FIGURE_FUZZ_EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(args=figure_command_line())
+def test_fuzzed_figure_and_lab_command_lines_never_show_a_traceback(args, tmp_path):
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        result = CliRunner().invoke(main, args, prog_name="relucli")
+    finally:
+        os.chdir(cwd)
+    assert result.exit_code in (0, 1, 2), (args, result.exit_code, result.exception)
+    assert result.exception is None or isinstance(result.exception, SystemExit), args
+    assert "Traceback" not in result.stdout + result.stderr
+    if result.exit_code != 0:
+        assert result.stderr.splitlines()[-1].startswith("Error: "), (args, result.stderr)
+        assert "internal error" not in result.stderr, (args, result.stderr)
+        leftovers = [p.name for p in tmp_path.rglob("*") if p.is_file()]
+        assert not any(name.endswith(".tmp") for name in leftovers), leftovers
+    else:
+        _well_formed(args, result.stdout)

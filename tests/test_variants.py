@@ -92,9 +92,30 @@ def test_no_floating_point_warning_for_any_input(spec, dtype, data):
 @pytest.mark.parametrize("dtype", DTYPES)
 def test_extreme_inputs_raise_no_warning(dtype):
     info = np.finfo(dtype)
-    x = np.array([-INF, -info.max, -1e30, -800, -100, -40, -1e-30, -info.smallest_subnormal,
-                  -0.0, 0.0, info.smallest_subnormal, 1e-30, 40, 100, 800, 1e30, info.max,
-                  INF, np.nan], dtype=dtype)
+    x = np.array(
+        [
+            -INF,
+            -info.max,
+            -1e30,
+            -800,
+            -100,
+            -40,
+            -1e-30,
+            -info.smallest_subnormal,
+            -0.0,
+            0.0,
+            info.smallest_subnormal,
+            1e-30,
+            40,
+            100,
+            800,
+            1e30,
+            info.max,
+            INF,
+            np.nan,
+        ],
+        dtype=dtype,
+    )
     for name in SPECS:
         with np.errstate(over="raise", invalid="raise", divide="raise"):
             relucli.get(name).value_and_grad(x)
@@ -152,10 +173,12 @@ def test_declared_extremes_are_reached(spec):
             best = fine[pick(fn(fine))]
         return fn(np.array([best]))[0]
 
-    for bound, sample in ((act.bounds[0], extreme(act, np.argmin)),
-                          (act.bounds[1], extreme(act, np.argmax)),
-                          (act.grad_bounds[0], extreme(act.grad, np.argmin)),
-                          (act.grad_bounds[1], extreme(act.grad, np.argmax))):
+    for bound, sample in (
+        (act.bounds[0], extreme(act, np.argmin)),
+        (act.bounds[1], extreme(act, np.argmax)),
+        (act.grad_bounds[0], extreme(act.grad, np.argmin)),
+        (act.grad_bounds[1], extreme(act.grad, np.argmax)),
+    ):
         if math.isfinite(bound):
             assert abs(sample - bound) < 1e-9, (bound, sample)
 
@@ -296,8 +319,9 @@ def test_parameter_gradients_agree_with_differences_in_the_parameter(spec, param
     h = 1e-6
     up = relucli.get(act.name, **{**act.params, name: act.params[name] + h})
     down = relucli.get(act.name, **{**act.params, name: act.params[name] - h})
-    np.testing.assert_allclose(act.param_grad(x, param), (up(x) - down(x)) / (2 * h),
-                               rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(
+        act.param_grad(x, param), (up(x) - down(x)) / (2 * h), rtol=1e-6, atol=1e-8
+    )
 
 
 def test_parameter_gradients_spelled_out():
@@ -375,8 +399,15 @@ def test_bad_specs_are_usage_errors_with_the_valid_choices(spec, message):
 
 
 def test_groups():
-    assert REGISTRY.group("seed") == ["relu", "leaky_relu", "prelu", "elu", "rrelu", "selu",
-                                      "relu6"]
+    assert REGISTRY.group("seed") == [
+        "relu",
+        "leaky_relu",
+        "prelu",
+        "elu",
+        "rrelu",
+        "selu",
+        "relu6",
+    ]
     assert REGISTRY.group("all") == relucli.names()
     assert REGISTRY.group("smooth") == ["gelu", "silu", "mish", "softplus", "sigmoid", "tanh"]
     assert REGISTRY.group("bounded") == ["relu6", "sigmoid", "tanh"]

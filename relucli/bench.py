@@ -1,0 +1,151 @@
+"""Throughput of each variant's kernel, in ns per element and as multiples of a memory copy
+and of ReLU measured in the same run (what ``relucli bench`` prints).
+
+Absolute timings depend on the machine and on whatever else it is running; ratios measured
+in one run, on the same array, are what compare. So every repeat times, back to back, a
+memory copy of the input into a preallocated array (``np.copyto``, the floor for anything
+that reads x and writes one output), ReLU, and each variant, and the median of the repeats
+is reported. Outputs are preallocated and passed with ``out=`` (a fresh output array would
+add its page faults, about 0.5 ns per element, to every variant alike).
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .activation import Activation
+
+DTYPES = ("float32", "float64")
+CLOCK = time.perf_counter  # tests replace it with a fake clock
+DEFAULT_SIZE = 1_000_000
+DEFAULT_REPEAT = 5
+SEED = 0
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Median seconds per element of one variant (None for the copy's gradient)."""
+
+    name: str
+    forward: float
+    both: float | None
+
+
+@dataclass(frozen=True)
+class BenchResult:
+    size: int
+    dtype: str
+    repeat: int
+    copy: float  # median seconds per element of np.copyto(out, x)
+    relu: Timing
+    timings: list[Timing]
+
+    @property
+    def itemsize(self) -> int:
+        return np.dtype(self.dtype).itemsize
+
+    def rows(self) -> list[list]:
+        """One row per variant (the memory copy first): ns/element, GB/s, and multiples of
+        ReLU and of the copy, for the forward pass and for forward+gradient."""
+        rows = [self._row("memory copy", self.copy, None, bytes_fwd=2, bytes_both=None)]
+        for t in self.timings:
+            rows.append(self._row(t.name, t.forward, t.both, bytes_fwd=2, bytes_both=3))
+        return rows
+
+    def _row(self, name, forward, both, bytes_fwd, bytes_both):
+        # Bytes that must cross memory per element: read x, write value (and the gradient).
+        row = [name, forward * 1e9, bytes_fwd * self.itemsize / forward / 1e9]
+        row += [forward / self.relu.forward, forward / self.copy]
+        if both is None:
+            return [*row, None, None, None, None]
+        both_gbs = bytes_both * self.itemsize / both / 1e9
+        return [*row, both * 1e9, both_gbs, both / self.relu.both, both / self.copy]
+
+
+HEADERS = [
+    "variant",
+    "f ns/el",
+    "f GB/s",
+    "f ×relu",
+    "f ×copy",
+    "f+f' ns/el",
+    "f+f' GB/s",
+    "f+f' ×relu",
+    "f+f' ×copy",
+]
+
+
+def sample(size: int, dtype: str, seed: int = SEED) -> np.ndarray:
+    """The benchmark input: standard normal (half the inputs negative, as in a network)."""
+    return np.random.default_rng(seed).standard_normal(size).astype(dtype)
+
+
+def measure(
+    acts: Sequence[Activation],
+    size: int = DEFAULT_SIZE,
+    dtype: str = "float32",
+    repeat: int = DEFAULT_REPEAT,
+    progress: Callable[[int], None] | None = None,
+    clock: Callable[[], float] | None = None,
+) -> BenchResult:
+    """Time every activation's forward pass and forward+gradient on ``size`` elements.
+
+    ``progress(n)`` is called after each of the ``repeat * steps(acts)`` steps.
+    """
+    if size < 1 or repeat < 1:
+        raise ValueError("size and repeat must be at least 1")
+    x = sample(size, dtype)
+    value, grad, copy_out = np.empty_like(x), np.empty_like(x), np.empty_like(x)
+    for buf in (value, grad, copy_out):
+        np.copyto(buf, x)  # touch every page now, not inside the first timing
+    # ReLU is the reference: measured as one of the variants when asked for, else extra.
+    acts = list(acts)
+    relu_at = next((i for i, a in enumerate(acts) if a.spec == "relu"), None)
+    order = acts if relu_at is not None else [_relu(), *acts]
+    relu_at = relu_at if relu_at is not None else 0
+    clock = clock or CLOCK
+    for act in order:  # first calls build lookup tables and warm caches: not timed
+        act.value_and_grad(x[:1024], out=(value[:1024], grad[:1024]))
+
+    def timed(fn: Callable[[], object]) -> float:
+        start = clock()
+        fn()
+        return (clock() - start) / size
+
+    copies: list[float] = []
+    runs: list[tuple[list[float], list[float]]] = [([], []) for _ in order]
+    for _ in range(repeat):
+        # Each repeat measures everything once, back to back, so a busy spell on the
+        # machine shifts one repeat of every ratio rather than all repeats of one variant.
+        copies.append(timed(lambda: np.copyto(copy_out, x)))
+        for act, (fwd, both) in zip(order, runs):
+            fwd.append(timed(lambda a=act: a(x, out=value)))
+            both.append(timed(lambda a=act: a.value_and_grad(x, out=(value, grad))))
+            if progress:
+                progress(1)
+    med = statistics.median
+    timings = [Timing(a.spec, med(f), med(b)) for a, (f, b) in zip(order, runs)]
+    return BenchResult(
+        size=size,
+        dtype=dtype,
+        repeat=repeat,
+        copy=med(copies),
+        relu=timings[relu_at],
+        timings=timings if len(order) == len(acts) else timings[1:],
+    )
+
+
+def steps(acts: Sequence[Activation]) -> int:
+    """Progress steps per repeat: one per variant, plus the ReLU reference if not asked for."""
+    return len(acts) + (0 if any(a.spec == "relu" for a in acts) else 1)
+
+
+def _relu() -> Activation:
+    from .variants import REGISTRY
+
+    return Activation(REGISTRY.lookup("relu"))

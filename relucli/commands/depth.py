@@ -1,0 +1,328 @@
+"""`relucli depth`: exploding, vanishing and self-normalizing signals through a deep random
+network, with the mean-field variance map beside the simulation.
+
+The library (relucli.lab.depth) computes; this module parses options and renders the tables;
+relucli.plotting.depth draws the figure (Matplotlib is imported only when -o is given).
+"""
+
+from __future__ import annotations
+
+import math
+
+import click
+
+from ..cliutil import CONTEXT, UserError, emit, resolve, specs_argument
+from ..lab.depth import DEFAULT_VARIANTS, DTYPES, DepthConfig, DepthResult, run
+from ..plotting.figure import DEFAULT_DPI, DEFAULT_SIZE, STYLES, figure_format, parse_size
+from ..registry import SpecError
+from ..tables import DEFAULT_FORMAT, FORMATS, STREAMING
+
+_DEFAULTS = DepthConfig()
+# Statistics of one random network are good to a few per cent: four digits is honest.
+DEFAULT_PRECISION = 4
+# The largest experiment we agree to hold in memory (weights + saved f'(h) per layer).
+_MEMORY_LIMIT = 2 * 2**30
+
+LAYER_HEADERS = [
+    "variant",
+    "layer",
+    "mean",
+    "std",
+    "zero grad",
+    "grad norm",
+    "q",
+    "q theory",
+    "grad theory",
+]
+SUMMARY_HEADERS = [
+    "variant",
+    "init",
+    "σ_w²",
+    "q*",
+    "mean",
+    "std",
+    "slope",
+    "χ",
+    "fate of q",
+    "q err l≤10",
+    "q err all",
+]
+# The claim: mean-field theory and simulation agree over the first layers at width 1024.
+EARLY_LAYERS = 10
+
+
+@click.command("depth", context_settings=CONTEXT)
+@specs_argument
+@click.option(
+    "--layers",
+    type=click.IntRange(1, 10_000),
+    default=_DEFAULTS.layers,
+    show_default=True,
+    metavar="L",
+    help="Number of random dense layers.",
+)
+@click.option(
+    "--width",
+    type=click.IntRange(1, 8192),
+    default=_DEFAULTS.width,
+    show_default=True,
+    metavar="W",
+    help="Units per layer (the inputs have W features too).",
+)
+@click.option(
+    "--batch",
+    type=click.IntRange(1, 1_000_000),
+    default=_DEFAULTS.batch,
+    show_default=True,
+    metavar="B",
+    help="Number of N(0, 1) inputs pushed through.",
+)
+@click.option(
+    "--init",
+    default=_DEFAULTS.init,
+    show_default=True,
+    metavar="auto|he|xavier|lecun|normal:STD",
+    help="Weight init; auto: he for the ReLU family, lecun for selu, xavier for tanh and"
+    " sigmoid. normal:STD is a fixed std, whatever the width.",
+)
+@click.option(
+    "--bias-std",
+    type=float,
+    default=_DEFAULTS.bias_std,
+    show_default=True,
+    metavar="S",
+    help="Biases drawn from N(0, S^2).",
+)
+@click.option(
+    "--ensemble",
+    is_flag=True,
+    help="Give every input its own network (the shared weights with random sign flips per"
+    " input), so the statistics are an average over B networks: what mean-field theory"
+    " predicts.",
+)
+@click.option(
+    "--dtype",
+    type=click.Choice(DTYPES),
+    default=_DEFAULTS.dtype,
+    show_default=True,
+    help="Precision of the simulation (the theory is always float64).",
+)
+@click.option(
+    "--seed",
+    type=click.IntRange(0),
+    default=_DEFAULTS.seed,
+    show_default=True,
+    help="Random seed (weights, inputs, output gradient).",
+)
+@click.option(
+    "--every",
+    type=click.IntRange(1),
+    default=10,
+    show_default=True,
+    metavar="K",
+    help="Table rows for layer 1, every K-th layer and the last.",
+)
+@click.option(
+    "--summary",
+    is_flag=True,
+    help="Print only the per-variant table: fixed point of the variance map and the largest"
+    " theory/simulation gap (text formats print it after the layer table).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default=DEFAULT_FORMAT,
+    show_default=True,
+    metavar="FORMAT",
+    help="Any tabulate format (github, latex_booktabs, ...), csv or json.",
+)
+@click.option(
+    "--precision",
+    type=click.IntRange(1, 17),
+    metavar="DIGITS",
+    help=f"Significant digits [default: {DEFAULT_PRECISION}; csv/json: exact round-trip].",
+)
+@click.option(
+    "-o",
+    "--output",
+    metavar="FILE",
+    help="Also draw the figure (std and gradient norm against depth) to FILE: png, svg or"
+    " pdf by suffix; a missing folder is created.",
+)
+@click.option(
+    "--style",
+    type=click.Choice(STYLES),
+    default="light",
+    show_default=True,
+    help="Figure style.",
+)
+@click.option(
+    "--size",
+    default=DEFAULT_SIZE,
+    show_default=True,
+    metavar="16:9|4:3|WxH",
+    help="Figure size: a slide ratio, inches (8x4.5) or pixels (1920x1080px).",
+)
+@click.option(
+    "--dpi",
+    type=click.FloatRange(10, 1200),
+    default=DEFAULT_DPI,
+    show_default=True,
+    help="Figure dots per inch.",
+)
+def depth(
+    specs,
+    layers,
+    width,
+    batch,
+    init,
+    bias_std,
+    ensemble,
+    dtype,
+    seed,
+    every,
+    summary,
+    fmt,
+    precision,
+    output,
+    style,
+    size,
+    dpi,
+) -> None:
+    """Signals through depth: exploding, vanishing and self-normalizing activations.
+
+    Pushes a batch of N(0, 1) inputs through L random dense layers of width W (the same
+    weight draws for every variant, scaled by its init), backpropagates a unit gradient,
+    and prints per layer the mean and std of the activations, the share of units with
+    zero gradient, the gradient norm relative to the last layer, and q, the mean square of
+    the pre-activations, beside the mean-field prediction
+    q_{l+1} = σ_w² E[f(√q_l z)²] + σ_b² (the quadrature of `relucli props`). Then, per
+    variant, where that map leads (its fixed point) and the largest gap between q and its
+    prediction. Default variants: relu, leaky_relu, elu, selu, tanh.
+
+    \b
+    Examples:
+      relucli depth
+      relucli depth relu --init xavier
+      relucli depth relu --init normal:0.125 --summary
+      relucli depth --width 1024 --ensemble --summary
+      relucli depth selu relu -o depth.png --style neon
+    """
+    config = DepthConfig(
+        layers=layers,
+        width=width,
+        batch=batch,
+        init=init,
+        bias_std=bias_std,
+        ensemble=ensemble,
+        dtype=dtype,
+        seed=seed,
+    ).validated()
+    acts = resolve(specs or DEFAULT_VARIANTS, default="seed")
+    _check_memory(config, len(acts))
+    figsize = parse_size(size, dpi)
+    if output is not None:
+        figure_format(output)  # a usage error before any work
+
+    result = run(acts, config)
+    precision = DEFAULT_PRECISION if precision is None and fmt not in STREAMING else precision
+    if summary:
+        emit(SUMMARY_HEADERS, summary_rows(result), fmt, precision, None, len(acts))
+    else:
+        rows = layer_rows(result, every)
+        emit(LAYER_HEADERS, rows, fmt, precision, None, len(rows))
+        if fmt not in STREAMING:
+            click.echo()
+            emit(SUMMARY_HEADERS, summary_rows(result), fmt, precision, None, len(acts))
+    for v in result.variants:
+        if v.sim.overflow is not None:
+            click.echo(
+                f"note: {v.act.spec} overflowed {config.dtype} at layer {v.sim.overflow};"
+                " deeper layers show inf",
+                err=True,
+            )
+    if output is not None:
+        from ..plotting.depth import write_depth_figure  # imports matplotlib
+
+        try:
+            written = write_depth_figure(result, output, style=style, size=figsize, dpi=dpi)
+        except (FileNotFoundError, FileExistsError, PermissionError, NotADirectoryError) as e:
+            raise UserError(f"cannot write '{output}': {e.strerror}") from None
+        click.echo(f"wrote {written}", err=True)
+
+
+def _check_memory(config: DepthConfig, variants: int) -> None:
+    item = 4 if config.dtype == "float32" else 8
+    weights = config.width * config.width * item
+    saved = config.layers * variants * config.batch * config.width * item
+    need = weights + saved + 4 * variants * config.batch * config.width * item
+    if need > _MEMORY_LIMIT:
+        raise SpecError(
+            f"this run needs about {need / 2**30:.1f} GiB (layers x variants x batch x width"
+            f" values are kept for the backward pass; limit {_MEMORY_LIMIT / 2**30:.0f} GiB);"
+            " lower --layers, --batch or --width"
+        )
+
+
+def shown_layers(layers: int, every: int) -> list[int]:
+    """Layer 1, every ``every``-th layer, and the last."""
+    return sorted({1, *range(every, layers + 1, every), layers})
+
+
+def layer_rows(result: DepthResult, every: int) -> list[list]:
+    rows = []
+    for v in result.variants:
+        sim, theory = v.sim, v.theory
+        for layer in shown_layers(result.config.layers, every):
+            i = layer - 1
+            rows.append(
+                [
+                    v.act.spec,
+                    layer,
+                    _num(sim.mean[i]),
+                    _num(sim.std[i]),
+                    _num(sim.zero_grad[i]),
+                    _num(sim.grad[i]),
+                    _num(sim.q[i]),
+                    _num(theory.q[i]),
+                    _num(theory.grad[i]),
+                ]
+            )
+    return rows
+
+
+def summary_rows(result: DepthResult) -> list[list]:
+    rows = []
+    for v in result.variants:
+        f = v.fixed
+        rows.append(
+            [
+                v.act.spec,
+                v.setup.init_text,
+                _num(v.setup.sigma_w2),
+                _num(f.q),
+                _num(_snap(f.mean, f.std)),
+                _num(f.std),
+                _num(f.slope),
+                _num(f.chi),
+                f.fate,
+                _num(v.q_error(EARLY_LAYERS)),
+                _num(v.q_error()),
+            ]
+        )
+    return rows
+
+
+def _num(value: float) -> float | None:
+    # Undefined (nan) is a blank cell rather than "nan".
+    value = float(value)
+    return None if math.isnan(value) else value
+
+
+def _snap(mean: float, std: float) -> float:
+    # A quadrature mean below 1e-12 of the std is rounding (SELU's 5e-17), not a mean.
+    return 0.0 if abs(mean) <= 1e-12 * std else mean
+
+
+__all__ = ["depth", "layer_rows", "shown_layers", "summary_rows"]

@@ -1,0 +1,181 @@
+"""`relucli plot`: the slide-ready comparison figure, or a gallery grid, as PNG, SVG or PDF.
+
+Matplotlib is imported only when a figure is drawn (inside relucli.plotting), so this module
+is as cheap to import as the rest of the CLI.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..cliutil import CONTEXT, UserError, activation_options, resolve, specs_argument
+from ..plotting.compare import DEFAULT_POINTS, LAYOUTS, SHADES, PlotOptions, default_filename
+from ..plotting.figure import DEFAULT_DPI, DEFAULT_SIZE, STYLES, figure_format, parse_size
+from ..registry import SpecError, parse_number
+
+# No variant given: the classic picture, sharp (ReLU), slightly angled (Leaky), smooth (ELU).
+DEFAULT_SPECS = ("relu", "leaky_relu", "elu")
+
+
+def _panels(text: str) -> tuple[str, ...]:
+    from ..plotting.compare import PANELS
+
+    items = tuple(p.strip().lower() for p in text.split(",") if p.strip())
+    bad = [p for p in items if p not in PANELS]
+    if bad or not items:
+        raise SpecError(f"unknown panel '{text}' (valid: f, grad or f,grad)")
+    return tuple(dict.fromkeys(items))
+
+
+@click.command(
+    "plot",
+    context_settings=CONTEXT,
+    short_help="Slide-ready figures of f(x) and f'(x): png, svg or pdf.",
+)
+@specs_argument
+@click.option(
+    "--range",
+    "range_",
+    nargs=2,
+    metavar="LO HI",
+    help="x range [default: -5 5, widened to show every kink, e.g. ReLU6's cap at 6].",
+)
+@click.option(
+    "--points",
+    type=click.IntRange(2, 1_000_000),
+    default=DEFAULT_POINTS,
+    show_default=True,
+    metavar="N",
+    help="Samples over the range (kinks are always sampled exactly).",
+)
+@click.option(
+    "--panels",
+    default="f,grad",
+    show_default=True,
+    metavar="f,grad|f|grad",
+    help="The function, its derivative, or both side by side.",
+)
+@click.option(
+    "--layout",
+    type=click.Choice(LAYOUTS),
+    default="overlay",
+    show_default=True,
+    help="All variants on shared axes, or one small panel per variant (a gallery).",
+)
+@click.option(
+    "--style",
+    type=click.Choice(STYLES),
+    default="light",
+    show_default=True,
+    help="Style sheet; neon is the dark, glowing slide look.",
+)
+@click.option(
+    "--shade",
+    type=click.Choice(SHADES),
+    multiple=True,
+    help="Also shade where |f'(x)| < 0.1 (dead zones, f' = 0, are always shaded).",
+)
+@activation_options
+@click.option(
+    "-o",
+    "--output",
+    metavar="FILE",
+    help="Write to FILE; the suffix picks png, svg or pdf; a missing folder is created"
+    " [default: relucli-<variants>.png].",
+)
+@click.option(
+    "--size",
+    default=DEFAULT_SIZE,
+    show_default=True,
+    metavar="16:9|4:3|WxH",
+    help="Figure size: a slide ratio, inches (8x4.5) or pixels (1920x1080px).",
+)
+@click.option(
+    "--dpi",
+    type=click.FloatRange(10, 1200),
+    default=DEFAULT_DPI,
+    show_default=True,
+    help="Dots per inch (16:9 at 150 dpi is 1920x1080 px).",
+)
+@click.option("--title", metavar="TEXT", help="A title over the figure.")
+@click.option("--transparent", is_flag=True, help="Transparent background (PNG, SVG, PDF).")
+@click.option("--show", is_flag=True, help="Open the figure in a window (also writes with -o).")
+def plot(
+    specs,
+    range_,
+    points,
+    panels,
+    layout,
+    style,
+    shade,
+    convention,
+    train,
+    seed,
+    output,
+    size,
+    dpi,
+    title,
+    transparent,
+    show,
+) -> None:
+    """Draw f(x) and f'(x) of the variants: the "Visualizing the Difference" figure.
+
+    No variant draws ReLU (sharp), Leaky ReLU (slightly angled) and ELU (smooth). Dead zones
+    (f' = 0) are shaded and labelled, jumps of f' are marked with their one-sided values,
+    RReLU is drawn as its band of slopes, and a leak too small to see gets a magnified inset.
+    Prints the path of the file written.
+
+    \b
+    Examples:
+      relucli plot
+      relucli plot elu selu -o elu-selu.svg
+      relucli plot --style neon --size 16:9 -o out/relu-leaky-elu-neon.png
+      relucli plot all --layout grid --panels f
+      relucli plot relu relu6 --panels grad --shade saturation
+    """
+    acts = resolve(specs or DEFAULT_SPECS, convention=convention, train=train, seed=seed)
+    x_range = (parse_number(range_[0]), parse_number(range_[1])) if range_ else None
+    options = PlotOptions(
+        x_range=x_range,
+        points=points,
+        panels=_panels(panels),
+        layout=layout,
+        # Control characters have no glyph; they would only draw as boxes.
+        title="".join(c for c in title if c.isprintable()) if title else title,
+        shade=tuple(shade),
+    )
+    figsize = parse_size(size, dpi)
+    if output is None and show:
+        _show(acts, options, style, figsize, dpi)
+        return
+    path = Path(output) if output else Path(default_filename(specs, acts))
+    figure_format(path)  # a usage error before any drawing
+    from ..plotting.compare import write_comparison
+
+    try:
+        written = write_comparison(
+            acts,
+            path,
+            options,
+            style=style,
+            size=figsize,
+            dpi=dpi,
+            transparent=transparent,
+            make_folder=True,
+        )
+    except OSError as exc:
+        raise UserError(f"cannot write '{path}': {exc.strerror or exc}") from None
+    click.echo(f"wrote {written}")
+    if show:
+        _show(acts, options, style, figsize, dpi)
+
+
+def _show(acts, options, style, figsize, dpi) -> None:
+    from ..plotting.compare import NoDisplayError, show_comparison
+
+    try:
+        show_comparison(acts, options, style=style, size=figsize, dpi=dpi)
+    except NoDisplayError as exc:
+        raise UserError(str(exc)) from None

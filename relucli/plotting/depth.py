@@ -1,0 +1,163 @@
+"""The depth figure: activation std and gradient norm against depth, simulation and theory.
+
+Two log-scale panels side by side, one colour per variant: solid lines are the simulated
+network, dashed lines of the same colour the mean-field prediction. A variant whose
+activations overflowed gets an x where its line ends, and a note names the layer.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..lab.depth import DepthResult
+from .figure import DEFAULT_DPI, SIZES, glow_effects, glow_line, new_figure, save_figure
+
+if TYPE_CHECKING:  # pragma: no cover - typing only; matplotlib is imported lazily
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+# Markers tell the variants apart in grayscale and for colour-blind readers.
+_MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
+
+
+def _positive(values: np.ndarray) -> np.ndarray:
+    # Log axes cannot show 0 (underflow) or inf (overflow): leave a gap instead.
+    out = np.array(values, dtype=float)
+    out[~np.isfinite(out) | (out <= 0)] = np.nan
+    return out
+
+
+def draw_depth(fig: Figure, result: DepthResult) -> None:
+    """Draw ``result`` on ``fig`` (inside new_figure, where the style is active)."""
+    from matplotlib.lines import Line2D
+
+    from .figure import style_colors
+
+    colors = style_colors()
+    layers = result.layers
+    std_ax, grad_ax = fig.subplots(1, 2)
+    mark_every = max(1, len(layers) // 10)
+    handles = []
+    overflowed: list[str] = []
+    for i, v in enumerate(result.variants):
+        color = colors[i % len(colors)]
+        marker = _MARKERS[i % len(_MARKERS)]
+        label = f"{v.act.spec} · {v.setup.init_text}"
+        for ax, sim, theory in (
+            (std_ax, v.sim.std, v.theory.std),
+            (grad_ax, v.sim.grad, v.theory.grad),
+        ):
+            glow_line(
+                ax,
+                layers,
+                _positive(theory),
+                color=color,
+                linestyle=(0, (4, 3)),
+                linewidth=_line_width() * 0.8,
+                alpha=0.9,
+                zorder=2,
+            )
+            glow_line(
+                ax,
+                layers,
+                _positive(sim),
+                color=color,
+                linestyle="-",
+                marker=marker,
+                # Staggered markers keep coinciding lines (relu, leaky_relu) both visible.
+                markevery=(i * mark_every // max(len(result.variants), 1), mark_every),
+                markersize=_line_width() * 2.6,
+                zorder=3,
+                label=label,
+            )
+        if v.sim.overflow is not None:
+            _mark_overflow(std_ax, v.sim.overflow, v.sim.std, color)
+            overflowed.append(f"{v.act.spec} at layer {v.sim.overflow}")
+        handles.append(
+            Line2D([], [], color=color, marker=marker, markersize=_line_width() * 2.6, label=label)
+        )
+
+    for ax, title, ylabel in (
+        (std_ax, "Activation spread per layer", "std of activations $a_l$"),
+        (grad_ax, "Gradient flowing back", r"$\|\partial L/\partial a_l\|$  (last layer = 1)"),
+    ):
+        ax.set_yscale("log")
+        _readable_log_ticks(ax)
+        ax.set_xlim(1, max(int(layers[-1]), 2))
+        ax.set_xlabel("layer $l$")
+        ax.set_ylabel(ylabel)
+        ax.set_title(title)
+        ax.grid(True, which="major")
+
+    if overflowed:
+        std_ax.text(
+            0.02,
+            0.98,
+            f"× {result.config.dtype} overflow: " + ", ".join(overflowed),
+            transform=std_ax.transAxes,
+            ha="left",
+            va="top",
+            fontsize="small",
+        )
+
+    ink = std_ax.yaxis.label.get_color()
+    key = [
+        Line2D([], [], color=ink, linestyle="-", label="simulation"),
+        Line2D([], [], color=ink, linestyle=(0, (4, 3)), label="mean-field theory"),
+    ]
+    legend = fig.legend(
+        handles=[*handles, *key],
+        loc="outside lower center",
+        ncols=min(len(handles) + 2, 4),
+        frameon=False,
+    )
+    for line in legend.get_lines():
+        line.set_path_effects(glow_effects(fig, line.get_color(), line.get_linewidth()))
+    c = result.config
+    networks = f"{c.batch} networks, one per input" if c.ensemble else "one network"
+    fig.suptitle(f"Signals through depth (width {c.width}, {networks}, seed {c.seed})")
+
+
+def _readable_log_ticks(ax: Axes) -> None:
+    """Over a few decades, label 1-2-5 steps as plain numbers (0.2, 0.5, 1, 2) instead of
+    only powers of ten; over many decades keep Matplotlib's 10^k labels."""
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+
+    lo, hi = ax.get_ylim()
+    if hi / lo > 1e3:
+        return
+    ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _: f"{y:g}"))
+    ax.yaxis.set_minor_formatter(NullFormatter())
+
+
+def _line_width() -> float:
+    import matplotlib
+
+    return float(matplotlib.rcParams["lines.linewidth"])
+
+
+def _mark_overflow(ax: Axes, layer: int, std: Sequence[float], color: str) -> None:
+    """An x where the line ends: the last layer before the activations overflowed."""
+    finite = _positive(np.asarray(std)[: layer - 1])
+    if layer > 1 and np.isfinite(finite[-1]):
+        ax.plot([layer - 1], [finite[-1]], marker="x", color=color, ms=12, mew=2.5, zorder=4)
+
+
+def write_depth_figure(
+    result: DepthResult,
+    path: str | os.PathLike,
+    *,
+    style: str = "light",
+    size: tuple[float, float] = SIZES["16:9"],
+    dpi: float = DEFAULT_DPI,
+) -> Path:
+    """Draw ``result`` and write it atomically to ``path`` (png, svg or pdf by suffix)."""
+    with new_figure(style, size, dpi) as fig:
+        draw_depth(fig, result)
+        return save_figure(fig, path, make_folder=True)

@@ -1,0 +1,234 @@
+"""Shared figure plumbing: styles, sizes, a styled Figure, and atomic saving.
+
+Every relucli figure is drawn through these helpers so the styles, sizes, fonts and the
+deterministic output settings are the same everywhere. Matplotlib is imported inside the
+functions only, so importing this module (or relucli.cli) stays cheap.
+
+Typical use (the whole drawing happens inside the ``with`` block, where the style is active)::
+
+    from relucli.plotting.figure import glow_line, new_figure, parse_size, save_figure
+
+    with new_figure("neon", parse_size("16:9"), dpi=150) as fig:
+        ax = fig.add_subplot()
+        glow_line(ax, x, y, label="relu")
+        ax.legend()
+        save_figure(fig, "out/relu.png")
+
+The API: ``STYLES``, ``FORMATS``, ``SIZES``, ``DEFAULT_DPI``, ``parse_size``, ``figure_format``,
+``new_figure``, ``save_figure``, ``glow_line``, ``glow_effects``, ``style_colors``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+import re
+import warnings
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..registry import SpecError, parse_number
+
+if TYPE_CHECKING:  # pragma: no cover - typing only; matplotlib is imported lazily
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+
+#: Style sheets shipped in relucli/styles/, used by dotted name ``relucli.styles.<name>``.
+STYLES: tuple[str, ...] = ("light", "dark", "neon")
+#: Output formats, chosen by the file suffix.
+FORMATS: tuple[str, ...] = ("png", "svg", "pdf")
+#: Named sizes in inches. At the default 150 dpi, 16:9 is 1920x1080 px and 4:3 1440x1080 px.
+SIZES: dict[str, tuple[float, float]] = {"16:9": (12.8, 7.2), "4:3": (9.6, 7.2)}
+DEFAULT_SIZE = "16:9"
+DEFAULT_DPI = 150
+_MAX_PIXELS = 100 * 10**6  # 8K (7680x4320) is 33 megapixels
+# Font sizes in the style sheets are tuned for the 16:9 size; other sizes scale them so a
+# figure looks the same at any size (clamped: tiny figures stay readable, huge ones sane).
+_REFERENCE_AREA = 12.8 * 7.2
+_FONT_SCALE_LIMITS = (0.5, 1.6)
+# Styles whose lines glow: a few wide, faint strokes under each line.
+_GLOW_STYLES = frozenset({"neon"})
+_GLOW_STROKES = ((6.0, 0.05), (3.5, 0.09), (1.6, 0.16))  # (extra width x line width, alpha)
+
+_SIZE = re.compile(r"^\s*([0-9.]+(?:/[0-9.]+)?)\s*[x×]\s*([0-9.]+(?:/[0-9.]+)?)\s*(px|in)?\s*$")
+
+
+def parse_size(text: str | None, dpi: float = DEFAULT_DPI) -> tuple[float, float]:
+    """``16:9``, ``4:3``, ``8x4.5`` (inches), ``8x4.5in`` or ``1920x1080px`` -> (width, height)
+    in inches; pixels are converted with ``dpi``. Raises SpecError (a usage error)."""
+    if text is None:
+        text = DEFAULT_SIZE
+    key = str(text).strip().lower()
+    if key in SIZES:
+        return SIZES[key]
+    match = _SIZE.match(key)
+    valid = f"use {', '.join(SIZES)}, WxH in inches (8x4.5) or pixels (1920x1080px)"
+    if not match:
+        raise SpecError(f"not a figure size: '{text}' ({valid})")
+    try:
+        width, height = parse_number(match.group(1)), parse_number(match.group(2))
+    except SpecError:
+        raise SpecError(f"not a figure size: '{text}' ({valid})") from None
+    if match.group(3) == "px":
+        width, height = width / dpi, height / dpi
+    if not (0.5 <= width <= 100 and 0.5 <= height <= 100):
+        raise SpecError(f"figure size '{text}' is out of range (0.5 to 100 inches each side)")
+    return width, height
+
+
+def figure_format(path: str | os.PathLike) -> str:
+    """The output format from the file suffix; SpecError (usage error) when it is unknown."""
+    suffix = Path(path).suffix.lower().lstrip(".")
+    if suffix not in FORMATS:
+        shown = f"'.{suffix}'" if suffix else "no suffix"
+        raise SpecError(
+            f"cannot tell the figure format of '{path}' from {shown} (use {', '.join(FORMATS)})"
+        )
+    return suffix
+
+
+def _style_sheet(style: str) -> str:
+    if style not in STYLES:
+        raise SpecError(f"unknown style '{style}' (valid: {', '.join(STYLES)})")
+    return f"relucli.styles.{style}"
+
+
+@contextlib.contextmanager
+def new_figure(
+    style: str = "light",
+    size: tuple[float, float] = SIZES[DEFAULT_SIZE],
+    dpi: float = DEFAULT_DPI,
+    *,
+    window: bool = False,
+) -> Iterator[Figure]:
+    """A Matplotlib Figure (Agg canvas, no pyplot) with ``style`` active inside the block.
+
+    Draw everything inside the ``with`` block: Matplotlib reads colours, fonts and line
+    widths from the style when each artist is created. The figure remembers its style, so
+    :func:`save_figure` and :func:`glow_line` can be called with the figure alone.
+    ``window=True`` makes the figure through pyplot instead, for ``--show`` only.
+    """
+    import matplotlib
+    import matplotlib.style
+
+    sheet = _style_sheet(style)
+    pixels = size[0] * dpi * size[1] * dpi
+    if pixels > _MAX_PIXELS:
+        raise SpecError(
+            f"a {size[0] * dpi:.0f}x{size[1] * dpi:.0f} px figure is too large"
+            f" (at most {_MAX_PIXELS // 10**6} megapixels; lower --size or --dpi)"
+        )
+    scale = math.sqrt(size[0] * size[1] / _REFERENCE_AREA)
+    scale = min(max(scale, _FONT_SCALE_LIMITS[0]), _FONT_SCALE_LIMITS[1])
+    with matplotlib.style.context(sheet):
+        matplotlib.rcParams["font.size"] *= scale
+        matplotlib.rcParams["lines.linewidth"] *= scale
+        if window:
+            import matplotlib.pyplot as plt
+
+            fig = plt.figure(figsize=size, dpi=dpi)
+        else:
+            from matplotlib.backends.backend_agg import FigureCanvasAgg
+            from matplotlib.figure import Figure
+
+            fig = Figure(figsize=size, dpi=dpi)
+            FigureCanvasAgg(fig)
+        fig.relucli_style = style  # type: ignore[attr-defined]
+        yield fig
+
+
+def style_colors(style: str | None = None) -> list[str]:
+    """The line colours of ``style`` (or of the active style inside new_figure), in order."""
+    import matplotlib
+    import matplotlib.style
+
+    def cycle() -> list[str]:
+        return [str(c) for c in matplotlib.rcParams["axes.prop_cycle"].by_key()["color"]]
+
+    if style is None:
+        return cycle()
+    with matplotlib.style.context(_style_sheet(style)):
+        return cycle()
+
+
+def glow_effects(fig: Figure, color: Any, width: float) -> list:
+    """Path effects that make a line of ``width`` glow, or [] when the figure's style does
+    not glow. Use on artists drawn apart from :func:`glow_line`, such as legend lines."""
+    if getattr(fig, "relucli_style", None) not in _GLOW_STYLES:
+        return []
+    from matplotlib import patheffects
+
+    halo = [
+        patheffects.Stroke(linewidth=width * (1 + k), foreground=color, alpha=a)
+        for k, a in _GLOW_STROKES
+    ]
+    return [*halo, patheffects.Normal()]
+
+
+def glow_line(
+    ax: Axes,
+    x: Sequence[float],
+    y: Sequence[float],
+    *,
+    glow_zorder: float | None = None,
+    glow_width: float | None = None,
+    **kwargs: Any,
+) -> Line2D:
+    """``ax.plot(x, y, **kwargs)``, returning its one Line2D. In glowing styles (neon) a halo
+    (faint wide strokes, one unlabelled artist) is drawn under it at ``glow_zorder``
+    (default: just below the line). Give all halos of a figure one low ``glow_zorder`` to
+    keep them under every line, so lines that coincide stay visible side by side. The halo's
+    size follows ``glow_width`` (default: the line's width)."""
+    (line,) = ax.plot(x, y, **kwargs)
+    if getattr(ax.figure, "relucli_style", None) in _GLOW_STYLES:
+        width = glow_width or line.get_linewidth()
+        (halo,) = ax.plot(
+            x,
+            y,
+            color=line.get_color(),
+            linewidth=width,
+            solid_capstyle="round",
+            zorder=line.get_zorder() - 0.01 if glow_zorder is None else glow_zorder,
+            label="_nolegend_",
+        )
+        halo.set_path_effects(glow_effects(ax.figure, line.get_color(), width)[:-1])
+    return line
+
+
+def save_figure(
+    fig: Figure, path: str | os.PathLike, *, transparent: bool = False, make_folder: bool = False
+) -> Path:
+    """Write ``fig`` to ``path`` atomically (temporary file beside it, then rename).
+
+    The format comes from the suffix (png, svg, pdf; anything else is a SpecError). Output is
+    deterministic: no dates or software versions in the metadata, fixed SVG ids. A missing
+    folder is created when ``make_folder`` is true; otherwise, and for any unwritable
+    target, the OSError propagates and no partial file is left. Returns the path written.
+    """
+    import matplotlib
+    import matplotlib.style
+
+    from ..files import atomic_output
+
+    target = Path(path)
+    fmt = figure_format(target)
+    metadata: dict[str, Any] = {
+        "png": {"Software": None},
+        "svg": {"Date": None, "Creator": None},
+        "pdf": {"CreationDate": None, "Creator": None, "Producer": None},
+    }[fmt]
+    if make_folder and not os.path.lexists(target.parent):
+        target.parent.mkdir(parents=True)
+    style = getattr(fig, "relucli_style", "light")
+    with (
+        matplotlib.style.context(_style_sheet(style)),
+        warnings.catch_warnings(),
+        atomic_output(target, "wb") as stream,
+    ):
+        # A character the font lacks (an emoji in --title) draws as a box: not worth a warning.
+        warnings.filterwarnings("ignore", "Glyph .* missing from font", UserWarning)
+        fig.savefig(stream, format=fmt, transparent=transparent, metadata=metadata)
+    return target

@@ -1,0 +1,140 @@
+"""`relucli bench` and relucli.bench: the table, its ratios and its errors. Timings come from
+a fake clock, so every number is exact; nothing here depends on how fast the machine is."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import relucli
+from relucli import bench
+
+
+class FakeClock:
+    """Each timing (two clock reads) lasts the next of ``ns_per_element``, cycling."""
+
+    def __init__(self, ns_per_element: list[float], size: int):
+        self.durations = [ns * size * 1e-9 for ns in ns_per_element]
+        self.now = 0.0
+        self.reads = 0
+
+    def __call__(self) -> float:
+        if self.reads % 2:
+            self.now += self.durations[(self.reads // 2) % len(self.durations)]
+        self.reads += 1
+        return self.now
+
+
+# One repeat, in measuring order: copy, then forward and forward+gradient per kernel.
+RELU_ELU = [0.5, 0.6, 1.2, 3.0, 4.2]
+
+
+@pytest.fixture
+def fake_clock(monkeypatch):
+    def install(ns_per_element, size):
+        clock = FakeClock(ns_per_element, size)
+        monkeypatch.setattr(bench, "CLOCK", clock)
+        return clock
+
+    return install
+
+
+def test_ratios_are_to_the_copy_and_to_relu_of_the_same_run(fake_clock):
+    fake_clock(RELU_ELU, 1000)
+    result = bench.measure([relucli.get("relu"), relucli.get("elu")], size=1000, repeat=3)
+    copy, relu, elu = (list(map(_round, row)) for row in result.rows())
+    assert copy == ["memory copy", 0.5, 16.0, 0.8333, 1.0, None, None, None, None]
+    assert relu == ["relu", 0.6, 13.3333, 1.0, 1.2, 1.2, 10.0, 1.0, 2.4]
+    assert elu == ["elu", 3.0, 2.6667, 5.0, 6.0, 4.2, 2.8571, 3.5, 8.4]
+
+
+def test_relu_is_timed_as_the_reference_even_when_not_asked_for(fake_clock):
+    fake_clock(RELU_ELU, 500)  # copy, relu (reference), elu
+    steps = []
+    result = bench.measure([relucli.get("elu")], size=500, repeat=2, progress=steps.append)
+    assert [row[0] for row in result.rows()] == ["memory copy", "elu"]
+    assert _round(result.rows()[1][3]) == 5.0
+    assert steps == [1] * 2 * bench.steps([relucli.get("elu")]) and bench.steps([]) == 1
+
+
+def test_the_median_of_the_repeats_is_reported(fake_clock):
+    # Three repeats of (copy, relu fwd, relu both): the middle copy time is 2.
+    fake_clock([1, 1, 1, 3, 1, 1, 2, 1, 1], 100)
+    result = bench.measure([relucli.get("relu")], size=100, repeat=3)
+    assert _round(result.copy * 1e9) == 2.0
+
+
+def test_float64_moves_twice_the_bytes(fake_clock):
+    fake_clock(RELU_ELU, 1000)
+    result = bench.measure([relucli.get("relu")], size=1000, dtype="float64", repeat=1)
+    assert _round(result.rows()[0][2]) == 32.0  # 16 bytes per element in 0.5 ns
+
+
+def test_measure_refuses_an_empty_run():
+    with pytest.raises(ValueError):
+        bench.measure([relucli.get("relu")], size=0)
+
+
+def test_bench_prints_the_table(run, fake_clock):
+    fake_clock(RELU_ELU, 1000)
+    result = run("bench", "relu", "elu", "--size", "1e3", "--repeat", "3")
+    assert result.exit_code == 0
+    assert result.stdout == (
+        "variant        f ns/el    f GB/s    f ×relu    f ×copy    f+f' ns/el    f+f' GB/s"
+        "    f+f' ×relu    f+f' ×copy\n"
+        "-----------  ---------  --------  ---------  ---------  ------------  -----------"
+        "  ------------  ------------\n"
+        "memory copy        0.5        16      0.833          1\n"
+        "relu               0.6      13.3          1        1.2           1.2           10"
+        "             1           2.4\n"
+        "elu                  3      2.67          5          6           4.2         2.86"
+        "           3.5           8.4\n"
+    )
+    assert "timing 2 kernels x 3 on 1,000 float32" in result.stderr
+
+
+def test_bench_formats_like_every_table(run, fake_clock):
+    fake_clock(RELU_ELU, 100)
+    result = run("bench", "relu", "elu", "--size", "100", "--repeat", "1", "--format", "json")
+    rows = json.loads(result.stdout)
+    assert [r["variant"] for r in rows] == ["memory copy", "relu", "elu"]
+    assert list(rows[2]) == bench.HEADERS
+    assert rows[0]["f+f' ns/el"] is None
+    fake_clock(RELU_ELU, 100)
+    csv = run("bench", "relu", "elu", "--size", "100", "--repeat", "1", "--format", "csv")
+    assert csv.stdout.splitlines()[1] == "memory copy,0.5,16,0.833,1,,,,"
+    assert csv.stdout.splitlines()[3] == "elu,3,2.67,5,6,4.2,2.86,3.5,8.4"
+
+
+def test_bench_defaults_to_the_seed_variants(run, fake_clock):
+    fake_clock([1.0] * 15, 1000)
+    result = run("bench", "--size", "1000", "--repeat", "1", "--format", "csv")
+    names = [line.split(",")[0] for line in result.stdout.splitlines()[1:]]
+    assert names == ["memory copy", *relucli.variants.SEED]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["--size", "abc"],
+            "Error: invalid value for '--size': 'abc' is not a whole number of elements"
+            " (e.g. 1000000 or 1e6)",
+        ),
+        (["--size", "1.5"], "Error: invalid value for '--size': '1.5' is not a whole number"),
+        (["--size", "0"], "Error: invalid value for '--size': 0 is not in the range 1 to"),
+        (["--repeat", "0"], "Error: invalid value for '--repeat': 0 is not in the range"),
+        (["--dtype", "float16"], "Error: invalid value for '--dtype': 'float16' is not one of"),
+        (["relux"], "Error: unknown variant 'relux'; did you mean 'relu'?"),
+    ],
+)
+def test_bench_usage_errors(run, args, message):
+    result = run("bench", *args)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(message)
+    assert result.stdout == ""
+
+
+def _round(v):
+    return v if v is None or isinstance(v, str) else round(v, 4)

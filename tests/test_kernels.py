@@ -1,0 +1,232 @@
+"""The chunk driver and the fast kernels: chunking and out= change nothing, bit for bit;
+piecewise-linear kernels equal their plain vectorized formulas; memory stays flat."""
+
+from __future__ import annotations
+
+import tracemalloc
+
+import numpy as np
+import pytest
+
+import relucli
+from relucli.kernels import CHUNK, Workspace, evaluate
+from relucli.registry import KernelArgs
+
+SPECS = [
+    "relu",
+    "leaky_relu",
+    "leaky_relu:0",
+    "leaky_relu:0.2",
+    "leaky_relu:-0.5",
+    "leaky_relu:3",
+    "prelu",
+    "rrelu",
+    "rrelu:lower=0.5,upper=1.5",
+    "elu",
+    "elu:alpha=0.5",
+    "elu:alpha=3",
+    "selu",
+    "celu",
+    "celu:alpha=2",
+    "relu6",
+    "hardswish",
+    "gelu",
+    "gelu:approximate=tanh",
+    "silu",
+    "mish",
+    "softplus",
+    "softplus:beta=2,threshold=10",
+    "sigmoid",
+    "tanh",
+]
+
+
+def _inputs(dtype) -> np.ndarray:
+    f = np.finfo(dtype)
+    special = [0.0, -0.0, np.inf, -np.inf, np.nan, 6.0, -3.0, 3.0, 20.0, f.tiny, -f.tiny]
+    special += [f.smallest_subnormal, -f.smallest_subnormal, f.max, -f.max, -104.2, -700.0]
+    rng = np.random.default_rng(7)
+    spread = rng.standard_normal(3000) * rng.choice([0.01, 1.0, 10.0, 100.0], 3000)
+    return np.concatenate([special, spread]).astype(dtype)
+
+
+def _assert_same(a: np.ndarray, b: np.ndarray) -> None:
+    """Bit-identical up to NaN payloads: equal values, NaN at the same places, same zero signs
+    (NumPy's SIMD and scalar loops may give a NaN either sign)."""
+    assert a.dtype == b.dtype
+    np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(np.signbit(a) & ~np.isnan(a), np.signbit(b) & ~np.isnan(b))
+
+
+def _run(act, x, want_grad=True, chunk=None):
+    """evaluate() the way Activation does, with an explicit chunk size."""
+
+    def make_args(dtype):
+        rng = np.random.default_rng(act.seed) if act.train else None
+        return KernelArgs(act.params, dtype, act.convention == "jax", rng)
+
+    return evaluate(
+        act.variant.kernel,
+        x,
+        make_args,
+        want_grad,
+        upcast_float32=act.variant.transcendental,
+        chunk=chunk,
+    )
+
+
+def _acts():
+    for spec in SPECS:
+        for convention in ("torch", "jax"):
+            yield relucli.get(spec, convention=convention)
+    yield relucli.get("rrelu", train=True, seed=3)
+    yield relucli.get("rrelu:lower=0.5,upper=1.5", train=True, seed=4)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("act", list(_acts()), ids=repr)
+def test_chunked_evaluation_is_bit_identical_to_one_whole_array_pass(act, dtype):
+    x = _inputs(dtype)
+    whole_value, whole_grad = _run(act, x, chunk=x.size)
+    for chunk in (97, 1000):
+        value, grad = _run(act, x, chunk=chunk)
+        _assert_same(value, whole_value)
+        _assert_same(grad, whole_grad)
+    value_only, none = _run(act, x, want_grad=False, chunk=97)
+    assert none is None
+    _assert_same(value_only, whole_value)
+
+
+def _plain_piecewise_linear(x, slope, jax):
+    one = x >= 0 if jax else x > 0
+    grad = np.where(one, 1, slope).astype(x.dtype)
+    grad[np.isnan(x)] = np.nan
+    with np.errstate(over="ignore", invalid="ignore"):
+        value = x * grad if slope != 0 else np.maximum(x, 0)
+    return value, grad
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("jax", [False, True])
+@pytest.mark.parametrize(
+    ("spec", "slope"),
+    [
+        ("leaky_relu", 0.01),
+        ("leaky_relu:0", 0.0),
+        ("leaky_relu:0.2", 0.2),
+        ("leaky_relu:1", 1.0),
+        ("leaky_relu:3", 3.0),
+        ("leaky_relu:-0.5", -0.5),
+        ("prelu", 0.25),
+        ("rrelu", (1 / 8 + 1 / 3) / 2),
+    ],
+)
+def test_piecewise_linear_kernels_equal_the_plain_vectorized_formula(spec, slope, jax, dtype):
+    x = _inputs(dtype)
+    slope = dtype(slope) if spec != "rrelu" else (dtype(1 / 8) + dtype(1 / 3)) / 2
+    value, grad = relucli.get(spec, convention="jax" if jax else "torch").value_and_grad(x)
+    plain_value, plain_grad = _plain_piecewise_linear(x, slope, jax)
+    np.testing.assert_array_equal(value, plain_value)
+    np.testing.assert_array_equal(grad, plain_grad)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_relu_and_relu6_equal_the_plain_vectorized_formula(dtype):
+    x = _inputs(dtype)
+    value, grad = relucli.get("relu").value_and_grad(x)
+    np.testing.assert_array_equal(value, np.where(x > 0, x, np.where(np.isnan(x), x, 0)))
+    np.testing.assert_array_equal(grad, np.where(np.isnan(x), np.nan, x > 0))
+    value, grad = relucli.get("relu6").value_and_grad(x)
+    np.testing.assert_array_equal(value, np.clip(x, 0, 6))
+    inside = (x > 0) & (x < 6)
+    np.testing.assert_array_equal(grad, np.where(np.isnan(x), np.nan, inside))
+
+
+def test_zero_signs_follow_pytorch():
+    x = np.array([-0.0, 0.0])
+    value, grad = relucli.get("relu").value_and_grad(x)
+    assert np.signbit(value).tolist() == [True, False]  # relu(-0) = -0, as torch.relu
+    assert np.signbit(grad).tolist() == [False, False]  # relu'(+-0) = +0
+    value, grad = relucli.get("relu6").value_and_grad(x)
+    assert np.signbit(value).tolist() == [True, False]
+    assert np.signbit(grad).tolist() == [False, False]
+
+
+def test_rrelu_training_draws_one_float64_uniform_per_element_from_the_seed():
+    x = -np.arange(1.0, 200_001.0)  # several chunks
+    lower, upper = 1 / 8, 1 / 3
+    value, grad = relucli.get("rrelu", train=True, seed=11).value_and_grad(x)
+    slope = lower + (upper - lower) * np.random.default_rng(11).random(x.size)
+    np.testing.assert_array_equal(grad, slope)
+    np.testing.assert_array_equal(value, x * slope)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("spec", ["relu", "elu", "silu", "gelu"])
+def test_out_arrays_are_filled_and_returned(spec, dtype):
+    act = relucli.get(spec)
+    x = _inputs(dtype)[:2400].reshape(40, 60)
+    value, grad = np.empty_like(x), np.empty_like(x)
+    got_value, got_grad = act.value_and_grad(x, out=(value, grad))
+    assert got_value is value and got_grad is grad
+    expected_value, expected_grad = act.value_and_grad(x)
+    np.testing.assert_array_equal(value, expected_value)
+    np.testing.assert_array_equal(grad, expected_grad)
+    only = np.empty_like(x)
+    assert act(x, out=only) is only
+    np.testing.assert_array_equal(only, expected_value)
+    g = np.empty_like(x)
+    assert act.grad(x, out=g) is g
+    np.testing.assert_array_equal(g, expected_grad)
+
+
+def test_out_array_of_the_wrong_kind_is_refused():
+    act = relucli.get("relu")
+    x = np.zeros(10)
+    with pytest.raises(ValueError) as err:
+        act(x, out=np.empty(10, np.float32))
+    assert str(err.value) == (
+        "out= array must be C-contiguous float64 of shape (10,), got float32 of shape (10,)"
+    )
+    with pytest.raises(ValueError):
+        act(x, out=np.empty(20)[::2])
+
+
+@pytest.mark.parametrize("spec", ["relu", "leaky_relu", "elu", "selu", "silu", "softplus"])
+def test_memory_is_the_outputs_plus_a_fixed_workspace(spec):
+    x = np.random.default_rng(0).standard_normal(2_000_000).astype(np.float32)
+    act = relucli.get(spec)
+    act.value_and_grad(x[:10])  # lookup tables are built once per process: not counted
+    tracemalloc.start()
+    try:
+        value, grad = act.value_and_grad(x)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    outputs = value.nbytes + grad.nbytes
+    # The workspace is a few dozen chunk-sized arrays whatever the input size.
+    assert peak - outputs < 16 * 2**20
+
+
+def test_kernels_work_on_nd_arrays_without_a_workspace():
+    # relucli/lab/nn.py calls the PReLU kernel directly: (batch, width) with one slope per column.
+    z = np.array([[-2.0, -2.0, 3.0], [0.0, -1.0, -0.0]])
+    slope = np.array([0.1, 0.5, 0.25])
+    value, grad = np.empty_like(z), np.empty_like(z)
+    act = relucli.get("prelu")
+    act.variant.kernel(z, value, grad, KernelArgs({"weight": slope}, z.dtype, False))
+    np.testing.assert_array_equal(value, [[-0.2, -1.0, 3.0], [0.0, -0.5, -0.0]])
+    np.testing.assert_array_equal(grad, [[0.1, 0.5, 1.0], [0.1, 0.5, 0.25]])
+
+
+def test_workspace_slots_are_reused_and_never_shared():
+    w = Workspace(CHUNK)
+    x = np.zeros(100, np.float32)
+    a, b = w.buf(0, x), w.buf(1, x)
+    assert w.buf(0, x) is a
+    assert not np.shares_memory(a, b)
+    assert w.buf(0, x, np.float64).dtype == np.float64
+    ones = w.full(1.0, x)
+    assert ones.tolist() == [1.0] * 100 and not ones.flags.writeable
+    bigger = np.zeros(2 * CHUNK, np.float32)
+    assert w.buf(0, bigger).shape == (2 * CHUNK,)
