@@ -90,7 +90,31 @@ def points_options(f: Callable) -> Callable:
     )(f)
 
 
+def table_format_options(default_precision: int = 6) -> Callable[[Callable], Callable]:
+    """--format and --precision, spelled the same by every command that prints a table."""
+
+    def decorate(f: Callable) -> Callable:
+        f = click.option(
+            "--precision",
+            type=click.IntRange(1, 17),
+            metavar="DIGITS",
+            help=f"Significant digits [default: {default_precision}; csv/json: exact round-trip].",
+        )(f)
+        return click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(FORMATS),
+            default=DEFAULT_FORMAT,
+            show_default=True,
+            metavar="FORMAT",
+            help="Any tabulate format (github, latex_booktabs, ...), csv or json.",
+        )(f)
+
+    return decorate
+
+
 def output_options(f: Callable) -> Callable:
+    """The table options plus -o FILE for the table itself."""
     f = click.option(
         "-o",
         "--output",
@@ -98,21 +122,7 @@ def output_options(f: Callable) -> Callable:
         metavar="FILE",
         help="Write the table to FILE (atomically) instead of standard output.",
     )(f)
-    f = click.option(
-        "--precision",
-        type=click.IntRange(1, 17),
-        metavar="DIGITS",
-        help="Significant digits [default: 6; csv/json: exact round-trip].",
-    )(f)
-    return click.option(
-        "--format",
-        "fmt",
-        type=click.Choice(FORMATS),
-        default=DEFAULT_FORMAT,
-        show_default=True,
-        metavar="FORMAT",
-        help="Any tabulate format (github, latex_booktabs, ...), csv or json.",
-    )(f)
+    return table_format_options()(f)
 
 
 def resolve(

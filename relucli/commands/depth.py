@@ -11,11 +11,12 @@ import math
 
 import click
 
-from ..cliutil import CONTEXT, UserError, emit, resolve, specs_argument
+from ..cliutil import CONTEXT, UserError, emit, resolve, specs_argument, table_format_options
 from ..lab.depth import DEFAULT_VARIANTS, DTYPES, DepthConfig, DepthResult, run
-from ..plotting.figure import DEFAULT_DPI, DEFAULT_SIZE, STYLES, figure_format, parse_size
+from ..plotting.figure import STYLES, figure_format, parse_size
 from ..registry import SpecError
-from ..tables import DEFAULT_FORMAT, FORMATS, STREAMING
+from ..tables import STREAMING
+from .figure_options import figure_size_options
 
 _DEFAULTS = DepthConfig()
 # Statistics of one random network are good to a few per cent: four digits is honest.
@@ -128,21 +129,7 @@ EARLY_LAYERS = 10
     help="Print only the per-variant table: fixed point of the variance map and the largest"
     " theory/simulation gap (text formats print it after the layer table).",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    default=DEFAULT_FORMAT,
-    show_default=True,
-    metavar="FORMAT",
-    help="Any tabulate format (github, latex_booktabs, ...), csv or json.",
-)
-@click.option(
-    "--precision",
-    type=click.IntRange(1, 17),
-    metavar="DIGITS",
-    help=f"Significant digits [default: {DEFAULT_PRECISION}; csv/json: exact round-trip].",
-)
+@table_format_options(DEFAULT_PRECISION)
 @click.option(
     "-o",
     "--output",
@@ -157,20 +144,7 @@ EARLY_LAYERS = 10
     show_default=True,
     help="Figure style.",
 )
-@click.option(
-    "--size",
-    default=DEFAULT_SIZE,
-    show_default=True,
-    metavar="16:9|4:3|WxH",
-    help="Figure size: a slide ratio, inches (8x4.5) or pixels (1920x1080px).",
-)
-@click.option(
-    "--dpi",
-    type=click.FloatRange(10, 1200),
-    default=DEFAULT_DPI,
-    show_default=True,
-    help="Figure dots per inch.",
-)
+@figure_size_options
 def depth(
     specs,
     layers,

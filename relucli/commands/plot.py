@@ -12,8 +12,9 @@ import click
 
 from ..cliutil import CONTEXT, UserError, activation_options, resolve, specs_argument
 from ..plotting.compare import DEFAULT_POINTS, LAYOUTS, SHADES, PlotOptions, default_filename
-from ..plotting.figure import DEFAULT_DPI, DEFAULT_SIZE, STYLES, figure_format, parse_size
+from ..plotting.figure import STYLES, figure_format, parse_size
 from ..registry import SpecError, parse_number
+from .figure_options import figure_size_options
 
 # No variant given: the classic picture, sharp (ReLU), slightly angled (Leaky), smooth (ELU).
 DEFAULT_SPECS = ("relu", "leaky_relu", "elu")
@@ -85,20 +86,7 @@ def _panels(text: str) -> tuple[str, ...]:
     help="Write to FILE; the suffix picks png, svg or pdf; a missing folder is created"
     " [default: relucli-<variants>.png].",
 )
-@click.option(
-    "--size",
-    default=DEFAULT_SIZE,
-    show_default=True,
-    metavar="16:9|4:3|WxH",
-    help="Figure size: a slide ratio, inches (8x4.5) or pixels (1920x1080px).",
-)
-@click.option(
-    "--dpi",
-    type=click.FloatRange(10, 1200),
-    default=DEFAULT_DPI,
-    show_default=True,
-    help="Dots per inch (16:9 at 150 dpi is 1920x1080 px).",
-)
+@figure_size_options
 @click.option("--title", metavar="TEXT", help="A title over the figure.")
 @click.option("--transparent", is_flag=True, help="Transparent background (PNG, SVG, PDF).")
 @click.option("--show", is_flag=True, help="Open the figure in a window (also writes with -o).")
