@@ -1,0 +1,179 @@
+"""The dying lab's training loop in NumPy against the same loop in PyTorch (when installed).
+
+Both sides train the network of `relucli dying` (default scenario) from the same initial
+weights on the same mini-batches: forward, loss, backward, optimizer step, and every K steps
+the census of dead neurons over the whole training set. PyTorch runs in float64 like
+relucli, on one thread (NumPy's small matrix products run on one thread too), with autograd.
+Prints the median wall time of several repeats per variant and the ratio torch / numpy:
+above 1 means NumPy is faster. Without torch it prints the NumPy timings and says so.
+
+    python benchmarks/training.py [--repeats 5] [--variants relu,elu]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import numpy as np
+
+import relucli
+from relucli.lab.data import make_dataset
+from relucli.lab.dying import (
+    DEFAULT_SCENARIO,
+    DEFAULT_VARIANTS,
+    batch_order,
+    scenario_config,
+    train_variant,
+)
+from relucli.lab.init import init_layers
+
+
+def setup(config):
+    data_rng, init_rng, batch_rng = (
+        np.random.default_rng(s) for s in np.random.SeedSequence(config.seed).spawn(3)
+    )
+    data = make_dataset(config.data, config.samples, data_rng)
+    sizes = [data.inputs, *[config.width] * config.depth, data.outputs]
+    layers = init_layers(init_rng, sizes, config.init_scheme, bias=config.bias_init)
+    batches = batch_order(config.samples, config.batch, config.steps, batch_rng)
+    return data, layers, batches
+
+
+def time_numpy(spec, config, data, layers, batches) -> tuple[float, float]:
+    act = relucli.get(spec)
+    start = time.perf_counter()
+    run = train_variant(act, config, data, layers, batches)
+    return time.perf_counter() - start, run.final_loss
+
+
+def time_torch(spec, config, data, layers, batches) -> tuple[float, float]:
+    import torch
+    import torch.nn.functional as F
+
+    activations = {
+        "relu": F.relu,
+        "leaky_relu": lambda z: F.leaky_relu(z, 0.01),
+        "elu": F.elu,
+        "selu": F.selu,
+    }
+    params = []
+    for w, b in layers:
+        params += [torch.tensor(w, requires_grad=True), torch.tensor(b, requires_grad=True)]
+    slopes = []
+    if spec == "prelu":
+        slopes = [
+            torch.full((w.shape[1],), 0.25, dtype=torch.float64, requires_grad=True)
+            for w, _ in layers[:-1]
+        ]
+    hidden = len(layers) - 1
+
+    def forward(x):
+        pre = []
+        a = x
+        for i in range(hidden):
+            z = a @ params[2 * i] + params[2 * i + 1]
+            pre.append(z)
+            a = F.prelu(z, slopes[i]) if slopes else activations[spec](z)
+        return a @ params[-2] + params[-1], pre
+
+    x_all = torch.tensor(data.x)
+    classes = data.classes
+    y_all = torch.tensor(data.y)
+
+    def loss_fn(out, y):
+        return F.cross_entropy(out, y) if classes else F.mse_loss(out, y)
+
+    opt_cls = {"adam": torch.optim.Adam, "sgd": torch.optim.SGD}
+    if config.optimizer == "momentum":
+        opt = torch.optim.SGD(params + slopes, lr=config.lr, momentum=0.9)
+    else:
+        opt = opt_cls[config.optimizer](params + slopes, lr=config.lr)
+    index = torch.tensor(np.ascontiguousarray(batches))
+    start = time.perf_counter()
+
+    def fprime(z, i):
+        # f'(z) as PyTorch autograd defines it at the kink, to count dead neurons.
+        if spec == "relu":
+            return (z > 0).to(z.dtype)
+        if spec == "leaky_relu":
+            return torch.where(z > 0, 1.0, 0.01)
+        if spec == "prelu":
+            return torch.where(z > 0, torch.ones_like(z), slopes[i].expand_as(z))
+        scale, alpha = (1.0507009873554805, 1.6732632423543772) if spec == "selu" else (1, 1)
+        return torch.where(z > 0, scale, scale * alpha * torch.exp(torch.clamp(z, max=0)))
+
+    def census():
+        # The same census as relucli's: loss, and per neuron dead (f' = 0 on every sample),
+        # inactive (z <= 0 on every sample) and firing rate, over the whole training set.
+        with torch.no_grad():
+            out, pre = forward(x_all)
+            for i, z in enumerate(pre):
+                (fprime(z, i) != 0).any(dim=0)
+                (z > 0).any(dim=0)
+                (z > 0).sum(dim=0)
+            return float(loss_fn(out, y_all))
+
+    census()
+    for step in range(1, config.steps + 1):
+        idx = index[step - 1]
+        out, _ = forward(x_all[idx])
+        loss = loss_fn(out, y_all[idx])
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        if step % config.every == 0 or step == config.steps:
+            final = census()
+    return time.perf_counter() - start, final
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--variants", default=",".join(DEFAULT_VARIANTS))
+    args = parser.parse_args()
+    config = scenario_config(DEFAULT_SCENARIO)
+    data, layers, batches = setup(config)
+    try:
+        import torch
+
+        torch.set_num_threads(1)
+        have_torch = True
+    except ImportError:
+        have_torch = False
+        print("torch is not installed: timing NumPy only (pip install torch==2.13.0 to compare)")
+    print(
+        f"training loop of `relucli dying` ({DEFAULT_SCENARIO}): {config.depth}x{config.width}"
+        f" hidden, {config.optimizer}, {config.steps} steps of {config.batch},"
+        f" census every {config.every}; median of {args.repeats} runs"
+    )
+    print(f"{'variant':<12}{'numpy s':>10}{'torch s':>10}{'torch/numpy':>13}")
+    ratios = []
+    for spec in args.variants.split(","):
+        np_times, torch_times = [], []
+        for _ in range(args.repeats):
+            # Alternate the two sides so a burst of load on a shared machine hits both.
+            np_times.append(time_numpy(spec, config, data, layers, batches)[0])
+            if have_torch:
+                torch_times.append(time_torch(spec, config, data, layers, batches)[0])
+        t_np = statistics.median(np_times)
+        if have_torch:
+            t_torch = statistics.median(torch_times)
+            ratios.append(t_torch / t_np)
+            print(f"{spec:<12}{t_np:>10.3f}{t_torch:>10.3f}{t_torch / t_np:>13.2f}")
+        else:
+            print(f"{spec:<12}{t_np:>10.3f}{'-':>10}{'-':>13}")
+    if ratios:
+        verdict = "NumPy is faster" if min(ratios) >= 1 else "NumPy is SLOWER for some variant"
+        print(f"torch/numpy ratio: min {min(ratios):.2f}, median {statistics.median(ratios):.2f}"
+              f" ({verdict})")  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
