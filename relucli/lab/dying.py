@@ -34,6 +34,7 @@ DEFAULT_VARIANTS = ("relu", "leaky_relu", "prelu", "elu", "selu")
 # Limits that keep a mistyped option from filling memory (a usage error names the fix).
 _MAX_HISTORY = 100_000_000
 _MAX_BYTES = 2 * 2**30
+_PROGRESS_EVERY = 25
 
 
 @dataclass(frozen=True)
@@ -327,14 +328,17 @@ def train_variant(
             _, d_out = loss_and_grad(fwd.out, data.y[idx], data.classes)
             net.backward(fwd, d_out)
             opt.step(net.grads)
+            finite = True
             if step % config.every == 0 or step == config.steps:
                 finite = measure(step)
-                if progress is not None:
-                    progress(step - done)
+            # Report at least every _PROGRESS_EVERY steps, so a sparse census still moves
+            # the bar smoothly.
+            if progress is not None and (step - done >= _PROGRESS_EVERY or not finite):
+                progress(step - done)
                 done = step
-                if not finite:
-                    diverged = step
-                    break
+            if not finite:
+                diverged = step
+                break
     if progress is not None and done < config.steps:
         progress(config.steps - done)  # a diverged run still completes its share of the bar
     return VariantRun(

@@ -88,7 +88,8 @@ def _draw_curves(dead_ax: Axes, loss_ax: Axes, result: DyingResult, colors) -> N
                    frameon=False, handlelength=2.2)  # fmt: skip
     for ax in (dead_ax, loss_ax):
         ax.set_xlim(0, result.config.steps)
-        ax.tick_params(labelsize="x-small")
+        # "which=both": a loss range under a decade is labelled by minor ticks on a log axis.
+        ax.tick_params(which="both", labelsize="x-small")
 
 
 def _label_line_ends(ax: Axes, result: DyingResult, colors) -> None:
