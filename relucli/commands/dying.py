@@ -11,7 +11,7 @@ import sys
 
 import click
 
-from ..cliutil import CONTEXT, UserError, emit, resolve, specs_argument
+from ..cliutil import CONTEXT, UserError, emit, resolve, specs_argument, table_format_options
 from ..lab.data import DATASETS
 from ..lab.dying import (
     DEFAULT_SCENARIO,
@@ -24,8 +24,10 @@ from ..lab.dying import (
     scenario_config,
 )
 from ..lab.nn import OPTIMIZERS
+from ..plotting.figure import STYLES
 from ..registry import parse_number
-from ..tables import DEFAULT_FORMAT, FORMATS, STREAMING
+from ..tables import STREAMING
+from .figure_options import figure_size_options
 
 TABLES = ("final", "layers", "history")
 # Percentages of a few dozen neurons and losses of one training run: four digits is honest.
@@ -165,21 +167,7 @@ Examples:
     help="final: one row per variant; layers: one per variant and hidden layer; history:"
     " one per variant and census.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    default=DEFAULT_FORMAT,
-    show_default=True,
-    metavar="FORMAT",
-    help="Any tabulate format (github, latex_booktabs, ...), csv or json.",
-)
-@click.option(
-    "--precision",
-    type=click.IntRange(1, 17),
-    metavar="DIGITS",
-    help=f"Significant digits [default: {DEFAULT_PRECISION}; csv/json: exact round-trip].",
-)
+@table_format_options(DEFAULT_PRECISION)
 @click.option(
     "-o",
     "--output",
@@ -189,25 +177,12 @@ Examples:
 )
 @click.option(
     "--style",
-    type=click.Choice(("light", "dark", "neon")),
+    type=click.Choice(STYLES),
     default="light",
     show_default=True,
     help="Figure style.",
 )
-@click.option(
-    "--size",
-    default="16:9",
-    show_default=True,
-    metavar="16:9|4:3|WxH",
-    help="Figure size: a slide ratio, inches (8x4.5) or pixels (1920x1080px).",
-)
-@click.option(
-    "--dpi",
-    type=click.FloatRange(10, 1200),
-    default=150,
-    show_default=True,
-    help="Figure dots per inch.",
-)
+@figure_size_options
 def dying(
     specs,
     scenario,
