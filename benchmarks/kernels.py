@@ -1,7 +1,7 @@
 """relucli's kernels against naive NumPy and PyTorch eager on the same arrays (issue 6).
 
     python benchmarks/kernels.py [--size 1e7] [--repeat 7] [--variants relu,elu,...]
-    python benchmarks/kernels.py --chunks      # tune relucli.kernels.CHUNK
+    python benchmarks/kernels.py --chunks      # tune kernels.CHUNK and STREAMING_CHUNK
     python benchmarks/kernels.py --memory      # peak memory at 10^8 float32, in a subprocess
 
 Every number is a median of --repeat wall-clock runs on one float32 N(0, 1) array, and every
@@ -270,7 +270,8 @@ def targets(result: dict) -> list[list[str]]:
 
 
 def chunks(names, size: int, repeat: int) -> None:
-    """relucli forward+gradient ×copy at several chunk sizes (kernels.CHUNK)."""
+    """relucli forward+gradient ×copy at several chunk sizes (kernels.CHUNK for most
+    kernels, kernels.STREAMING_CHUNK for the piecewise-linear ones: both set to each size)."""
     from tabulate import tabulate
 
     x = np.random.default_rng(0).standard_normal(size).astype(np.float32)
@@ -278,7 +279,7 @@ def chunks(names, size: int, repeat: int) -> None:
     sizes = [1 << k for k in range(13, 19)]
     rows = {n: [n] for n in names}
     for chunk in sizes:
-        kernels.CHUNK = chunk
+        kernels.CHUNK = kernels.STREAMING_CHUNK = chunk
         r = Rounds()
         for _ in range(repeat):
             for n in names:

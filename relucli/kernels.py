@@ -9,6 +9,9 @@ Measured on the reference machine (2 cores, 1 MiB L2 each; see benchmarks/README
 per-call overhead of a NumPy ufunc (about a microsecond) is paid once per chunk and pass, so
 chunks below ~2^14 elements lose to overhead; much larger chunks no longer keep a kernel's
 temporaries in L2. 2^16 float32 elements (256 KiB per array) was best, 2^15 for float64.
+Kernels marked ``streaming`` (three to six passes and no temporaries beyond one chunk, the
+piecewise-linear ones) were best at twice that: their few passes pay the per-call overhead
+more often per byte, and there is little to keep in L2.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from .registry import Kernel, KernelArgs
 # Elements per float32 chunk (float64 work uses half as many, the same bytes); tuned with
 # `python benchmarks/kernels.py --chunks`.
 CHUNK = 1 << 16
+STREAMING_CHUNK = 1 << 17
 
 
 class Workspace:
@@ -106,7 +110,8 @@ def evaluate(
     upcast = upcast_float32 and dtype == np.float32 and not getattr(kernel, "float32_native", 0)
     compute = np.dtype(np.float64) if upcast else dtype
     if chunk is None:
-        chunk = CHUNK if compute == np.float32 else CHUNK // 2
+        chunk = STREAMING_CHUNK if getattr(kernel, "streaming", False) else CHUNK
+        chunk = chunk if compute == np.float32 else chunk // 2
     chunk = max(1, min(chunk, flat.size))
     args = make_args(compute)
     args.work = Workspace(chunk)
@@ -143,4 +148,12 @@ def _output(given: np.ndarray | None, shape: tuple[int, ...], dtype: np.dtype) -
     return given
 
 
-__all__ = ["CHUNK", "KernelArgs", "Workspace", "evaluate", "working_dtype", "workspace"]
+__all__ = [
+    "CHUNK",
+    "STREAMING_CHUNK",
+    "KernelArgs",
+    "Workspace",
+    "evaluate",
+    "working_dtype",
+    "workspace",
+]

@@ -51,6 +51,13 @@ def float32_native(kernel):
     return kernel
 
 
+def streaming(kernel):
+    """Mark a kernel of a few passes with no temporaries to speak of: it runs in larger
+    chunks (``kernels.STREAMING_CHUNK``)."""
+    kernel.streaming = True
+    return kernel
+
+
 def _const(x: np.ndarray, value) -> np.generic:
     """A scalar in x's dtype: float32 work stays float32."""
     return x.dtype.type(value)
@@ -83,6 +90,14 @@ def _piecewise_linear(x, value, grad, slope, jax: bool, w: Workspace) -> None:
     is a scalar or an array broadcasting against x (RReLU training, PReLU per neuron).
     """
     scalar = np.ndim(slope) == 0
+    if scalar and 0 < slope <= 1 and not jax and grad is not None:
+        # The gradient first, then value = x * gradient, in three passes: ceil(x) is >= 1
+        # where x > 0 and <= 0 where x <= 0 (NaN kept), so the clip gives 1 or slope, and
+        # x * 1 or x * slope is PyTorch's value exactly (-0 * slope = -0 included).
+        np.ceil(x, out=grad)
+        np.clip(grad, slope, 1, out=grad)
+        np.multiply(x, grad, out=value)
+        return
     lo, hi = (slope, slope) if scalar else (np.min(slope), np.max(slope))
     if scalar and slope == 0:
         np.maximum(x, w.full(0, x), out=value)  # 0 * -inf would be NaN; the limit is 0
@@ -105,12 +120,8 @@ def _piecewise_linear(x, value, grad, slope, jax: bool, w: Workspace) -> None:
             np.multiply(x, g, out=value)
     if grad is None:
         return
-    if scalar and 0 <= slope <= 1 and not jax:
-        # value > 0 exactly where x > 0, so ceil(min(value, 1)) is 1 there and <= 0
-        # elsewhere (NaN kept); the max with slope then gives 1 or slope.
-        np.minimum(value, w.full(1, x), out=grad)
-        np.ceil(grad, out=grad)
-        np.maximum(grad, w.full(slope, x), out=grad)
+    if scalar and slope == 0 and not jax:
+        _step_ceil(value, grad, w)  # like ReLU: 1 where x > 0, +0 elsewhere
     else:
         h = _step_from_x(x, w.buf(2, x), jax, w)
         _blend(h, 1, slope, out=grad)
@@ -134,16 +145,16 @@ def _step_from_x(x: np.ndarray, out: np.ndarray, jax: bool, w: Workspace) -> np.
     return out
 
 
-# ------------------------------------------------------- float32 exp and expm1 by table
+# ------------------------------------------- float64 exp and expm1 tables for float32 inputs
 #
-# For m in [-110, 0]: with j = floor(-128 m) and r = m + j/128 in (-1/128, 0],
-# exp(m) = T (1 + q) and expm1(m) = (T - 1) + T q, where T = exp(-j/128) and T - 1 come from
-# two float32 tables and q = expm1(r) = r + r^2/2 + r^3/6 (truncation < 2e-8 relative).
-# T - 1 and T q have the same sign, so nothing cancels and both results are within ~1.5
-# float32 ulp (a float32 np.exp is 2.5 ulp off, and exp(m) - 1 loses everything near 0);
-# in T q, T = 1 + (T - 1) is accurate enough, so the value alone needs one table. -128 m and
-# its fraction are exact. j reaches the table as the low bits of j + 1.5*2^23 (no
-# float-to-int cast, so a NaN cannot warn: it picks a clipped entry and flows on through r).
+# SiLU, Mish, softplus and sigmoid need exp(m) of a float32 m in [-110, 0] to ~1e-9 relative,
+# as float64 (they go on in float64 and round once). With j = floor(-128 m) and
+# r = m + j/128 in (-1/128, 0]: exp(m) = T (1 + q), expm1(m) = (T - 1) + T q, T = exp(-j/128)
+# and T - 1 from float64 tables, q = expm1(r) = r + r^2/2 + r^3/6 in float32 (truncation
+# < 2e-8 relative, times |q| < 1/128). -128 m and its fraction are exact. j reaches the table
+# as the low bits of j + 1.5*2^23 (no float-to-int cast, so a NaN cannot warn: it picks a
+# clipped entry and flows on through r). ELU, SELU and CELU have their own float32 tables
+# (below), which need no float64 work.
 
 _EXP_STEPS = 128
 _EXP_LOW = -104.0  # exp(-104) is below half the smallest float32 subnormal: rounds to 0
@@ -173,12 +184,6 @@ def _log1p_exp_table64() -> np.ndarray:
     return np.log1p(_exp_tables64()[1])
 
 
-@functools.cache
-def _exp_tables() -> tuple[np.ndarray, np.ndarray]:
-    """The same rounded to float32 (exp(-j/128) is 0 past j = 13312, -1 + that is -1)."""
-    return tuple(t.astype(np.float32) for t in _exp_tables64())
-
-
 def _exp_index32(m, w: Workspace, intp: bool = False):
     """(idx, q) for float32 m in [-110, 0] or NaN: exp(m) = T[idx] (1 + q). ``intp``:
     indices as np.take wants them (it converts int32 on every call; for two tables,
@@ -198,29 +203,10 @@ def _exp_index32(m, w: Workspace, intp: bool = False):
     return idx, q
 
 
-def _exp_parts32(m, em1, e, w: Workspace) -> None:
-    """expm1(m) into ``em1`` and exp(m) into ``e``, either may be None, for float32 m in
-    [-110, 0] or NaN."""
-    table_m1, table = _exp_tables()
-    idx, q = _exp_index32(m, w, intp=em1 is not None and e is not None)
-    big = w.buf(14, m)
-    if em1 is not None:
-        # T q with T = 1 + (T - 1), also when T is at hand: a(x) and value_and_grad(x)
-        # must agree bit for bit (T's rounding is negligible next to T - 1).
-        tm1 = table_m1.take(idx, out=w.buf(15, m), mode="clip")
-        np.add(tm1, 1, out=big)
-        big *= q
-        np.add(tm1, big, out=em1)
-    if e is not None:
-        table.take(idx, out=big, mode="clip")
-        q *= big
-        np.add(big, q, out=e)
-
-
 def _exp_parts_mixed(m, em1, e, w: Workspace) -> None:
-    """Like ``_exp_parts32``, but T and T - 1 come from float64 tables and the results are
-    float64 arrays: within ~1e-9 relative (q's float32 rounding times |q| < 1/128), never
-    subnormal, so float32 results built from them round once."""
+    """expm1(m) into ``em1`` and exp(m) into ``e`` (float64 arrays, either may be None) for
+    float32 m in [-110, 0] or NaN: within ~1e-9 relative (q's float32 rounding times
+    |q| < 1/128), never subnormal, so float32 results built from them round once."""
     table_m1, table = _exp_tables64()
     idx, q = _exp_index32(m, w, intp=True)  # slot 16; T is left in slot 18 (softplus uses both)
     if em1 is not None:
@@ -234,39 +220,91 @@ def _exp_parts_mixed(m, em1, e, w: Workspace) -> None:
         e += big
 
 
+# ------------------------------------------- ELU, SELU and CELU in float32: one grid, two tables
+#
+# m = clip(x, -104, 0) is rounded to the grid of 2^-11 by adding 1.5*2^12: the float32 sum
+# keeps 11 fractional bits, so the addition itself rounds, and the grid index j can be read
+# off the sum's bits (no float-to-int cast, so NaN cannot warn: its index is clipped and
+# NaN flows on through r). r = m - mq is exact and |r| <= 2^-12. With E = c exp(mq) and
+# M = c expm1(mq) from float32 tables, the variant's coefficient c folded in,
+#     c exp(m) = E + E q,   c expm1(m) = M + E q,   q = expm1(r) = r (1 + r/2)
+# (r^3/6 < 2^-38 is dropped). Max error against mpmath (scripts/accuracy_report.py): ELU
+# 0.9 ulp (value) and 1.0 (gradient), SELU 1.7 and 1.1 with its constants rounded to float32
+# as PyTorch rounds them. Twelve cheap passes and two gathers, a third fewer than the 2^-7
+# grid and cubic above; 1.4x faster. M[0] is -0 so that expm1(-0) = -0.
+
+_GRID_BITS = 11
+_GRID_MAGIC = np.float32(1.5 * 2.0 ** (23 - _GRID_BITS))
+_GRID_MAGIC_BITS = int(_GRID_MAGIC.view(np.int32))
+
+
+@functools.lru_cache(maxsize=8)
+def _grid_tables(coef: float) -> tuple[np.ndarray, np.ndarray]:
+    """(c expm1(-j/2^11), c exp(-j/2^11)) in float32, j = 0 .. 104*2^11 (1.7 MB); the
+    last entry, where clamped inputs land, is the limit -c and 0."""
+    m = -np.arange(int(-_EXP_LOW) * 2**_GRID_BITS + 1) / 2**_GRID_BITS  # exact
+    e = np.exp(m)
+    # Below m = -1, e - 1 in float64 is 1e-16 relative, far inside a float32 rounding, and
+    # much cheaper than expm1: the tables take ~10 ms to build, once per coefficient.
+    em1 = e - 1
+    em1[: 2**_GRID_BITS] = np.expm1(m[: 2**_GRID_BITS])
+    em1 *= coef
+    e *= coef
+    em1[0], em1[-1], e[-1] = -0.0, -coef, 0.0
+    return em1.astype(np.float32), e.astype(np.float32)
+
+
+def _exp_grid32(x, em1, e, coef, w: Workspace) -> None:
+    """c expm1(min(x, 0)) into ``em1`` and c exp(min(x, 0)) into ``e`` (either may be None)
+    for float32 x, where c is the float32 ``coef``."""
+    table_m1, table = _grid_tables(float(coef))
+    m = np.clip(x, _EXP_LOW, 0, out=w.buf(0, x))  # NaN stays NaN
+    s = np.add(m, _GRID_MAGIC, out=w.buf(1, x))
+    idx = np.subtract(_GRID_MAGIC_BITS, s.view(np.int32), out=w.buf(2, x, np.intp))
+    s -= _GRID_MAGIC
+    r = np.subtract(m, s, out=m)
+    q = np.multiply(r, 0.5, out=s)
+    q += 1
+    q *= r  # r (1 + r/2): -0 for r = -0, so the sign of zero survives
+    big = table.take(idx, out=w.buf(3, x) if e is None else e, mode="clip")
+    q *= big
+    if em1 is not None:
+        table_m1.take(idx, out=em1, mode="clip")
+        em1 += q
+    if e is not None:
+        e += q
+
+
 def _exp_family(x, value, grad, neg_value_coef, neg_grad_coef, pos_coef, divisor, w):
     """ELU, SELU and CELU: pos_coef*x for x > 0, neg_value_coef*expm1(x/divisor) otherwise;
     gradient pos_coef, or neg_grad_coef*exp(x/divisor) for x <= 0 (the PyTorch kink)."""
     m = w.buf(0, x)
-    if x.dtype == np.float32 and divisor is None:
-        np.minimum(x, w.full(0, x), out=m)
-        np.maximum(m, w.full(_EXP_LOW, x), out=m)  # NaN stays NaN
-        _exp_parts32(m, value, grad, w)
+    if x.dtype == np.float32 and divisor is None and neg_value_coef == neg_grad_coef:
+        _exp_grid32(x, value, grad, neg_value_coef, w)  # coefficients folded into the tables
     else:
-        np.minimum(x, w.full(0, x), out=m)  # exp of non-positive numbers only
+        np.minimum(w.full(0, x), x, out=m)  # exp of non-positive numbers only; -0 kept
         if divisor is not None:
             with np.errstate(over="ignore"):  # -huge/alpha = -inf: expm1 gives the limit
                 m /= divisor
         np.expm1(m, out=value)
         if grad is not None:
             np.exp(m, out=grad)
-    if neg_value_coef != 1:
-        value *= neg_value_coef
+        if neg_value_coef != 1:
+            value *= neg_value_coef
+        if grad is not None and neg_grad_coef != 1:
+            grad *= neg_grad_coef
     if pos_coef == 1 and (divisor is not None or 0 < neg_value_coef <= 1):
         # alpha expm1(x/alpha) >= x for x <= 0 (CELU, and ELU with alpha <= 1), and it is
-        # 0 for x > 0: the max is the right branch, exactly, in one pass.
-        np.maximum(x, value, out=value)
+        # 0 for x > 0: the max is the right branch, exactly, in one pass (x on the tie at
+        # zero, so the zero keeps x's sign).
+        np.maximum(value, x, out=value)
     else:
-        r = np.maximum(x, w.full(0, x), out=m)
+        r = np.maximum(w.full(0, x), x, out=m)  # x on the tie: -0 + -0 keeps expm1(-0) = -0
         if pos_coef != 1:
             with np.errstate(over="ignore"):  # SELU's scale * huge x: inf is the limit
                 r *= pos_coef
         value += r
-    if grad is None:
-        return
-    if neg_grad_coef != 1:
-        grad *= neg_grad_coef
-    if neg_grad_coef == pos_coef:
+    if grad is None or neg_grad_coef == pos_coef:
         return  # exp(min(x, 0)) = 1 for x > 0 already gives pos_coef
     # x > 0 needs pos instead of neg*exp(0) = neg. Within a factor 2 of each other, pos - neg
     # is exact (Sterbenz) and neg + (pos - neg) rounds to pos exactly; NaN stays in grad.
@@ -330,6 +368,7 @@ def _no_neg_inf(x, dtype_like):
 # ---------------------------------------------------------------------------- kernels
 
 
+@streaming
 def relu_kernel(x, value, grad, a: KernelArgs) -> None:
     w = workspace(a)
     # max(0, x) returns x on a tie, so relu(-0) = -0 as in PyTorch.
@@ -338,14 +377,17 @@ def relu_kernel(x, value, grad, a: KernelArgs) -> None:
         _step_ceil(value, grad, w)  # relu'(0) = 0 in PyTorch and JAX
 
 
+@streaming
 def leaky_relu_kernel(x, value, grad, a: KernelArgs) -> None:
     _piecewise_linear(x, value, grad, a.negative_slope, a.jax, workspace(a))
 
 
+@streaming
 def prelu_kernel(x, value, grad, a: KernelArgs) -> None:
     _piecewise_linear(x, value, grad, a.weight, a.jax, workspace(a))
 
 
+@streaming
 def rrelu_kernel(x, value, grad, a: KernelArgs) -> None:
     w = workspace(a)
     if a.rng is None:
@@ -392,15 +434,20 @@ def celu_kernel(x, value, grad, a: KernelArgs) -> None:
     _exp_family(x, value, grad, a.alpha, one, one, a.alpha, w)
 
 
+@streaming
 def relu6_kernel(x, value, grad, a: KernelArgs) -> None:
     w = workspace(a)
-    np.maximum(w.full(0, x), x, out=value)  # -0 stays -0, like np.clip(x, 0, 6)
-    np.minimum(value, w.full(6, x), out=value)
+    np.clip(x, 0, 6, out=value)  # -0 stays -0, as in PyTorch
     if grad is not None:
-        # PyTorch (hardtanh backward): 1 strictly inside (0, 6), 0 at both kinks.
-        inside = np.subtract(w.full(6, x), value, out=w.buf(0, x))  # 6 - value >= 0
-        np.minimum(inside, value, out=inside)  # > 0 exactly for 0 < x < 6
-        _step_ceil(inside, grad, w)
+        # PyTorch (hardtanh backward): 1 strictly inside (0, 6), +0 at both kinks, NaN for
+        # NaN. ceil(min(value, 1)) is 1 for value > 0 and the sign of zero otherwise;
+        # floor(value / 6) is 1 only at value = 6 (value/6 < 1 below it: the division is
+        # correctly rounded); the difference turns -0 - -0 into +0.
+        top = np.divide(value, 6, out=w.buf(0, x))
+        np.floor(top, out=top)
+        np.minimum(value, w.full(1, x), out=grad)
+        np.ceil(grad, out=grad)
+        grad -= top
 
 
 def hardswish_kernel(x, value, grad, a: KernelArgs) -> None:

@@ -132,7 +132,9 @@ def test_piecewise_linear_kernels_equal_the_plain_vectorized_formula(spec, slope
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_relu_and_relu6_equal_the_plain_vectorized_formula(dtype):
-    x = _inputs(dtype)
+    tiny = np.finfo(dtype).smallest_subnormal
+    edges = [np.nextafter(6, 0), np.nextafter(6, 7), 2 * tiny, 3 * tiny, 5 * tiny, -2 * tiny]
+    x = np.concatenate([_inputs(dtype), np.array(edges, dtype)])
     value, grad = relucli.get("relu").value_and_grad(x)
     np.testing.assert_array_equal(value, np.where(x > 0, x, np.where(np.isnan(x), x, 0)))
     np.testing.assert_array_equal(grad, np.where(np.isnan(x), np.nan, x > 0))
@@ -140,6 +142,30 @@ def test_relu_and_relu6_equal_the_plain_vectorized_formula(dtype):
     np.testing.assert_array_equal(value, np.clip(x, 0, 6))
     inside = (x > 0) & (x < 6)
     np.testing.assert_array_equal(grad, np.where(np.isnan(x), np.nan, inside))
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize(("spec", "coef"), [("elu", 1.0), ("elu:alpha=0.5", 0.5), ("selu", None)])
+def test_float32_exponential_family_is_within_two_ulp_on_and_between_grid_points(spec, coef, dtype):
+    """ELU and SELU read exp and expm1 off a 2^-11 grid in float32 (variants._exp_grid32):
+    check every grid point, its float neighbours and the midpoints (where the rounding to
+    the grid flips) against float64 NumPy, far more accurate than float32's ulp."""
+    grid = -np.arange(0, 104 * 2048 + 1, 7) / 2048
+    around = [grid, grid + 2**-12, grid - 2**-12, grid + 2**-13, grid * (1 + 2**-23)]
+    rng = np.random.default_rng(11)
+    tail = -(10.0 ** rng.uniform(-45, 2.02, 50_000))
+    x = np.concatenate([*around, tail]).astype(dtype)
+    x = x[(x >= -104) & (x <= 0)]
+    value, grad = relucli.get(spec).value_and_grad(x)
+    if coef is None:  # SELU: PyTorch's float32 scale*alpha, and the result scaled by it
+        coef = float(dtype(relucli.variants.SELU_SCALE) * dtype(relucli.variants.SELU_ALPHA))
+    x64 = x.astype(np.float64)
+    exact_value, exact_grad = coef * np.expm1(x64), coef * np.exp(x64)
+    for got, exact in ((value, exact_value), (grad, exact_grad)):
+        normal = np.abs(exact) >= np.finfo(dtype).tiny
+        ulps = np.abs(got[normal] - exact[normal]) / np.spacing(np.abs(exact[normal]).astype(dtype))
+        assert ulps.max() <= (2 if dtype == np.float32 else 4)
+        assert np.all(np.abs(got[~normal] - exact[~normal]) <= np.finfo(dtype).smallest_subnormal)
 
 
 def test_zero_signs_follow_pytorch():
@@ -150,6 +176,13 @@ def test_zero_signs_follow_pytorch():
     value, grad = relucli.get("relu6").value_and_grad(x)
     assert np.signbit(value).tolist() == [True, False]
     assert np.signbit(grad).tolist() == [False, False]
+    for dtype in (np.float64, np.float32):
+        value, grad = relucli.get("leaky_relu").value_and_grad(x.astype(dtype))
+        assert np.signbit(value).tolist() == [True, False]  # -0 * 0.01 = -0, as PyTorch
+        assert grad.tolist() == [dtype(0.01)] * 2
+        for spec in ("elu", "selu", "celu"):
+            value, grad = relucli.get(spec).value_and_grad(x.astype(dtype))
+            assert np.signbit(value).tolist() == [True, False], spec  # alpha expm1(-0) = -0
 
 
 def test_rrelu_training_draws_one_float64_uniform_per_element_from_the_seed():
