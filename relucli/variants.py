@@ -441,9 +441,10 @@ def relu6_kernel(x, value, grad, a: KernelArgs) -> None:
     if grad is not None:
         # PyTorch (hardtanh backward): 1 strictly inside (0, 6), +0 at both kinks, NaN for
         # NaN. ceil(min(value, 1)) is 1 for value > 0 and the sign of zero otherwise;
-        # floor(value / 6) is 1 only at value = 6 (value/6 < 1 below it: the division is
-        # correctly rounded); the difference turns -0 - -0 into +0.
-        top = np.divide(value, 6, out=w.buf(0, x))
+        # floor(value * (1/6)) is 1 only at value = 6 (the largest float below 6 gives
+        # 0.99999994 in float32, 1 - 2^-52 in float64, and the product is monotone); the
+        # difference turns -0 - -0 into +0.
+        top = np.multiply(value, _const(x, 1) / _const(x, 6), out=w.buf(0, x))
         np.floor(top, out=top)
         np.minimum(value, w.full(1, x), out=grad)
         np.ceil(grad, out=grad)
