@@ -52,9 +52,11 @@ class Activation:
         return self._run(x, False, (out, None))[0]
 
     def grad(self, x, out: np.ndarray | None = None) -> np.ndarray:
-        """df/dx, with the convention's value at kinks."""
-        scratch = None if out is None else np.empty_like(out)
-        return self.value_and_grad(x, out=(scratch, out))[1]
+        """df/dx, with the convention's value at kinks (the values stay in a chunk of
+        scratch: no full-size array is allocated for them)."""
+        grad = self._run(x, True, (None, out), want_value=False)[1]
+        assert grad is not None
+        return grad
 
     def param_grad(self, x, name: str) -> np.ndarray:
         """df/dp for the parameter ``name`` (aliases accepted), elementwise."""
@@ -68,7 +70,7 @@ class Activation:
         dtype = np.float32 if x.dtype == np.float32 else np.float64
         return np.asarray(rule(x.astype(np.float64), self.params)).astype(dtype)
 
-    def _run(self, x, want_grad, out):
+    def _run(self, x, want_grad, out, want_value=True):
         def make_args(dtype):
             rng = np.random.default_rng(self.seed) if self.train else None
             return KernelArgs(self.params, dtype, self.convention == "jax", rng)
@@ -80,6 +82,7 @@ class Activation:
             want_grad,
             out,
             upcast_float32=self.variant.transcendental,
+            want_value=want_value,
         )
 
     # ------------------------------------------------------------------ description

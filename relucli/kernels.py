@@ -88,8 +88,12 @@ def evaluate(
     out: tuple[np.ndarray | None, np.ndarray | None] | None = None,
     upcast_float32: bool = False,
     chunk: int | None = None,
-) -> tuple[np.ndarray, np.ndarray | None]:
+    want_value: bool = True,
+) -> tuple[np.ndarray | None, np.ndarray | None]:
     """Run ``kernel`` over ``x`` chunk by chunk and return (value, grad) shaped like x.
+
+    Without ``want_value`` (the gradient alone) the value goes to one chunk of scratch and
+    None is returned in its place: no full-size array is allocated for it.
 
     ``make_args(dtype)`` builds the kernel's arguments for the dtype it computes in. With
     ``upcast_float32`` a float32 chunk is computed in float64 and rounded once at the end,
@@ -102,9 +106,8 @@ def evaluate(
     dtype = working_dtype(x)
     flat = np.ascontiguousarray(x, dtype=dtype).reshape(-1)
     value_out, grad_out = out if out is not None else (None, None)
-    value = _output(value_out, x.shape, dtype)
+    value = _output(value_out, x.shape, dtype) if want_value else None
     grad = _output(grad_out, x.shape, dtype) if want_grad else None
-    value_flat = value.reshape(-1)
     grad_flat = grad.reshape(-1) if grad is not None else None
 
     upcast = upcast_float32 and dtype == np.float32 and not getattr(kernel, "float32_native", 0)
@@ -115,12 +118,14 @@ def evaluate(
     chunk = max(1, min(chunk, flat.size))
     args = make_args(compute)
     args.work = Workspace(chunk)
+    value_flat = value.reshape(-1) if value is not None else np.empty(chunk, dtype)
     if upcast:
         # float64 copies of one chunk, reused: computing in float64 and rounding once.
         xw, vw, gw = (np.empty(chunk) for _ in range(3))
     for start in range(0, flat.size, chunk):
         stop = min(start + chunk, flat.size)
-        xs, vs = flat[start:stop], value_flat[start:stop]
+        xs = flat[start:stop]
+        vs = value_flat[start:stop] if value is not None else value_flat[: stop - start]
         gs = grad_flat[start:stop] if grad_flat is not None else None
         if not upcast:
             kernel(xs, vs, gs, args)
@@ -131,7 +136,8 @@ def evaluate(
         np.copyto(xc, xs)
         kernel(xc, vc, gc, args)
         with np.errstate(over="ignore"):  # beyond float32's max, inf is the exact rounding
-            np.copyto(vs, vc, casting="same_kind")
+            if value is not None:
+                np.copyto(vs, vc, casting="same_kind")
             if gs is not None:
                 np.copyto(gs, gc, casting="same_kind")
     return value, grad

@@ -58,7 +58,7 @@ def _assert_same(a: np.ndarray, b: np.ndarray) -> None:
     np.testing.assert_array_equal(np.signbit(a) & ~np.isnan(a), np.signbit(b) & ~np.isnan(b))
 
 
-def _run(act, x, want_grad=True, chunk=None):
+def _run(act, x, want_grad=True, chunk=None, want_value=True):
     """evaluate() the way Activation does, with an explicit chunk size."""
 
     def make_args(dtype):
@@ -72,6 +72,7 @@ def _run(act, x, want_grad=True, chunk=None):
         want_grad,
         upcast_float32=act.variant.transcendental,
         chunk=chunk,
+        want_value=want_value,
     )
 
 
@@ -95,6 +96,9 @@ def test_chunked_evaluation_is_bit_identical_to_one_whole_array_pass(act, dtype)
     value_only, none = _run(act, x, want_grad=False, chunk=97)
     assert none is None
     _assert_same(value_only, whole_value)
+    none, grad_only = _run(act, x, chunk=97, want_value=False)
+    assert none is None
+    _assert_same(grad_only, whole_grad)
 
 
 def _plain_piecewise_linear(x, slope, jax):
@@ -227,7 +231,7 @@ def test_out_array_of_the_wrong_kind_is_refused():
 
 @pytest.mark.parametrize("spec", ["relu", "leaky_relu", "elu", "selu", "silu", "softplus"])
 def test_memory_is_the_outputs_plus_a_fixed_workspace(spec):
-    x = np.random.default_rng(0).standard_normal(2_000_000).astype(np.float32)
+    x = np.random.default_rng(0).standard_normal(8_000_000).astype(np.float32)  # 32 MB
     act = relucli.get(spec)
     act.value_and_grad(x[:10])  # lookup tables are built once per process: not counted
     tracemalloc.start()
@@ -239,6 +243,13 @@ def test_memory_is_the_outputs_plus_a_fixed_workspace(spec):
     outputs = value.nbytes + grad.nbytes
     # The workspace is a few dozen chunk-sized arrays whatever the input size.
     assert peak - outputs < 16 * 2**20
+    tracemalloc.start()
+    try:
+        grad = act.grad(x)  # the values stay in a chunk of scratch
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak - grad.nbytes < 16 * 2**20  # a full-size value array would be 32 MB
 
 
 def test_kernels_work_on_nd_arrays_without_a_workspace():
