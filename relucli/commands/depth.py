@@ -13,10 +13,10 @@ import click
 
 from ..cliutil import CONTEXT, UserError, emit, resolve, specs_argument, table_format_options
 from ..lab.depth import DEFAULT_VARIANTS, DTYPES, DepthConfig, DepthResult, run
-from ..plotting.figure import STYLES, figure_format, parse_size
+from ..plotting.figure import figure_format, parse_size
 from ..registry import SpecError
 from ..tables import STREAMING
-from .figure_options import figure_size_options
+from .figure_options import figure_size_options, style_option
 
 _DEFAULTS = DepthConfig()
 # Statistics of one random network are good to a few per cent: four digits is honest.
@@ -137,13 +137,7 @@ EARLY_LAYERS = 10
     help="Also draw the figure (std and gradient norm against depth) to FILE: png, svg or"
     " pdf by suffix; a missing folder is created.",
 )
-@click.option(
-    "--style",
-    type=click.Choice(STYLES),
-    default="light",
-    show_default=True,
-    help="Figure style.",
-)
+@style_option()
 @figure_size_options
 def depth(
     specs,

@@ -24,10 +24,9 @@ from ..lab.dying import (
     scenario_config,
 )
 from ..lab.nn import OPTIMIZERS
-from ..plotting.figure import STYLES
 from ..registry import parse_number
 from ..tables import STREAMING
-from .figure_options import figure_size_options
+from .figure_options import figure_size_options, style_option
 
 TABLES = ("final", "layers", "history")
 # Percentages of a few dozen neurons and losses of one training run: four digits is honest.
@@ -175,13 +174,7 @@ Examples:
     help="Also draw the figure (dead % and loss over steps, and the lightbulb grid of"
     " the hidden neurons) to FILE: png, svg or pdf by suffix; a missing folder is created.",
 )
-@click.option(
-    "--style",
-    type=click.Choice(STYLES),
-    default="light",
-    show_default=True,
-    help="Figure style.",
-)
+@style_option()
 @figure_size_options
 def dying(
     specs,

@@ -1,4 +1,5 @@
-"""--size and --dpi, shared by every command that draws a figure (plot, depth, dying)."""
+"""--size, --dpi and --style, shared by every command that draws a figure (plot, depth,
+dying)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from collections.abc import Callable
 
 import click
 
-from ..plotting.figure import DEFAULT_DPI, DEFAULT_SIZE
+from ..plotting.figure import DEFAULT_DPI, DEFAULT_SIZE, STYLES
 
 
 def figure_size_options(f: Callable) -> Callable:
@@ -24,3 +25,9 @@ def figure_size_options(f: Callable) -> Callable:
         metavar="16:9|4:3|WxH",
         help="Figure size: a slide ratio, inches (8x4.5) or pixels (1920x1080px).",
     )(f)
+
+
+def style_option(help: str = "Figure style.") -> Callable[[Callable], Callable]:
+    return click.option(
+        "--style", type=click.Choice(STYLES), default="light", show_default=True, help=help
+    )

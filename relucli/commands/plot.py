@@ -12,9 +12,9 @@ import click
 
 from ..cliutil import CONTEXT, UserError, activation_options, resolve, specs_argument
 from ..plotting.compare import DEFAULT_POINTS, LAYOUTS, SHADES, PlotOptions, default_filename
-from ..plotting.figure import STYLES, figure_format, parse_size
+from ..plotting.figure import figure_format, parse_size
 from ..registry import SpecError, parse_number
-from .figure_options import figure_size_options
+from .figure_options import figure_size_options, style_option
 
 # No variant given: the classic picture, sharp (ReLU), slightly angled (Leaky), smooth (ELU).
 DEFAULT_SPECS = ("relu", "leaky_relu", "elu")
@@ -65,13 +65,7 @@ def _panels(text: str) -> tuple[str, ...]:
     show_default=True,
     help="All variants on shared axes, or one small panel per variant (a gallery).",
 )
-@click.option(
-    "--style",
-    type=click.Choice(STYLES),
-    default="light",
-    show_default=True,
-    help="Style sheet; neon is the dark, glowing slide look.",
-)
+@style_option("Style sheet; neon is the dark, glowing slide look.")
 @click.option(
     "--shade",
     type=click.Choice(SHADES),
