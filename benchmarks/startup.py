@@ -28,8 +28,11 @@ NEEDED = {
     "relucli._version",
     "relucli.activation",
     "relucli.cli",
-    "relucli.cliutil",
-    "relucli.commands",
+    "relucli.cli.commands",
+    "relucli.cli.commands.eval",  # grad's per-point table
+    "relucli.cli.commands.grad",
+    "relucli.cli.options",
+    "relucli.cli.output",
     "relucli.inputs",
     "relucli.kernels",
     "relucli.registry",

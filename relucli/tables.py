@@ -19,6 +19,7 @@ from tabulate import tabulate, tabulate_formats
 STREAMING = ("csv", "json")
 FORMATS: tuple[str, ...] = (*tabulate_formats, *STREAMING)
 DEFAULT_FORMAT = "simple"
+DEFAULT_PRECISION = 6  # significant digits in text formats when none are asked for
 TABULATE_LIMIT = 100_000
 SINGLE = -1  # precision code: the shortest text that reads back as the same float32
 
@@ -74,7 +75,7 @@ def render(
                 first = False
         stream.write("\n]\n" if not first else "]\n")
     else:
-        digits = 6 if precision is None else precision
+        digits = DEFAULT_PRECISION if precision is None else precision
         columns: list[list[Any]] = [[] for _ in headers]
         for block in blocks:
             for column, values in zip(columns, block):

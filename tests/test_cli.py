@@ -294,12 +294,12 @@ def test_output_file_is_written_atomically(run, tmp_path):
 
 
 def test_internal_errors_are_one_line_unless_debug(monkeypatch, run):
-    import relucli.cli as cli
+    import relucli.cli.commands.eval as command
 
     def boom(*args, **kwargs):
         raise ZeroDivisionError("synthetic")
 
-    monkeypatch.setattr(cli, "resolve", boom)
+    monkeypatch.setattr(command, "resolve", boom)
     result = run("eval", "relu", "--at", "1")
     assert result.exit_code == 1
     assert result.stderr == (
@@ -312,9 +312,9 @@ def test_internal_errors_are_one_line_unless_debug(monkeypatch, run):
 
 def test_shell_completion_of_variant_names():
     from relucli.cli import main as group
-    from relucli.cliutil import _complete_specs
+    from relucli.cli.options import complete_specs
 
-    names = [c.value for c in _complete_specs(None, None, "le")]
+    names = [c.value for c in complete_specs(None, None, "le")]
     assert names == ["leaky_relu", "leaky", "leakyrelu"]
     assert group is main
 

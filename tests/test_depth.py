@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 import relucli
-from relucli.commands.depth import shown_layers
+from relucli.cli.commands.depth import shown_layers
 from relucli.lab.depth import (
     DEFAULT_VARIANTS,
     DepthConfig,
@@ -405,6 +405,6 @@ def test_unwritable_figure_is_a_runtime_error_and_leaves_nothing(run, tmp_path):
 
 
 def test_importing_the_command_does_not_import_matplotlib():
-    code = "import sys, relucli.cli, relucli.commands.depth; print('matplotlib' in sys.modules)"
+    code = "import sys, relucli.cli, relucli.cli.commands.depth; print('matplotlib' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

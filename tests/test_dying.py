@@ -399,7 +399,7 @@ def test_command_notes_a_diverged_run(run):
 
 def test_importing_the_command_does_not_import_matplotlib():
     code = (
-        "import sys, relucli.cli, relucli.commands.dying, relucli.lab.dying\n"
+        "import sys, relucli.cli, relucli.cli.commands.dying, relucli.lab.dying\n"
         "assert 'matplotlib' not in sys.modules and 'torch' not in sys.modules"
     )
     subprocess.run([sys.executable, "-c", code], check=True)

@@ -71,7 +71,7 @@ def leftovers(folder: Path) -> list[str]:
         "import relucli.cli",
         "from relucli.cli import main\n"
         "try:\n    main(['grad', '--at', '-2'])\nexcept SystemExit:\n    pass",
-        "import relucli.commands.plot, relucli.plotting.figure, relucli.plotting.compare",
+        "import relucli.cli.commands.plot, relucli.plotting.figure, relucli.plotting.compare",
     ],
     ids=["import-cli", "grad-at-minus-2", "import-plot-modules"],
 )

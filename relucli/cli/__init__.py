@@ -1,7 +1,9 @@
-"""The command line: parse options, call the library, render rows. Nothing else lives here.
+"""The command line: the `relucli` group and what becomes of every failure.
 
 Every failure a user can cause ends as one ``Error: ...`` line on stderr with exit code 2
 (usage) or 1 (runtime); no traceback reaches the user unless ``--debug`` asks for it.
+The commands live in relucli.cli.commands, one module each, imported only when used;
+their shared options in relucli.cli.options.
 """
 
 from __future__ import annotations
@@ -9,53 +11,34 @@ from __future__ import annotations
 import contextlib
 import difflib
 import errno
+import importlib
 import os
 import sys
-from typing import Any
 
 import click
-import numpy as np
 
-from . import __version__
-from .activation import Activation
-from .cliutil import (
-    CONTEXT,
-    UserError,
-    activation_options,
-    emit,
-    emit_blocks,
-    output_options,
-    points_from,
-    points_options,
-    resolve,
-    specs_argument,
-)
-from .inputs import Points
-from .registry import SpecError
-from .tables import FormatError
-from .variants import REGISTRY
-
-# Commands in their own modules, imported only when used: start-up stays at the cost of
-# NumPy, Click and tabulate for the commands that need neither figures nor labs.
-LAZY_COMMANDS = ("plot", "dying", "depth", "bench")
+from .. import __version__
+from ..registry import SpecError
+from ..tables import FormatError
+from .commands import COMMANDS
+from .options import CONTEXT
+from .output import UserError, cannot_write
 
 
 class RelucliGroup(click.Group):
-    """Runs a command and turns every way it can fail into one line and an exit code."""
+    """Loads each command from its module on first use (Click's lazy-group pattern), so a
+    command pays only for its own imports, and turns every way a command can fail into one
+    line and an exit code."""
 
-    def list_commands(self, ctx):
-        import importlib.util
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *COMMANDS})
 
-        lazy = [n for n in LAZY_COMMANDS if importlib.util.find_spec(f"relucli.commands.{n}")]
-        return sorted({*super().list_commands(ctx), *lazy})
-
-    def get_command(self, ctx, name):
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         command = super().get_command(ctx, name)
-        if command is None and name in self.list_commands(ctx):
-            import importlib
-
-            command = getattr(importlib.import_module(f"relucli.commands.{name}"), name)
-            self.add_command(command)
+        if command is None and name in COMMANDS:
+            module, attribute = COMMANDS[name].split(":")
+            command = getattr(importlib.import_module(f"{__name__}.commands.{module}"), attribute)
+            self.add_command(command, name)
         return command
 
     def resolve_command(self, ctx, args):
@@ -101,7 +84,7 @@ class RelucliGroup(click.Group):
             if exc.errno == errno.EPIPE:
                 code = _quiet_broken_pipe()
             else:
-                code = _fail(_describe_os_error(exc), 1)
+                code = _fail(cannot_write(exc.filename, exc), 1)
         except MemoryError:
             code = _fail("out of memory; ask for fewer points or use --format csv", 1)
         except Exception as exc:
@@ -130,14 +113,6 @@ def _quiet_broken_pipe() -> int:
     return 0
 
 
-def _describe_os_error(exc: OSError) -> str:
-    where = f" '{exc.filename}'" if exc.filename else ""
-    return f"cannot write{where}: {exc.strerror or exc}"
-
-
-# ------------------------------------------------------------------------ the group
-
-
 @click.group(cls=RelucliGroup, context_settings=CONTEXT)
 @click.version_option(__version__, "-V", "--version", prog_name="relucli")
 @click.option("--debug", is_flag=True, help="Show the full traceback of an internal error.")
@@ -159,303 +134,4 @@ def main(debug: bool) -> None:
     """
 
 
-# ------------------------------------------------------------------------- commands
-
-
-@main.command("list", context_settings=CONTEXT)
-@output_options
-def list_cmd(fmt: str, precision: int | None, output: str | None) -> None:
-    """Every variant: name, aliases, parameters with defaults, formula.
-
-    \b
-    Example:
-      relucli list --format github
-    """
-    rows = []
-    for v in REGISTRY.variants.values():
-        params = ", ".join(f"{p.name}={_default_text(p.default)}" for p in v.params)
-        rows.append([v.name, ", ".join(v.aliases), params, v.formula])
-    rows.append(["groups", ", ".join(REGISTRY.group_names()), "", "seed is the default set"])
-    emit(["variant", "aliases", "parameters", "formula"], rows, fmt, precision, output, len(rows))
-
-
-def _default_text(value: Any) -> str:
-    from .activation import _fmt
-
-    return _fmt(value)
-
-
-@main.command("eval", context_settings=CONTEXT)
-@specs_argument
-@points_options
-@activation_options
-@click.option(
-    "--long",
-    "long_",
-    is_flag=True,
-    help="One row per (variant, x) instead of a column per variant.",
-)
-@output_options
-def eval_cmd(
-    specs, at, range_, num, step, dtype, convention, train, seed, long_, fmt, precision, output
-) -> None:
-    """f(x) for each variant: one column per variant.
-
-    \b
-    Examples:
-      relucli eval relu elu --at -2,-1,0,1
-      relucli eval leaky:0.1 --range -3 3 --num 7 --format csv
-    """
-    acts = resolve(specs, convention=convention, train=train, seed=seed)
-    points = points_from(at, range_, num, step, dtype)
-    _per_point_table(acts, points, lambda a, x: a(x), "f", long_, fmt, precision, output, dtype)
-
-
-@main.command("grad", context_settings=CONTEXT)
-@specs_argument
-@points_options
-@activation_options
-@click.option(
-    "--wrt", metavar="PARAM", help="Differentiate with respect to a parameter (alpha, weight, ...)."
-)
-@click.option(
-    "--check",
-    is_flag=True,
-    help="Add a central-difference estimate, its error, and the one-sided slopes at kinks.",
-)
-@click.option("--long", "long_", is_flag=True, help="One row per (variant, x).")
-@output_options
-def grad_cmd(
-    specs,
-    at,
-    range_,
-    num,
-    step,
-    dtype,
-    convention,
-    train,
-    seed,
-    wrt,
-    check,
-    long_,
-    fmt,
-    precision,
-    output,
-) -> None:
-    """f'(x) for each variant (with --wrt, df/dparam), PyTorch's values at kinks.
-
-    \b
-    Examples:
-      relucli grad --at -2
-      relucli grad elu --at -1,0 --wrt alpha
-      relucli grad relu leaky --at 0 --convention jax --check
-    """
-    acts = resolve(specs, convention=convention, train=train, seed=seed)
-    points = points_from(at, range_, num, step, dtype)
-    names = None
-    if wrt:
-        acts = _with_param(acts, wrt, explicit=bool(specs))
-        names = [f"{a.spec} d/d{a.variant.param(wrt).name}" for a in acts]
-        label = f"d/d{wrt}"
-
-        def fn(a, x):
-            return a.param_grad(x, wrt)
-    else:
-        label = "f'"
-
-        def fn(a, x):
-            return a.grad(x)
-
-    if check:
-        if wrt:
-            raise SpecError("--check compares f'(x) with finite differences; drop --wrt")
-        headers = ["variant", "x", "f'(x)", "central difference", "abs error", "note"]
-        total = points.size * len(acts)
-        emit(headers, _check_rows(acts, points), fmt, precision, output, total, dtype)
-        return
-    _per_point_table(acts, points, fn, label, long_, fmt, precision, output, dtype, names)
-
-
-def _with_param(acts: list[Activation], wrt: str, explicit: bool) -> list[Activation]:
-    keep, missing = [], []
-    for a in acts:
-        try:
-            p = a.variant.param(wrt)
-        except SpecError:
-            missing.append(a.name)
-            continue
-        if p.name not in a.variant.param_grads:
-            missing.append(a.name)
-            continue
-        keep.append(a)
-    if (explicit and missing) or not keep:
-        who = ", ".join(missing) or "these variants"
-        options = sorted({f"{a.name}:{p}" for a in acts for p in a.variant.param_grads})
-        raise SpecError(
-            f"{who} has no parameter '{wrt}' to differentiate"
-            f" (differentiable: {', '.join(options) or 'none'})"
-        )
-    return keep
-
-
-def _per_point_table(
-    acts, points, fn, label, long_, fmt, precision, output, dtype, names=None
-) -> None:
-    names = names or [a.spec for a in acts]
-    if long_:
-        headers = ["variant", "x", f"{label}(x)"]
-        total = points.size * len(acts)
-
-        def rows():
-            for a, name in zip(acts, names):
-                for block in points.blocks():
-                    yield [[name] * block.size, block, fn(a, block)]
-    else:
-        headers = ["x", *names]
-        total = points.size
-
-        def rows():
-            for block in points.blocks():
-                yield [block, *(fn(a, block) for a in acts)]
-
-    emit_blocks(headers, rows(), fmt, precision, output, total, dtype)
-
-
-def _check_rows(acts: list[Activation], points: Points):
-    for a in acts:
-        for block in points.blocks():
-            x = block.astype(np.float64)
-            grad = a.grad(block).astype(np.float64)
-            h = np.cbrt(np.finfo(block.dtype).eps) * np.maximum(1.0, np.abs(x))
-            with np.errstate(all="ignore"):
-                fd = (a(x + h).astype(np.float64) - a(x - h).astype(np.float64)) / (2 * h)
-                err = np.abs(fd - grad)
-            for xi, gi, fi, ei in zip(x.tolist(), grad.tolist(), fd.tolist(), err.tolist()):
-                yield [a.spec, xi, gi, fi, ei, _kink_note(a, xi)]
-
-
-def _kink_note(a: Activation, x: float) -> str:
-    if x not in a.kinks:
-        return ""
-    tiny = 1e-9 * max(1.0, abs(x))
-    left, right = float(a.grad(x - tiny)), float(a.grad(x + tiny))
-    if left == right:
-        return ""
-    return (
-        f"kink: f'(x-)={left:.6g}, f'(x+)={right:.6g}; {a.convention} uses {float(a.grad(x)):.6g}"
-    )
-
-
-@main.command("table", context_settings=CONTEXT)
-@specs_argument
-@points_options
-@activation_options
-@output_options
-def table_cmd(
-    specs, at, range_, num, step, dtype, convention, train, seed, fmt, precision, output
-) -> None:
-    """Outputs, gradients and boundedness at given inputs: one row per (variant, x).
-
-    \b
-    Examples:
-      relucli table relu leaky:0.1 elu --at -2,0,3
-      relucli table seed --at -1,1 --format latex_booktabs
-    """
-    acts = resolve(specs, convention=convention, train=train, seed=seed)
-    points = points_from(at, range_, num, step, dtype)
-    headers = ["variant", "x", "f(x)", "f'(x)", "range", "bounded below", "bounded above"]
-
-    def rows():
-        for a in acts:
-            lo, hi = a.bounds
-            text = range_text(a)
-            for block in points.blocks():
-                value, grad = a.value_and_grad(block)
-                for x, v, g in zip(block.tolist(), value.tolist(), grad.tolist()):
-                    yield [a.spec, x, v, g, text, bool(np.isfinite(lo)), bool(np.isfinite(hi))]
-
-    emit(headers, rows(), fmt, precision, output, points.size * len(acts), dtype)
-
-
-def range_text(
-    a: Activation,
-    bounds: tuple[float, float] | None = None,
-    open_ends: tuple[bool, bool] | None = None,
-) -> str:
-    from .tables import format_float
-
-    lo, hi = a.bounds if bounds is None else bounds
-    lo_open, hi_open = a.range_open if open_ends is None else open_ends
-    left = "(" if lo_open or not np.isfinite(lo) else "["
-    right = ")" if hi_open or not np.isfinite(hi) else "]"
-    return f"{left}{format_float(lo, 6)}, {format_float(hi, 6)}{right}"
-
-
-@main.command("props", context_settings=CONTEXT)
-@specs_argument
-@output_options
-def props_cmd(specs, fmt, precision, output) -> None:
-    """Per variant: output and gradient ranges, boundedness, smoothness, monotonicity, the
-    zero-gradient ("dead") region, and E[f(z)], Var[f(z)], P(f'(z) = 0) for z ~ N(0, 1).
-
-    \b
-    Examples:
-      relucli props
-      relucli props all --format github
-    """
-    from .stats import identity_near_zero, normal_moments, zero_grad_share
-
-    acts = resolve(specs, default="seed")
-    headers = [
-        "variant",
-        "range",
-        "f' range",
-        "bounded",
-        "continuity",
-        "monotonic",
-        "dead zone (f'=0)",
-        "≈x near 0",
-        "E[f(z)]",
-        "Var[f(z)]",
-        "P(f'(z)=0)",
-    ]
-    rows = []
-    for a in acts:
-        mean, var = normal_moments(a)
-        lo, hi = a.bounds
-        bounded = {(True, True): "both", (True, False): "below", (False, True): "above"}.get(
-            (bool(np.isfinite(lo)), bool(np.isfinite(hi))), "no"
-        )
-        rows.append(
-            [
-                a.spec,
-                range_text(a),
-                range_text(a, a.grad_bounds, a.grad_range_open),
-                bounded,
-                a.continuity,
-                a.monotonic,
-                dead_zone_text(a),
-                identity_near_zero(a),
-                _snap(mean),
-                _snap(var),
-                _snap(zero_grad_share(a)),
-            ]
-        )
-    emit(headers, rows, fmt, precision, output, len(rows))
-
-
-def _snap(value: float) -> float:
-    # Quadrature is exact to ~1e-16; below 1e-12 what is left is rounding, not the moment.
-    return 0.0 if abs(value) < 1e-12 else value
-
-
-def dead_zone_text(a: Activation) -> str:
-    parts = []
-    for lo, hi in a.dead_zone:
-        if lo == -np.inf:
-            parts.append(f"x < {hi:g}")
-        elif hi == np.inf:
-            parts.append(f"x > {lo:g}")
-        else:
-            parts.append(f"{lo:g} < x < {hi:g}")
-    return ", ".join(parts) or "none"
+__all__ = ["RelucliGroup", "main"]

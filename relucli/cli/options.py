@@ -1,128 +1,47 @@
-"""Click pieces shared by every command: variant specs, inputs, output options, rendering.
+"""Every option shared between commands, declared once, so every command spells it the same.
 
-Commands in relucli/commands/ import from here, so every command spells its options the same.
+Option bundles are decorators (as in sqlite-utils). The table output bundle (--format,
+--precision, -o) goes further: it hands the command one ``TableOutput`` whose precision is
+already decided from the command's ``Precision`` policy, so no command computes a default.
+Figure options import relucli.plotting.figure only when a figure command is loaded.
 """
 
 from __future__ import annotations
 
-import contextlib
-import sys
-from collections.abc import Callable, Iterator, Sequence
-from typing import IO
+import functools
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import click
 
-from .activation import Activation
-from .inputs import Points, parse_at, parse_range
-from .registry import CONVENTIONS, SpecError, normalize
-from .tables import DEFAULT_FORMAT, FORMATS, Block, blocks_from_rows, check_size, render
-from .variants import REGISTRY
+from ..activation import Activation
+from ..inputs import Points, parse_at, parse_range
+from ..registry import CONVENTIONS, SpecError, normalize
+from ..tables import DEFAULT_FORMAT, DEFAULT_PRECISION, FORMATS, STREAMING
+from ..variants import REGISTRY
+from .output import TableOutput
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
-
-class UserError(Exception):
-    """A runtime problem to report in one line (exit 1), e.g. an unwritable output."""
+Decorator = Callable[[Callable], Callable]
 
 
-# ------------------------------------------------------------------- shared options
+# ---------------------------------------------------------------------- variant specs
 
 
-def _complete_specs(ctx, param, incomplete: str):
+def complete_specs(ctx, param, incomplete: str):
+    """Shell completion: variant names, then groups, then aliases, each once."""
     from click.shell_completion import CompletionItem
 
     words = [*REGISTRY.names(), *REGISTRY.group_names(), *sorted(REGISTRY.aliases)]
-    seen: list[str] = []
-    for w in words:
-        if w.startswith(normalize(incomplete)) and w not in seen:
-            seen.append(w)
-    return [CompletionItem(w) for w in seen]
+    prefix = normalize(incomplete)
+    return [CompletionItem(w) for w in dict.fromkeys(words) if w.startswith(prefix)]
 
 
 def specs_argument(f: Callable) -> Callable:
     return click.argument(
-        "specs", nargs=-1, metavar="[VARIANT[:PARAMS]]...", shell_complete=_complete_specs
+        "specs", nargs=-1, metavar="[VARIANT[:PARAMS]]...", shell_complete=complete_specs
     )(f)
-
-
-def activation_options(f: Callable) -> Callable:
-    f = click.option(
-        "--seed",
-        type=int,
-        default=0,
-        show_default=True,
-        help="Random seed for rrelu --train.",
-    )(f)
-    f = click.option(
-        "--train",
-        is_flag=True,
-        help="RReLU in training mode: one slope per element drawn from U(lower, upper).",
-    )(f)
-    return click.option(
-        "--convention",
-        type=click.Choice(CONVENTIONS),
-        default="torch",
-        show_default=True,
-        help="Gradient at kinks: PyTorch autograd, or JAX (leaky family: 1 at 0).",
-    )(f)
-
-
-def points_options(f: Callable) -> Callable:
-    f = click.option(
-        "--dtype",
-        type=click.Choice(["float64", "float32"]),
-        default="float64",
-        show_default=True,
-        help="Precision of the computation.",
-    )(f)
-    f = click.option("--step", metavar="S", help="Spacing of --range points (instead of --num).")(f)
-    f = click.option(
-        "--num", type=int, metavar="N", help="Number of --range points [default: 11]."
-    )(f)
-    f = click.option(
-        "--range", "range_", nargs=2, metavar="LO HI", help="Evenly spaced inputs from LO to HI."
-    )(f)
-    return click.option(
-        "--at",
-        multiple=True,
-        metavar="X[,X...]",
-        help="Inputs: repeat or comma-separate; inf, -inf, nan and fractions (1/8) accepted.",
-    )(f)
-
-
-def table_format_options(default_precision: int = 6) -> Callable[[Callable], Callable]:
-    """--format and --precision, spelled the same by every command that prints a table."""
-
-    def decorate(f: Callable) -> Callable:
-        f = click.option(
-            "--precision",
-            type=click.IntRange(1, 17),
-            metavar="DIGITS",
-            help=f"Significant digits [default: {default_precision}; csv/json: exact round-trip].",
-        )(f)
-        return click.option(
-            "--format",
-            "fmt",
-            type=click.Choice(FORMATS),
-            default=DEFAULT_FORMAT,
-            show_default=True,
-            metavar="FORMAT",
-            help="Any tabulate format (github, latex_booktabs, ...), csv or json.",
-        )(f)
-
-    return decorate
-
-
-def output_options(f: Callable) -> Callable:
-    """The table options plus -o FILE for the table itself."""
-    f = click.option(
-        "-o",
-        "--output",
-        type=click.Path(dir_okay=False, writable=False),
-        metavar="FILE",
-        help="Write the table to FILE (atomically) instead of standard output.",
-    )(f)
-    return table_format_options()(f)
 
 
 def resolve(
@@ -144,6 +63,89 @@ def resolve(
     return acts
 
 
+# ------------------------------------------------------------------------------ seeds
+
+# NumPy seeds (default_rng, SeedSequence) take any integer >= 0; a negative one raised
+# ValueError deep in the library. This one range is the only seed check.
+SEED_RANGE = click.IntRange(min=0)
+
+
+class _Seed(click.ParamType):
+    """SEED_RANGE's check under the plain INTEGER name, for help texts that never showed the
+    range (the error still names it)."""
+
+    name = "integer"
+
+    def convert(self, value, param, ctx):
+        return SEED_RANGE.convert(value, param, ctx)
+
+
+def seed_option(
+    help: str,
+    default: int | None = 0,
+    show_default: bool = True,
+    metavar: str | None = None,
+    show_range: bool = False,
+) -> Decorator:
+    """--seed for every command that draws random numbers (rrelu --train, dying, depth)."""
+    return click.option(
+        "--seed",
+        type=SEED_RANGE if show_range else _Seed(),
+        default=default,
+        show_default=show_default,
+        metavar=metavar,
+        help=help,
+    )
+
+
+def activation_options(f: Callable) -> Callable:
+    f = seed_option("Random seed for rrelu --train.")(f)
+    f = click.option(
+        "--train",
+        is_flag=True,
+        help="RReLU in training mode: one slope per element drawn from U(lower, upper).",
+    )(f)
+    return click.option(
+        "--convention",
+        type=click.Choice(CONVENTIONS),
+        default="torch",
+        show_default=True,
+        help="Gradient at kinks: PyTorch autograd, or JAX (leaky family: 1 at 0).",
+    )(f)
+
+
+# ----------------------------------------------------------------------------- inputs
+
+
+def dtype_option(default: str, help: str) -> Decorator:
+    """--dtype float32|float64, the default listed first."""
+    other = "float64" if default == "float32" else "float32"
+    return click.option(
+        "--dtype",
+        type=click.Choice([default, other]),
+        default=default,
+        show_default=True,
+        help=help,
+    )
+
+
+def points_options(f: Callable) -> Callable:
+    f = dtype_option("float64", "Precision of the computation.")(f)
+    f = click.option("--step", metavar="S", help="Spacing of --range points (instead of --num).")(f)
+    f = click.option(
+        "--num", type=int, metavar="N", help="Number of --range points [default: 11]."
+    )(f)
+    f = click.option(
+        "--range", "range_", nargs=2, metavar="LO HI", help="Evenly spaced inputs from LO to HI."
+    )(f)
+    return click.option(
+        "--at",
+        multiple=True,
+        metavar="X[,X...]",
+        help="Inputs: repeat or comma-separate; inf, -inf, nan and fractions (1/8) accepted.",
+    )(f)
+
+
 def points_from(at: Sequence[str], range_, num, step, dtype: str) -> Points:
     if at and range_:
         raise SpecError("give --at or --range, not both")
@@ -156,35 +158,108 @@ def points_from(at: Sequence[str], range_, num, step, dtype: str) -> Points:
     return parse_at(at, dtype)
 
 
-@contextlib.contextmanager
-def output_stream(path: str | None) -> Iterator[IO[str]]:
-    if path is None:
-        yield sys.stdout
-        return
-    from .files import atomic_output
-
-    try:
-        with atomic_output(path) as stream:
-            yield stream
-    except (FileNotFoundError, PermissionError, IsADirectoryError, NotADirectoryError) as exc:
-        raise UserError(f"cannot write '{path}': {exc.strerror}") from None
+# ----------------------------------------------------------------------- table output
 
 
-def emit(headers, rows, fmt, precision, output, total_rows: int, dtype: str = "float64"):
-    """Render rows (an iterable of lists) as a table in ``fmt``, to stdout or ``output``."""
-    emit_blocks(headers, blocks_from_rows(rows), fmt, precision, output, total_rows, dtype)
+@dataclass(frozen=True)
+class Precision:
+    """What a command prints when --precision is not given.
+
+    ``digits`` significant digits in text formats (None: the renderer's default, 6 digits,
+    float32 inputs as their shortest float32 text); csv and json print the exact round-trip
+    text, unless ``every_format`` (numbers with only a few meaningful digits, e.g. timings).
+    """
+
+    digits: int | None = None
+    every_format: bool = False
+
+    def help(self) -> str:
+        digits = DEFAULT_PRECISION if self.digits is None else self.digits
+        where = " in every format" if self.every_format else "; csv/json: exact round-trip"
+        return f"Significant digits [default: {digits}{where}]."
+
+    def resolve(self, fmt: str, given: int | None) -> int | None:
+        if given is not None:
+            return given
+        return None if fmt in STREAMING and not self.every_format else self.digits
 
 
-def emit_blocks(
-    headers: Sequence[str],
-    blocks: Iterator[Block],
-    fmt: str,
-    precision: int | None,
-    output: str | None,
-    total_rows: int,
-    dtype: str = "float64",
-) -> None:
-    """Render column blocks (one list per column); the fast path for long tables."""
-    check_size(fmt, total_rows)
-    with output_stream(output) as stream:
-        render(headers, blocks, fmt, precision, stream, single=dtype == "float32")
+EXACT = Precision()
+
+
+def table_output(precision: Precision = EXACT, to_file: bool = True) -> Decorator:
+    """--format, --precision and (``to_file``) -o FILE; the command receives ``out``, a
+    TableOutput with the precision decided, instead of the three values."""
+
+    def decorate(f: Callable) -> Callable:
+        @functools.wraps(f)
+        def command(*args, **kwargs):
+            fmt, given = kwargs.pop("fmt"), kwargs.pop("precision")
+            path = kwargs.pop("output") if to_file else None
+            kwargs["out"] = TableOutput(fmt, precision.resolve(fmt, given), path)
+            return f(*args, **kwargs)
+
+        if to_file:
+            command = click.option(
+                "-o",
+                "--output",
+                type=click.Path(dir_okay=False, writable=False),
+                metavar="FILE",
+                help="Write the table to FILE (atomically) instead of standard output.",
+            )(command)
+        command = click.option(
+            "--precision",
+            type=click.IntRange(1, 17),
+            metavar="DIGITS",
+            help=precision.help(),
+        )(command)
+        return click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(FORMATS),
+            default=DEFAULT_FORMAT,
+            show_default=True,
+            metavar="FORMAT",
+            help="Any tabulate format (github, latex_booktabs, ...), csv or json.",
+        )(command)
+
+    return decorate
+
+
+# ---------------------------------------------------------------------------- figures
+
+
+def figure_output_option(help: str) -> Decorator:
+    """-o FILE for a figure (plot writes one; depth and dying draw one besides the table)."""
+    return click.option("-o", "--output", metavar="FILE", help=help)
+
+
+def style_option(help: str = "Figure style.") -> Decorator:
+    from ..plotting.figure import STYLES
+
+    return click.option(
+        "--style", type=click.Choice(STYLES), default="light", show_default=True, help=help
+    )
+
+
+def figure_size_options(f: Callable) -> Callable:
+    from ..plotting.figure import DEFAULT_DPI, DEFAULT_SIZE
+
+    f = click.option(
+        "--dpi",
+        type=click.FloatRange(10, 1200),
+        default=DEFAULT_DPI,
+        show_default=True,
+        help="Dots per inch (16:9 at 150 dpi is 1920x1080 px).",
+    )(f)
+    return click.option(
+        "--size",
+        default=DEFAULT_SIZE,
+        show_default=True,
+        metavar="16:9|4:3|WxH",
+        help="Figure size: a slide ratio, inches (8x4.5) or pixels (1920x1080px).",
+    )(f)
+
+
+def title_option(f: Callable) -> Callable:
+    return click.option("--title", metavar="TEXT", help="A title over the figure.")(f)

@@ -8,11 +8,13 @@ import sys
 
 import click
 
-from .. import bench as timing
-from ..cliutil import CONTEXT, emit, output_options, resolve, specs_argument
+from ... import bench as timing
+from ..options import CONTEXT, Precision, dtype_option, resolve, specs_argument, table_output
+from ..output import TableOutput
 
-# Timings are good to a few per cent on a quiet machine: three digits is honest.
-DEFAULT_PRECISION = 3
+# Timings are good to a few per cent on a quiet machine: three digits is honest, in csv and
+# json too (more digits would be noise).
+PRECISION = Precision(3, every_format=True)
 MAX_SIZE = 10**10
 
 
@@ -46,13 +48,7 @@ class SizeType(click.ParamType):
     show_default=True,
     help="Elements in the input array (1e7 reproduces benchmarks/README.md).",
 )
-@click.option(
-    "--dtype",
-    type=click.Choice(timing.DTYPES),
-    default="float32",
-    show_default=True,
-    help="Precision of the input and outputs.",
-)
+@dtype_option("float32", "Precision of the input and outputs.")
 @click.option(
     "--repeat",
     type=click.IntRange(1, 1000),
@@ -60,8 +56,8 @@ class SizeType(click.ParamType):
     show_default=True,
     help="Timings per variant; the median is reported.",
 )
-@output_options
-def bench(specs, size, dtype, repeat, fmt, precision, output) -> None:
+@table_output(PRECISION)
+def bench(specs, size, dtype, repeat, out: TableOutput) -> None:
     """Time each variant's forward pass and forward+gradient on one array.
 
     Per variant: ns per element, GB/s (bytes read and written per second), and both as
@@ -82,5 +78,4 @@ def bench(specs, size, dtype, repeat, fmt, precision, output) -> None:
     with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
         result = timing.measure(acts, size=size, dtype=dtype, repeat=repeat, progress=bar.update)
     rows = result.rows()
-    digits = DEFAULT_PRECISION if precision is None else precision
-    emit(timing.HEADERS, rows, fmt, digits, output, len(rows))
+    out.emit(timing.HEADERS, rows, len(rows))

@@ -11,16 +11,27 @@ import math
 
 import click
 
-from ..cliutil import CONTEXT, UserError, emit, resolve, specs_argument, table_format_options
-from ..lab.depth import DEFAULT_VARIANTS, DTYPES, DepthConfig, DepthResult, run
-from ..plotting.figure import figure_format, parse_size
-from ..registry import SpecError
-from ..tables import STREAMING
-from .figure_options import figure_size_options, style_option
+from ...lab.depth import DEFAULT_VARIANTS, DepthConfig, DepthResult, run
+from ...plotting.figure import figure_format, parse_size
+from ...registry import SpecError
+from ...tables import STREAMING
+from ..options import (
+    CONTEXT,
+    Precision,
+    dtype_option,
+    figure_output_option,
+    figure_size_options,
+    resolve,
+    seed_option,
+    specs_argument,
+    style_option,
+    table_output,
+)
+from ..output import TableOutput, writing
 
 _DEFAULTS = DepthConfig()
 # Statistics of one random network are good to a few per cent: four digits is honest.
-DEFAULT_PRECISION = 4
+PRECISION = Precision(4)
 # The largest experiment we agree to hold in memory (weights + saved f'(h) per layer).
 _MEMORY_LIMIT = 2 * 2**30
 
@@ -101,19 +112,9 @@ EARLY_LAYERS = 10
     " input), so the statistics are an average over B networks: what mean-field theory"
     " predicts.",
 )
-@click.option(
-    "--dtype",
-    type=click.Choice(DTYPES),
-    default=_DEFAULTS.dtype,
-    show_default=True,
-    help="Precision of the simulation (the theory is always float64).",
-)
-@click.option(
-    "--seed",
-    type=click.IntRange(0),
-    default=_DEFAULTS.seed,
-    show_default=True,
-    help="Random seed (weights, inputs, output gradient).",
+@dtype_option(_DEFAULTS.dtype, "Precision of the simulation (the theory is always float64).")
+@seed_option(
+    "Random seed (weights, inputs, output gradient).", default=_DEFAULTS.seed, show_range=True
 )
 @click.option(
     "--every",
@@ -129,13 +130,10 @@ EARLY_LAYERS = 10
     help="Print only the per-variant table: fixed point of the variance map and the largest"
     " theory/simulation gap (text formats print it after the layer table).",
 )
-@table_format_options(DEFAULT_PRECISION)
-@click.option(
-    "-o",
-    "--output",
-    metavar="FILE",
-    help="Also draw the figure (std and gradient norm against depth) to FILE: png, svg or"
-    " pdf by suffix; a missing folder is created.",
+@table_output(PRECISION, to_file=False)
+@figure_output_option(
+    "Also draw the figure (std and gradient norm against depth) to FILE: png, svg or"
+    " pdf by suffix; a missing folder is created."
 )
 @style_option()
 @figure_size_options
@@ -151,8 +149,7 @@ def depth(
     seed,
     every,
     summary,
-    fmt,
-    precision,
+    out: TableOutput,
     output,
     style,
     size,
@@ -194,15 +191,14 @@ def depth(
         figure_format(output)  # a usage error before any work
 
     result = run(acts, config)
-    precision = DEFAULT_PRECISION if precision is None and fmt not in STREAMING else precision
     if summary:
-        emit(SUMMARY_HEADERS, summary_rows(result), fmt, precision, None, len(acts))
+        out.emit(SUMMARY_HEADERS, summary_rows(result), len(acts))
     else:
         rows = layer_rows(result, every)
-        emit(LAYER_HEADERS, rows, fmt, precision, None, len(rows))
-        if fmt not in STREAMING:
+        out.emit(LAYER_HEADERS, rows, len(rows))
+        if out.fmt not in STREAMING:
             click.echo()
-            emit(SUMMARY_HEADERS, summary_rows(result), fmt, precision, None, len(acts))
+            out.emit(SUMMARY_HEADERS, summary_rows(result), len(acts))
     for v in result.variants:
         if v.sim.overflow is not None:
             click.echo(
@@ -211,12 +207,10 @@ def depth(
                 err=True,
             )
     if output is not None:
-        from ..plotting.depth import write_depth_figure  # imports matplotlib
+        from ...plotting.depth import write_depth_figure  # imports matplotlib
 
-        try:
+        with writing(output):
             written = write_depth_figure(result, output, style=style, size=figsize, dpi=dpi)
-        except (FileNotFoundError, FileExistsError, PermissionError, NotADirectoryError) as e:
-            raise UserError(f"cannot write '{output}': {e.strerror}") from None
         click.echo(f"wrote {written}", err=True)
 
 

@@ -11,9 +11,8 @@ import sys
 
 import click
 
-from ..cliutil import CONTEXT, UserError, emit, resolve, specs_argument, table_format_options
-from ..lab.data import DATASETS
-from ..lab.dying import (
+from ...lab.data import DATASETS
+from ...lab.dying import (
     DEFAULT_SCENARIO,
     DEFAULT_VARIANTS,
     SCENARIOS,
@@ -23,14 +22,25 @@ from ..lab.dying import (
     run_dying,
     scenario_config,
 )
-from ..lab.nn import OPTIMIZERS
-from ..registry import parse_number
-from ..tables import STREAMING
-from .figure_options import figure_size_options, style_option
+from ...lab.nn import OPTIMIZERS
+from ...registry import parse_number
+from ...tables import STREAMING
+from ..options import (
+    CONTEXT,
+    Precision,
+    figure_output_option,
+    figure_size_options,
+    resolve,
+    seed_option,
+    specs_argument,
+    style_option,
+    table_output,
+)
+from ..output import TableOutput, writing
 
 TABLES = ("final", "layers", "history")
 # Percentages of a few dozen neurons and losses of one training run: four digits is honest.
-DEFAULT_PRECISION = 4
+PRECISION = Precision(4)
 _BASE = DyingConfig()
 
 
@@ -146,11 +156,11 @@ Examples:
     metavar="N",
     help=f"Training samples, also the probe set of the census [default: {_BASE.samples}].",
 )
-@click.option(
-    "--seed",
-    type=int,
+@seed_option(
+    f"Seed of the data, the initial weights and the batches [default: {_BASE.seed}].",
+    default=None,
+    show_default=False,
     metavar="S",
-    help=f"Seed of the data, the initial weights and the batches [default: {_BASE.seed}].",
 )
 @click.option(
     "--every",
@@ -166,13 +176,10 @@ Examples:
     help="final: one row per variant; layers: one per variant and hidden layer; history:"
     " one per variant and census.",
 )
-@table_format_options(DEFAULT_PRECISION)
-@click.option(
-    "-o",
-    "--output",
-    metavar="FILE",
-    help="Also draw the figure (dead % and loss over steps, and the lightbulb grid of"
-    " the hidden neurons) to FILE: png, svg or pdf by suffix; a missing folder is created.",
+@table_output(PRECISION, to_file=False)
+@figure_output_option(
+    "Also draw the figure (dead % and loss over steps, and the lightbulb grid of"
+    " the hidden neurons) to FILE: png, svg or pdf by suffix; a missing folder is created."
 )
 @style_option()
 @figure_size_options
@@ -192,8 +199,7 @@ def dying(
     seed,
     every,
     table,
-    fmt,
-    precision,
+    out: TableOutput,
     output,
     style,
     size,
@@ -217,17 +223,16 @@ def dying(
     acts = resolve(specs or DEFAULT_VARIANTS)
     figsize = None
     if output is not None:
-        from ..plotting.figure import figure_format, parse_size
+        from ...plotting.figure import figure_format, parse_size
 
         figure_format(output)  # usage errors before any training
         figsize = parse_size(size, dpi)
 
     result = _train(config, acts)
-    precision = DEFAULT_PRECISION if precision is None and fmt not in STREAMING else precision
-    if fmt not in STREAMING:
+    if out.fmt not in STREAMING:
         click.echo(caption(scenario, result))
     headers, rows = TABLE_BUILDERS[table](result)
-    emit(headers, rows, fmt, precision, None, len(rows))
+    out.emit(headers, rows, len(rows))
     for run in result.runs:
         if run.diverged_at is not None:
             click.echo(
@@ -236,9 +241,9 @@ def dying(
                 err=True,
             )
     if output is not None:
-        from ..plotting.dying import write_dying_figure  # imports matplotlib
+        from ...plotting.dying import write_dying_figure  # imports matplotlib
 
-        try:
+        with writing(output):
             written = write_dying_figure(
                 result,
                 output,
@@ -247,8 +252,6 @@ def dying(
                 size=figsize,
                 dpi=dpi,
             )
-        except (FileNotFoundError, FileExistsError, PermissionError, NotADirectoryError) as e:
-            raise UserError(f"cannot write '{output}': {e.strerror}") from None
         click.echo(f"wrote {written}", err=True)
 
 

@@ -10,18 +10,27 @@ from pathlib import Path
 
 import click
 
-from ..cliutil import CONTEXT, UserError, activation_options, resolve, specs_argument
-from ..plotting.compare import DEFAULT_POINTS, LAYOUTS, SHADES, PlotOptions, default_filename
-from ..plotting.figure import figure_format, parse_size
-from ..registry import SpecError, parse_number
-from .figure_options import figure_size_options, style_option
+from ...plotting.compare import DEFAULT_POINTS, LAYOUTS, SHADES, PlotOptions, default_filename
+from ...plotting.figure import figure_format, parse_size
+from ...registry import SpecError, parse_number
+from ..options import (
+    CONTEXT,
+    activation_options,
+    figure_output_option,
+    figure_size_options,
+    resolve,
+    specs_argument,
+    style_option,
+    title_option,
+)
+from ..output import UserError, writing
 
 # No variant given: the classic picture, sharp (ReLU), slightly angled (Leaky), smooth (ELU).
 DEFAULT_SPECS = ("relu", "leaky_relu", "elu")
 
 
 def _panels(text: str) -> tuple[str, ...]:
-    from ..plotting.compare import PANELS
+    from ...plotting.compare import PANELS
 
     items = tuple(p.strip().lower() for p in text.split(",") if p.strip())
     bad = [p for p in items if p not in PANELS]
@@ -73,15 +82,12 @@ def _panels(text: str) -> tuple[str, ...]:
     help="Also shade where |f'(x)| < 0.1 (dead zones, f' = 0, are always shaded).",
 )
 @activation_options
-@click.option(
-    "-o",
-    "--output",
-    metavar="FILE",
-    help="Write to FILE; the suffix picks png, svg or pdf; a missing folder is created"
-    " [default: relucli-<variants>.png].",
+@figure_output_option(
+    "Write to FILE; the suffix picks png, svg or pdf; a missing folder is created"
+    " [default: relucli-<variants>.png]."
 )
 @figure_size_options
-@click.option("--title", metavar="TEXT", help="A title over the figure.")
+@title_option
 @click.option("--transparent", is_flag=True, help="Transparent background (PNG, SVG, PDF).")
 @click.option("--show", is_flag=True, help="Open the figure in a window (also writes with -o).")
 def plot(
@@ -134,9 +140,9 @@ def plot(
         return
     path = Path(output) if output else Path(default_filename(specs, acts))
     figure_format(path)  # a usage error before any drawing
-    from ..plotting.compare import write_comparison
+    from ...plotting.compare import write_comparison
 
-    try:
+    with writing(path):
         written = write_comparison(
             acts,
             path,
@@ -147,15 +153,13 @@ def plot(
             transparent=transparent,
             make_folder=True,
         )
-    except OSError as exc:
-        raise UserError(f"cannot write '{path}': {exc.strerror or exc}") from None
     click.echo(f"wrote {written}")
     if show:
         _show(acts, options, style, figsize, dpi)
 
 
 def _show(acts, options, style, figsize, dpi) -> None:
-    from ..plotting.compare import NoDisplayError, show_comparison
+    from ...plotting.compare import NoDisplayError, show_comparison
 
     try:
         show_comparison(acts, options, style=style, size=figsize, dpi=dpi)

@@ -1,0 +1,78 @@
+"""Where a command's results go: a table to standard output or a file, a figure to a file,
+and the one wording of a failed write."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import IO, Any
+
+from ..tables import Block, blocks_from_rows, check_size, render
+
+
+class UserError(Exception):
+    """A runtime problem to report in one line (exit 1), e.g. an unwritable output."""
+
+
+def cannot_write(path: object, exc: OSError) -> str:
+    """The message for a failed write; ``path`` may be None when the OS did not say."""
+    where = f" '{path}'" if path else ""
+    return f"cannot write{where}: {exc.strerror or exc}"
+
+
+@contextlib.contextmanager
+def writing(path: object) -> Iterator[None]:
+    """Report a failed write of ``path`` as one line naming it (exit 1). A closed pipe is not
+    a failure: it goes on to the group, which ends quietly."""
+    try:
+        yield
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise UserError(cannot_write(path, exc)) from None
+
+
+@contextlib.contextmanager
+def output_stream(path: str | None) -> Iterator[IO[str]]:
+    """Standard output, or ``path`` written atomically (nothing left behind on failure)."""
+    if path is None:
+        yield sys.stdout
+        return
+    from ..files import atomic_output
+
+    with writing(path), atomic_output(path) as stream:
+        yield stream
+
+
+@dataclass(frozen=True)
+class TableOutput:
+    """The table output bundle: format, precision (None: exact) and path (None: stdout),
+    decided once by options.table_output."""
+
+    fmt: str
+    precision: int | None = None
+    path: str | None = None
+
+    def emit(
+        self,
+        headers: Sequence[str],
+        rows: Iterable[Sequence[Any]],
+        total_rows: int,
+        dtype: str = "float64",
+    ) -> None:
+        """Render rows (an iterable of lists)."""
+        self.emit_blocks(headers, blocks_from_rows(rows), total_rows, dtype)
+
+    def emit_blocks(
+        self,
+        headers: Sequence[str],
+        blocks: Iterable[Block],
+        total_rows: int,
+        dtype: str = "float64",
+    ) -> None:
+        """Render column blocks (one list per column); the fast path for long tables."""
+        check_size(self.fmt, total_rows)
+        with output_stream(self.path) as stream:
+            render(headers, blocks, self.fmt, self.precision, stream, single=dtype == "float32")
