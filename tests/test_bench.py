@@ -107,6 +107,27 @@ def test_bench_formats_like_every_table(run, fake_clock):
     assert csv.stdout.splitlines()[3] == "elu,3,2.67,5,6,4.2,2.86,3.5,8.4"
 
 
+def test_bench_prints_3_digits_in_every_format_as_its_help_says(run, fake_clock):
+    # The help (and README) used to promise 6 digits and exact csv while bench printed 3.
+    help_text = run("bench", "--help").stdout
+    assert "  --precision DIGITS         Significant digits [default: 3 in every format].\n" in (
+        help_text
+    )
+    assert "printed to 3 significant digits in\n  every format" in help_text
+    rows = {}
+    for fmt in ("plain", "csv", "json"):
+        fake_clock(RELU_ELU, 100)
+        rows[fmt] = run("bench", "relu", "--size", "100", "--repeat", "1", "--format", fmt).stdout
+    assert rows["plain"].splitlines()[1].split() == ["memory", "copy", "0.5", "16", "0.833", "1"]
+    assert rows["csv"].splitlines()[1] == "memory copy,0.5,16,0.833,1,,,,"
+    assert json.loads(rows["json"])[0]["f ×relu"] == 0.833
+    fake_clock(RELU_ELU, 100)
+    more = run(
+        "bench", "relu", "--size", "100", "--repeat", "1", "--format", "csv", "--precision", "6"
+    )
+    assert more.stdout.splitlines()[1] == "memory copy,0.5,16,0.833333,1,,,,"
+
+
 def test_bench_defaults_to_the_seed_variants(run, fake_clock):
     fake_clock([1.0] * 15, 1000)
     result = run("bench", "--size", "1000", "--repeat", "1", "--format", "csv")

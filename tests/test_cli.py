@@ -276,6 +276,89 @@ def test_usage_errors_are_one_line_with_exit_2(run, args, message):
     assert "Traceback" not in result.stderr
 
 
+SEED_ERROR = "Error: invalid value for '--seed': -1 is not in the range x>=0.\n"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["dying", "--seed", "-1"],
+        ["depth", "--seed", "-1"],
+        ["eval", "rrelu", "--train", "--seed", "-1", "--at", "-1"],
+        ["grad", "rrelu", "--train", "--seed", "-1", "--at", "-1"],
+        ["table", "rrelu", "--train", "--seed", "-1", "--at", "-1"],
+        ["plot", "rrelu", "--train", "--seed", "-1"],
+    ],
+    ids=lambda args: args[0],
+)
+def test_a_negative_seed_is_the_same_usage_error_for_every_command(run, args):
+    # dying and rrelu --train used to pass -1 to NumPy and end in "internal error", exit 1.
+    result = run(*args)
+    assert (result.exit_code, result.stdout, result.stderr) == (2, "", SEED_ERROR)
+
+
+def test_every_seed_numpy_takes_is_accepted(run):
+    big = str(2**128)  # SeedSequence takes integers of any size
+    result = run("eval", "rrelu", "--train", "--seed", big, "--at", "-1", "--format", "csv")
+    assert result.exit_code == 0 and result.stdout.startswith("x,rrelu\n-1.0,-0.")
+
+
+@pytest.mark.parametrize("command", ["list", "eval", "grad", "table", "props", "bench"])
+def test_table_commands_share_one_output_bundle(command):
+    # The same --format and -o everywhere a table is the whole output.
+    import click
+
+    def declared(name):
+        params = {p.name: p for p in main.get_command(click.Context(main), name).params}
+        return [params[k].to_info_dict() for k in ("fmt", "output")]
+
+    assert declared(command) == declared("eval")
+
+
+@pytest.mark.parametrize(
+    ("command", "digits"),
+    [
+        ("list", "[default: 6; csv/json: exact round-trip]"),
+        ("eval", "[default: 6; csv/json: exact round-trip]"),
+        ("grad", "[default: 6; csv/json: exact round-trip]"),
+        ("table", "[default: 6; csv/json: exact round-trip]"),
+        ("props", "[default: 6; csv/json: exact round-trip]"),
+        ("dying", "[default: 4; csv/json: exact round-trip]"),
+        ("depth", "[default: 4; csv/json: exact round-trip]"),
+        ("bench", "[default: 3 in every format]"),
+    ],
+)
+def test_each_command_states_its_precision_default(command, digits):
+    import click
+
+    params = {p.name: p for p in main.get_command(click.Context(main), command).params}
+    assert params["precision"].help == f"Significant digits {digits}."
+
+
+def test_precision_policies_decide_the_digits_once():
+    from relucli.cli.options import EXACT, Precision
+
+    lab, timing = Precision(4), Precision(3, every_format=True)
+    assert [EXACT.resolve(f, None) for f in ("simple", "csv", "json")] == [None, None, None]
+    assert [lab.resolve(f, None) for f in ("simple", "csv", "json")] == [4, None, None]
+    assert [timing.resolve(f, None) for f in ("simple", "csv", "json")] == [3, 3, 3]
+    assert [p.resolve("csv", 8) for p in (EXACT, lab, timing)] == [8, 8, 8]
+
+
+def test_lab_tables_round_to_4_digits_in_text_and_stay_exact_in_csv(run):
+    args = ["dying", "relu", "--steps", "20"]
+    assert run(*args, "--format", "plain").stdout.splitlines()[1:] == [
+        "variant      dead %    inactive %    revived    loss",
+        "relu          53.12         53.12          4   1.051",
+    ]
+    header, row = run(*args, "--format", "csv").stdout.splitlines()
+    cells = row.split(",")
+    assert header == "variant,dead %,inactive %,revived,loss"
+    assert cells[:4] == ["relu", "53.125", "53.125", "4"]
+    # The loss at full precision (its last digits depend on the BLAS, not on relucli).
+    assert f"{float(cells[4]):.4g}" == "1.051" and len(cells[4]) > 12
+
+
 def test_unwritable_output_is_a_runtime_error_and_leaves_nothing(run, tmp_path):
     target = tmp_path / "missing" / "out.csv"
     result = run("eval", "relu", "--at", "1", "--format", "csv", "-o", str(target))
@@ -342,6 +425,37 @@ def test_import_cli_and_grad_do_not_import_matplotlib():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.endswith("False\n"), result.stderr
+
+
+def test_commands_load_lazily_from_one_table():
+    # `import relucli.cli` loads no command; `grad` loads its own module (and eval's
+    # per-point table), never a lab, a figure module or matplotlib.
+    code = (
+        "import sys, relucli.cli\n"
+        "before = sorted(m for m in sys.modules if m.startswith('relucli.cli.commands.'))\n"
+        "try:\n    relucli.cli.main(['grad', '--at', '-2'])\nexcept SystemExit:\n    pass\n"
+        "after = sorted(m for m in sys.modules if m.startswith(('relucli.cli.commands.',"
+        " 'relucli.lab', 'relucli.plotting', 'matplotlib')))\n"
+        "print(before, after)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.splitlines()[-1] == (
+        "[] ['relucli.cli.commands.eval', 'relucli.cli.commands.grad']"
+    ), result.stderr
+
+
+def test_the_command_table_names_every_command_module():
+    from pathlib import Path
+
+    import click
+
+    import relucli.cli.commands as commands
+
+    modules = sorted(p.stem for p in Path(commands.__file__).parent.glob("[!_]*.py"))
+    assert sorted(c.split(":")[0] for c in commands.COMMANDS.values()) == modules
+    for name in commands.COMMANDS:
+        command = main.get_command(click.Context(main), name)
+        assert isinstance(command, click.Command) and command.name == name
 
 
 def test_output_piped_into_head_ends_quietly():
