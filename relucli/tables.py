@@ -100,7 +100,11 @@ def render(
 
 
 def _is_number(v: Any) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool)
+    # NumPy scalars too: a float32 column arrives as np.float32 values, and as text it would
+    # ignore --precision and align left.
+    return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(
+        v, (bool, np.bool_)
+    )
 
 
 def _texts(values: Sequence[Any], precision: int | None, exact_zero: bool) -> list[str]:

@@ -68,6 +68,16 @@ def test_float32_computes_in_float32(run):
     assert result.stdout == "x,elu\n-1.0,-0.63212055\n0.1,0.1\n"
 
 
+def test_float32_text_tables_take_precision_and_align_right(run):
+    # eval/grad columns of float32 used to reach tabulate as text: --precision ignored.
+    result = run("eval", "elu", "--at", "-1,1/3", "--dtype", "float32", "--precision", "3")
+    assert result.stdout == "    x     elu\n-----  ------\n   -1  -0.632\n0.333   0.333\n"
+    exact = run("eval", "elu", "--at", "-1,1/3", "--dtype", "float32", "--format", "plain")
+    assert exact.stdout == (
+        "         x          elu\n      -1.0  -0.63212055\n0.33333334   0.33333334\n"
+    )
+
+
 def test_json_parses_and_spells_infinities_as_strings(run):
     result = run("eval", "relu", "--at", "-inf,2", "--format", "json")
     assert json.loads(result.stdout) == [{"x": "-inf", "relu": 0.0}, {"x": 2.0, "relu": 2.0}]
