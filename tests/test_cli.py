@@ -421,6 +421,17 @@ def _relucli(*args: str, **kwargs) -> subprocess.CompletedProcess:
     )
 
 
+def test_the_console_script_is_the_group():
+    import importlib
+    import re
+    from pathlib import Path
+
+    pyproject = (Path(__file__).resolve().parent.parent / "pyproject.toml").read_text()
+    target = re.search(r'^relucli = "([\w.]+):(\w+)"$', pyproject, re.M)
+    assert target is not None and target.groups() == ("relucli.cli", "main")
+    assert getattr(importlib.import_module(target[1]), target[2]) is main
+
+
 def test_python_m_relucli_runs():
     result = _relucli("grad", "--at", "-2")
     assert result.returncode == 0 and result.stdout == GRAD_AT_MINUS_2

@@ -135,15 +135,23 @@ def points_options(f: Callable) -> Callable:
     f = click.option(
         "--num", type=int, metavar="N", help="Number of --range points [default: 11]."
     )(f)
-    f = click.option(
-        "--range", "range_", nargs=2, metavar="LO HI", help="Evenly spaced inputs from LO to HI."
-    )(f)
+    f = range_option("Evenly spaced inputs from LO to HI.")(f)
     return click.option(
         "--at",
         multiple=True,
         metavar="X[,X...]",
         help="Inputs: repeat or comma-separate; inf, -inf, nan and fractions (1/8) accepted.",
     )(f)
+
+
+def range_option(help: str) -> Decorator:
+    """--range LO HI: the inputs of a table, the x axis of a figure."""
+    return click.option("--range", "range_", nargs=2, metavar="LO HI", help=help)
+
+
+def long_option(help: str) -> Decorator:
+    """--long: a row per (variant, x) instead of a column per variant."""
+    return click.option("--long", "long_", is_flag=True, help=help)
 
 
 def points_from(at: Sequence[str], range_, num, step, dtype: str) -> Points:

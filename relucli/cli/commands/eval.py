@@ -13,6 +13,7 @@ from ...inputs import Points
 from ..options import (
     CONTEXT,
     activation_options,
+    long_option,
     points_from,
     points_options,
     resolve,
@@ -26,12 +27,7 @@ from ..output import TableOutput
 @specs_argument
 @points_options
 @activation_options
-@click.option(
-    "--long",
-    "long_",
-    is_flag=True,
-    help="One row per (variant, x) instead of a column per variant.",
-)
+@long_option("One row per (variant, x) instead of a column per variant.")
 @table_output()
 def eval_cmd(
     specs, at, range_, num, step, dtype, convention, train, seed, long_, out: TableOutput

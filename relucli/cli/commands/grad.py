@@ -12,6 +12,7 @@ from ...registry import SpecError
 from ..options import (
     CONTEXT,
     activation_options,
+    long_option,
     points_from,
     points_options,
     resolve,
@@ -34,7 +35,7 @@ from .eval import per_point_table
     is_flag=True,
     help="Add a central-difference estimate, its error, and the one-sided slopes at kinks.",
 )
-@click.option("--long", "long_", is_flag=True, help="One row per (variant, x).")
+@long_option("One row per (variant, x).")
 @table_output()
 def grad_cmd(
     specs,

@@ -18,6 +18,7 @@ from ..options import (
     activation_options,
     figure_output_option,
     figure_size_options,
+    range_option,
     resolve,
     specs_argument,
     style_option,
@@ -45,13 +46,7 @@ def _panels(text: str) -> tuple[str, ...]:
     short_help="Slide-ready figures of f(x) and f'(x): png, svg or pdf.",
 )
 @specs_argument
-@click.option(
-    "--range",
-    "range_",
-    nargs=2,
-    metavar="LO HI",
-    help="x range [default: -5 5, widened to show every kink, e.g. ReLU6's cap at 6].",
-)
+@range_option("x range [default: -5 5, widened to show every kink, e.g. ReLU6's cap at 6].")
 @click.option(
     "--points",
     type=click.IntRange(2, 1_000_000),
