@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import click
 
@@ -25,11 +26,16 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 Decorator = Callable[[Callable], Callable]
 
+if TYPE_CHECKING:
+    from click.shell_completion import CompletionItem
+
 
 # ---------------------------------------------------------------------- variant specs
 
 
-def complete_specs(ctx, param, incomplete: str):
+def complete_specs(
+    ctx: click.Context | None, param: click.Parameter | None, incomplete: str
+) -> list[CompletionItem]:
     """Shell completion: variant names, then groups, then aliases, each once."""
     from click.shell_completion import CompletionItem
 
