@@ -38,15 +38,19 @@ def built(tmp_path_factory) -> tuple[Path, Path]:
         pytest.skip("needs a git checkout to know the tracked files")
     src = _tracked_copy(tmp_path_factory.mktemp("src"))
     dist = src / "dist"
+    names = src / "built.txt"  # the backend logs to stdout: the names go to a file
     code = (
-        "import sys; from setuptools import build_meta as b;"
-        "print(b.build_wheel(sys.argv[1])); print(b.build_sdist(sys.argv[1]))"
+        "import sys; from setuptools import build_meta as b; d = sys.argv[1];"
+        "open(sys.argv[2], 'w').write(b.build_wheel(d) + ' ' + b.build_sdist(d))"
     )
     out = subprocess.run(
-        [sys.executable, "-c", code, str(dist)], cwd=src, capture_output=True, text=True
+        [sys.executable, "-c", code, str(dist), str(names)],
+        cwd=src,
+        capture_output=True,
+        text=True,
     )
     assert out.returncode == 0, out.stderr[-2000:]
-    wheel_name, sdist_name = out.stdout.split()[-2:]
+    wheel_name, sdist_name = names.read_text().split()
     return dist / wheel_name, dist / sdist_name
 
 
@@ -57,13 +61,14 @@ def test_wheel_carries_licence_and_styles_and_no_tests(built):
     styles = sorted(Path(n).name for n in names if n.endswith(".mplstyle"))
     shipped = sorted(p.name for p in (ROOT / "relucli" / "styles").glob("*.mplstyle"))
     assert styles == shipped and styles
-    tops = {n.split("/")[0] for n in names}
-    assert tops == {"relucli", wheel.name.split("-")[0] + "-" + wheel.name.split("-")[1]
-                    + ".dist-info"}
+    dist_info = "-".join(wheel.name.split("-")[:2]) + ".dist-info"
+    assert {n.split("/")[0] for n in names} == {"relucli", dist_info}
     assert not any(n.startswith(("tests/", "benchmarks/", "scripts/", "docs/")) for n in names)
-    metadata = zipfile.ZipFile(wheel).read(
-        next(n for n in names if n.endswith(".dist-info/METADATA"))
-    ).decode()
+    metadata = (
+        zipfile.ZipFile(wheel)
+        .read(next(n for n in names if n.endswith(".dist-info/METADATA")))
+        .decode()
+    )
     assert "License-Expression: MIT" in metadata
     assert "License-File: LICENSE" in metadata
 
