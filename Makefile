@@ -2,41 +2,61 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
+# Two stamps: the demo installs only what relucli needs; test and check add the test extras.
+RUN_STAMP  := $(VENV)/.installed-run
+TEST_STAMP := $(VENV)/.installed-test
+# pip's and setuptools' build chatter (an editable install prints a framed notice) goes to a
+# log that is shown only when the install fails.
+PIP_LOG := $(VENV)/pip.log
+pip_install = $(BIN)/python -m pip install --quiet --disable-pip-version-check $(1) \
+              >$(PIP_LOG) 2>&1 || { cat $(PIP_LOG); exit 1; }
 
-.PHONY: help demo test lint figures bench clean
+.PHONY: help demo check test lint figures bench clean
 
 help:
-	@echo "make demo     create .venv, install, run the main job, write the comparison figures"
-	@echo "make test     create .venv, install test extras, run ruff and the whole test suite"
+	@echo "make demo     create .venv, install relucli, print properties and gradients, write the comparison figures (~1 min)"
+	@echo "make check    the fast tier: ruff and every test not marked slow (~1 min)"
+	@echo "make test     create .venv, install the test extras, run ruff and the whole test suite (~2-3 min)"
 	@echo "make lint     ruff only"
 	@echo "make figures  regenerate every README figure (docs/images/) and the test baselines"
 	@echo "make bench    benchmarks/ side by side (installs torch==2.13.0 into .venv for this only)"
 	@echo "make clean    remove .venv and caches"
 
-$(STAMP): pyproject.toml
+$(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+
+$(RUN_STAMP): pyproject.toml | $(VENV)/bin/python
+	@echo "installing relucli into $(VENV) ..."
+	@$(call pip_install,--upgrade pip)
+	@$(call pip_install,-e .)
 	@touch $@
 
-demo: $(STAMP)
+$(TEST_STAMP): pyproject.toml | $(VENV)/bin/python
+	@echo "installing relucli and its test extras into $(VENV) ..."
+	@$(call pip_install,--upgrade pip)
+	@$(call pip_install,-e '.[test]')
+	@touch $@ $(RUN_STAMP)
+
+demo: $(RUN_STAMP)
 	$(BIN)/relucli props
 	$(BIN)/relucli grad --at -2
 	$(BIN)/relucli plot --style neon --size 16:9 -o out/relu-leaky-elu-neon.png
 	$(BIN)/relucli plot --style light --size 16:9 -o out/relu-leaky-elu-light.png
 
-lint: $(STAMP)
+lint: $(TEST_STAMP)
 	$(BIN)/ruff check relucli tests benchmarks scripts
 	$(BIN)/ruff format --check relucli tests benchmarks scripts
+
+check: lint
+	$(BIN)/python -m pytest -q -m "not slow"
 
 test: lint
 	$(BIN)/python -m pytest -q
 
-figures: $(STAMP)
+figures: $(TEST_STAMP)
 	$(BIN)/python scripts/make_figures.py
 
-bench: $(STAMP)
+bench: $(TEST_STAMP)
 	$(BIN)/python -c "import torch" 2>/dev/null || $(BIN)/python -m pip install --quiet torch==2.13.0
 	$(BIN)/python benchmarks/kernels.py
 	$(BIN)/python benchmarks/startup.py
@@ -44,5 +64,5 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/training.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis build *.egg-info out
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis build dist *.egg-info out
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
