@@ -92,7 +92,8 @@ class RelucliGroup(click.Group):
                 raise
             code = _fail(
                 f"internal error ({type(exc).__name__}: {exc}); please report this with the"
-                " command line (rerun with --debug for the traceback)",
+                " command line and the output of `relucli info` (rerun with --debug for the"
+                " traceback)",
                 1,
             )
         sys.exit(code)

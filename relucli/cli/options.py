@@ -36,9 +36,35 @@ if TYPE_CHECKING:
 def complete_specs(
     ctx: click.Context | None, param: click.Parameter | None, incomplete: str
 ) -> list[CompletionItem]:
-    """Shell completion: variant names, then groups, then aliases, each once."""
+    """Shell completion: variant names, then groups, then aliases, each once; after
+    ``NAME:`` (or ``NAME:P=V,``) the parameter names not given yet, as ``P=``."""
     from click.shell_completion import CompletionItem
 
+    name, colon, rest = incomplete.partition(":")
+    if colon:
+        try:
+            variant = REGISTRY.lookup(name)
+        except SpecError:
+            return []
+        head, _, word = f"{name}:{rest}".rpartition(",") if "," in rest else (name, ":", rest)
+        key, eq, value = word.partition("=")
+        if eq:  # a value: only a parameter with named choices has something to suggest
+            try:
+                choices = variant.param(key).choices
+            except SpecError:
+                return []
+            return [
+                CompletionItem(f"{incomplete[: len(incomplete) - len(value)]}{c}")
+                for c in choices
+                if c.startswith(value.lower())
+            ]
+        given = {normalize(item.partition("=")[0]) for item in rest.split(",")[:-1]}
+        head += "," if "," in rest else ":"
+        return [
+            CompletionItem(f"{head}{p.name}=")
+            for p in variant.params
+            if p.name not in given and p.name.startswith(normalize(word))
+        ]
     words = [*REGISTRY.names(), *REGISTRY.group_names(), *sorted(REGISTRY.aliases)]
     prefix = normalize(incomplete)
     return [CompletionItem(w) for w in dict.fromkeys(words) if w.startswith(prefix)]

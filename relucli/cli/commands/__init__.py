@@ -6,10 +6,12 @@ Adding a command: a module here and one row below ("module:attribute" of the cli
 
 COMMANDS: dict[str, str] = {
     "bench": "bench:bench",
+    "completion": "completion:completion_cmd",
     "depth": "depth:depth",
     "dying": "dying:dying",
     "eval": "eval:eval_cmd",
     "grad": "grad:grad_cmd",
+    "info": "info:info_cmd",
     "list": "list:list_cmd",
     "plot": "plot:plot",
     "props": "props:props_cmd",
