@@ -397,7 +397,8 @@ def test_internal_errors_are_one_line_unless_debug(monkeypatch, run):
     assert result.exit_code == 1
     assert result.stderr == (
         "Error: internal error (ZeroDivisionError: synthetic); please report this with the"
-        " command line (rerun with --debug for the traceback)\n"
+        " command line and the output of `relucli info` (rerun with --debug for the"
+        " traceback)\n"
     )
     with pytest.raises(ZeroDivisionError):
         run("--debug", "eval", "relu", "--at", "1")

@@ -14,7 +14,7 @@ COMPLETE_VAR = "_RELUCLI_COMPLETE"
 @click.command("completion", context_settings=CONTEXT)
 @click.argument("shell", type=click.Choice(SHELLS))
 def completion_cmd(shell: str) -> None:
-    """Print the completion script for SHELL; source it from the shell's start-up file.
+    """Shell completion: print the script for SHELL (bash, zsh or fish).
 
     Completes commands, options, option values (formats, styles, conventions), variant
     and group names, and parameter names after NAME: (elu:alpha=).

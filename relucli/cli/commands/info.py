@@ -50,8 +50,10 @@ def info_lines() -> list[tuple[str, str]]:
 
 @click.command("info", context_settings=CONTEXT)
 def info_cmd() -> None:
-    """Versions of relucli, Python and its libraries, and the platform: paste it into a
-    bug report.
+    """Versions and platform in one block, for a bug report.
+
+    relucli, Python, NumPy, Matplotlib, Click and tabulate, the operating system, and the
+    SIMD extensions NumPy uses on this CPU.
 
     \b
     Example:
