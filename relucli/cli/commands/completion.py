@@ -1,4 +1,4 @@
-"""`relucli completion SHELL`: the shell-completion script Click generates, to source in an rc file."""
+"""`relucli completion SHELL`: the completion script Click generates, for a shell rc file."""
 
 from __future__ import annotations
 
