@@ -30,12 +30,19 @@ NEEDED = {
     "relucli.cli",
     "relucli.cliutil",
     "relucli.commands",
+    "relucli.describe",
     "relucli.inputs",
-    "relucli.kernels",
+    "relucli.numerics",
+    "relucli.numerics.chunked",
+    "relucli.numerics.elementwise",
+    "relucli.numerics.exp32",
+    "relucli.numerics.quadrature",
     "relucli.registry",
-    "relucli.special",
     "relucli.tables",
     "relucli.variants",
+    "relucli.variants.exponential",
+    "relucli.variants.piecewise",
+    "relucli.variants.smooth",
 }
 
 

@@ -30,7 +30,7 @@ from .cliutil import (
     resolve,
     specs_argument,
 )
-from .inputs import Points
+from .describe import CHECK_HEADERS, PROPS_HEADERS, check_rows, props_row, range_text
 from .registry import SpecError
 from .tables import FormatError
 from .variants import REGISTRY
@@ -269,9 +269,8 @@ def grad_cmd(
     if check:
         if wrt:
             raise SpecError("--check compares f'(x) with finite differences; drop --wrt")
-        headers = ["variant", "x", "f'(x)", "central difference", "abs error", "note"]
         total = points.size * len(acts)
-        emit(headers, _check_rows(acts, points), fmt, precision, output, total, dtype)
+        emit(CHECK_HEADERS, check_rows(acts, points), fmt, precision, output, total, dtype)
         return
     _per_point_table(acts, points, fn, label, long_, fmt, precision, output, dtype, names)
 
@@ -321,31 +320,6 @@ def _per_point_table(
     emit_blocks(headers, rows(), fmt, precision, output, total, dtype)
 
 
-def _check_rows(acts: list[Activation], points: Points):
-    for a in acts:
-        for block in points.blocks():
-            x = block.astype(np.float64)
-            grad = a.grad(block).astype(np.float64)
-            h = np.cbrt(np.finfo(block.dtype).eps) * np.maximum(1.0, np.abs(x))
-            with np.errstate(all="ignore"):
-                fd = (a(x + h).astype(np.float64) - a(x - h).astype(np.float64)) / (2 * h)
-                err = np.abs(fd - grad)
-            for xi, gi, fi, ei in zip(x.tolist(), grad.tolist(), fd.tolist(), err.tolist()):
-                yield [a.spec, xi, gi, fi, ei, _kink_note(a, xi)]
-
-
-def _kink_note(a: Activation, x: float) -> str:
-    if x not in a.kinks:
-        return ""
-    tiny = 1e-9 * max(1.0, abs(x))
-    left, right = float(a.grad(x - tiny)), float(a.grad(x + tiny))
-    if left == right:
-        return ""
-    return (
-        f"kink: f'(x-)={left:.6g}, f'(x+)={right:.6g}; {a.convention} uses {float(a.grad(x)):.6g}"
-    )
-
-
 @main.command("table", context_settings=CONTEXT)
 @specs_argument
 @points_options
@@ -368,27 +342,13 @@ def table_cmd(
     def rows():
         for a in acts:
             lo, hi = a.bounds
-            text = range_text(a)
+            text = range_text(a.range)
             for block in points.blocks():
                 value, grad = a.value_and_grad(block)
                 for x, v, g in zip(block.tolist(), value.tolist(), grad.tolist()):
                     yield [a.spec, x, v, g, text, bool(np.isfinite(lo)), bool(np.isfinite(hi))]
 
     emit(headers, rows(), fmt, precision, output, points.size * len(acts), dtype)
-
-
-def range_text(
-    a: Activation,
-    bounds: tuple[float, float] | None = None,
-    open_ends: tuple[bool, bool] | None = None,
-) -> str:
-    from .tables import format_float
-
-    lo, hi = a.bounds if bounds is None else bounds
-    lo_open, hi_open = a.range_open if open_ends is None else open_ends
-    left = "(" if lo_open or not np.isfinite(lo) else "["
-    right = ")" if hi_open or not np.isfinite(hi) else "]"
-    return f"{left}{format_float(lo, 6)}, {format_float(hi, 6)}{right}"
 
 
 @main.command("props", context_settings=CONTEXT)
@@ -403,59 +363,6 @@ def props_cmd(specs, fmt, precision, output) -> None:
       relucli props
       relucli props all --format github
     """
-    from .stats import identity_near_zero, normal_moments, zero_grad_share
-
     acts = resolve(specs, default="seed")
-    headers = [
-        "variant",
-        "range",
-        "f' range",
-        "bounded",
-        "continuity",
-        "monotonic",
-        "dead zone (f'=0)",
-        "≈x near 0",
-        "E[f(z)]",
-        "Var[f(z)]",
-        "P(f'(z)=0)",
-    ]
-    rows = []
-    for a in acts:
-        mean, var = normal_moments(a)
-        lo, hi = a.bounds
-        bounded = {(True, True): "both", (True, False): "below", (False, True): "above"}.get(
-            (bool(np.isfinite(lo)), bool(np.isfinite(hi))), "no"
-        )
-        rows.append(
-            [
-                a.spec,
-                range_text(a),
-                range_text(a, a.grad_bounds, a.grad_range_open),
-                bounded,
-                a.continuity,
-                a.monotonic,
-                dead_zone_text(a),
-                identity_near_zero(a),
-                _snap(mean),
-                _snap(var),
-                _snap(zero_grad_share(a)),
-            ]
-        )
-    emit(headers, rows, fmt, precision, output, len(rows))
-
-
-def _snap(value: float) -> float:
-    # Quadrature is exact to ~1e-16; below 1e-12 what is left is rounding, not the moment.
-    return 0.0 if abs(value) < 1e-12 else value
-
-
-def dead_zone_text(a: Activation) -> str:
-    parts = []
-    for lo, hi in a.dead_zone:
-        if lo == -np.inf:
-            parts.append(f"x < {hi:g}")
-        elif hi == np.inf:
-            parts.append(f"x > {lo:g}")
-        else:
-            parts.append(f"{lo:g} < x < {hi:g}")
-    return ", ".join(parts) or "none"
+    rows = [props_row(a) for a in acts]
+    emit(PROPS_HEADERS, rows, fmt, precision, output, len(rows))

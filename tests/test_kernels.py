@@ -9,8 +9,7 @@ import numpy as np
 import pytest
 
 import relucli
-from relucli.kernels import CHUNK, Workspace, evaluate
-from relucli.registry import KernelArgs
+from relucli.numerics import CHUNK, KernelArgs, Workspace, evaluate
 
 SPECS = [
     "relu",
@@ -65,15 +64,7 @@ def _run(act, x, want_grad=True, chunk=None, want_value=True):
         rng = np.random.default_rng(act.seed) if act.train else None
         return KernelArgs(act.params, dtype, act.convention == "jax", rng)
 
-    return evaluate(
-        act.variant.kernel,
-        x,
-        make_args,
-        want_grad,
-        upcast_float32=act.variant.transcendental,
-        chunk=chunk,
-        want_value=want_value,
-    )
+    return evaluate(act.variant.kernel, x, make_args, want_grad, chunk=chunk, want_value=want_value)
 
 
 def _acts():
@@ -258,7 +249,7 @@ def test_kernels_work_on_nd_arrays_without_a_workspace():
     slope = np.array([0.1, 0.5, 0.25])
     value, grad = np.empty_like(z), np.empty_like(z)
     act = relucli.get("prelu")
-    act.variant.kernel(z, value, grad, KernelArgs({"weight": slope}, z.dtype, False))
+    act.variant.kernel(z, value, grad, KernelArgs({"weight": slope}, z.dtype, False), Workspace(0))
     np.testing.assert_array_equal(value, [[-0.2, -1.0, 3.0], [0.0, -0.5, -0.0]])
     np.testing.assert_array_equal(grad, [[0.1, 0.5, 1.0], [0.1, 0.5, 0.25]])
 

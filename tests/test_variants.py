@@ -377,7 +377,10 @@ def test_specs_parse(spec, name, params):
 @pytest.mark.parametrize(
     ("spec", "message"),
     [
-        ("seluu", "unknown variant 'seluu'; did you mean 'selu'? (valid: relu, leaky_relu,"),
+        (
+            "seluu",
+            f"unknown variant 'seluu'; did you mean 'selu'? (valid: {', '.join(relucli.names())};",
+        ),
         ("elu:alhpa=1", "unknown parameter 'alhpa' for elu; did you mean 'alpha'? (valid: alpha)"),
         ("relu:1", "relu takes no parameters, got 'relu:1'"),
         ("rrelu:lower=-1", "rrelu: lower must be >= 0, got -1"),
@@ -410,7 +413,9 @@ def test_groups():
     ]
     assert REGISTRY.group("all") == relucli.names()
     assert REGISTRY.group("smooth") == ["gelu", "silu", "mish", "softplus", "sigmoid", "tanh"]
-    assert REGISTRY.group("bounded") == ["relu6", "sigmoid", "tanh"]
+    bounded = REGISTRY.group("bounded")
+    assert bounded == [n for n in relucli.names() if relucli.get(n).range.bounded]
+    assert {"relu6", "sigmoid", "tanh"} <= set(bounded) and "relu" not in bounded
     assert REGISTRY.expand([]) == REGISTRY.group("seed")
 
 
