@@ -166,7 +166,7 @@ class Activation:
     def kink_rule(self) -> str:
         if self.convention == "jax" and self.variant.jax_rule:
             return self.variant.jax_rule
-        return self.variant.kink_rule
+        return self.variant.kink_rule or "smooth: no kink"
 
     def __repr__(self) -> str:
         return f"Activation({self.spec!r}, convention={self.convention!r})"

@@ -179,8 +179,10 @@ class Variant:
     grad_range: Fact  # Interval: the range of f'
     continuity: Fact  # "C0", "C1", "C∞"
     monotonic: Fact  # bool
-    kink_rule: str  # the gradient at kinks, PyTorch's convention, in words
-    jax_rule: str = ""  # JAX's, where it differs
+    # The gradient at the kinks in PyTorch's convention (relucli's default), and JAX's where
+    # it differs ("" = the same); "" for smooth variants. The README's table is made of them.
+    kink_rule: str = ""
+    jax_rule: str = ""
     params: tuple[Param, ...] = ()
     constants: tuple[tuple[str, float], ...] = ()
     aliases: tuple[str, ...] = ()

@@ -36,6 +36,11 @@ def test_readme_example_prints_what_the_readme_shows(example, workdir):
     assert readme_examples.run(example.command, workdir) == example.expected
 
 
+def test_readme_kink_table_is_generated_from_the_records():
+    # Regenerate with `python scripts/readme_examples.py --update`.
+    assert readme_examples.with_kink_table(README) == README
+
+
 def test_readme_python_session_runs():
     blocks = re.findall(r"```python\n(.*?)```", README, re.S)
     parser = doctest.DocTestParser()

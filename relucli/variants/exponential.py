@@ -124,7 +124,7 @@ ELU = Variant(
     kinks=lambda p: () if p["alpha"] == 1 else (0.0,),
     dead_zones=lambda p: (Interval(-INF, 0.0),) if p["alpha"] == 0 else (),
     param_grads={"alpha": _d_elu_alpha},
-    kink_rule="f'(0) = alpha (PyTorch: the x <= 0 branch)",
+    kink_rule="elu′(0) = alpha",
     reference="Clevert et al. 2015",
     torch="torch.nn.functional.elu",
 )
@@ -141,7 +141,7 @@ SELU = Variant(
     continuity="C0",
     monotonic=True,
     kinks=(0.0,),
-    kink_rule="f'(0) = scale·alpha = 1.7580993408473766 (PyTorch)",
+    kink_rule="selu′(0) = scale·alpha = 1.7580993408473766",
     reference="Klambauer et al. 2017",
     torch="torch.nn.functional.selu",
     init="lecun",  # self-normalizing needs LeCun's variance 1/fan_in
@@ -159,7 +159,7 @@ CELU = Variant(
     continuity="C1",
     monotonic=True,
     param_grads={"alpha": _d_celu_alpha},
-    kink_rule="f'(0) = 1 (both sides agree)",
+    kink_rule="celu′(0) = 1 (both sides agree)",
     reference="Barron 2017",
     torch="torch.nn.functional.celu",
 )

@@ -142,7 +142,7 @@ def _dead_if(zero: bool) -> tuple[Interval, ...]:
     return (Interval(-INF, 0.0),) if zero else ()
 
 
-_JAX_LEAKY = "f'(0) = 1 (JAX: the x >= 0 branch)"
+_JAX_LEAKY = "1"
 
 RELU = Variant(
     name="relu",
@@ -156,7 +156,7 @@ RELU = Variant(
     monotonic=True,
     kinks=(0.0,),
     dead_zones=(Interval(-INF, 0.0),),
-    kink_rule="f'(0) = 0 (PyTorch and JAX)",
+    kink_rule="relu′(0) = 0",
     reference="Nair & Hinton 2010",
     torch="torch.nn.functional.relu",
 )
@@ -176,8 +176,8 @@ LEAKY_RELU = Variant(
     kinks=(0.0,),
     dead_zones=lambda p: _dead_if(p["negative_slope"] == 0),
     param_grads={"negative_slope": _d_slope},
-    kink_rule="f'(0) = slope (PyTorch: the x <= 0 branch)",
-    jax_rule=_JAX_LEAKY,
+    kink_rule="leaky′(0) = negative_slope (the x ≤ 0 branch)",
+    jax_rule="1 (the x ≥ 0 branch)",
     reference="Maas et al. 2013",
     torch="torch.nn.functional.leaky_relu",
 )
@@ -196,7 +196,7 @@ PRELU = Variant(
     kinks=(0.0,),
     dead_zones=lambda p: _dead_if(p["weight"] == 0),
     param_grads={"weight": _d_slope},
-    kink_rule="f'(0) = weight (PyTorch: the x <= 0 branch)",
+    kink_rule="prelu′(0) = weight",
     jax_rule=_JAX_LEAKY,
     reference="He et al. 2015",
     torch="torch.nn.functional.prelu",
@@ -223,7 +223,7 @@ RRELU = Variant(
     dead_zones=lambda p: _dead_if(p["upper"] == 0),
     param_grads={"lower": _d_rrelu_bound, "upper": _d_rrelu_bound},
     check=_check_rrelu,
-    kink_rule="f'(0) = (lower+upper)/2 in eval (PyTorch: the x <= 0 branch)",
+    kink_rule="rrelu′(0) = (lower + upper)/2 in eval mode",
     jax_rule=_JAX_LEAKY,
     reference="Xu et al. 2015",
     torch="torch.nn.functional.rrelu",
@@ -274,7 +274,7 @@ RELU6 = Variant(
     latex=r"\min(\max(0, x), 6)",
     kernel=relu6_kernel,
     **_clip_facts(lambda p: 0.0, lambda p: 6.0),
-    kink_rule="f'(0) = 0 and f'(6) = 0 (PyTorch and JAX)",
+    kink_rule="relu6′(0) = 0 and relu6′(6) = 0",
     reference="Howard et al. 2017",
     torch="torch.nn.functional.relu6",
 )
@@ -331,8 +331,8 @@ HARDTANH = Variant(
     **_clip_facts(lambda p: p["min_val"], lambda p: p["max_val"]),
     check=_check_hardtanh,
     param_grads={"min_val": _d_bound(True), "max_val": _d_bound(False)},
-    kink_rule="f'(min_val) = 0 and f'(max_val) = 0 (PyTorch)",
-    jax_rule="f'(min_val) = 1 and f'(max_val) = 1 (JAX: the inner branch)",
+    kink_rule="hardtanh′(min_val) = 0 and hardtanh′(max_val) = 0",
+    jax_rule="1 at both ends (the inner branch)",
     torch="torch.nn.functional.hardtanh",
 )
 
@@ -379,7 +379,7 @@ HARDSWISH = Variant(
     monotonic=False,
     kinks=(-3.0, 3.0),
     dead_zones=(Interval(-INF, -3.0),),
-    kink_rule="f'(-3) = 0 and f'(3) = 1 (PyTorch: the outer branches)",
+    kink_rule="hardswish′(−3) = 0 and hardswish′(3) = 1",
     reference="Howard et al. 2019",
     torch="torch.nn.functional.hardswish",
 )

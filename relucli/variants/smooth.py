@@ -21,8 +21,6 @@ from ..registry import Interval, Param, Variant
 
 INF = math.inf
 
-_SMOOTH = "smooth: no kink"
-
 
 def _sigmoid_pair(x):
     """(sigmoid(x), sigmoid(-x)), each with full relative accuracy and no overflow."""
@@ -87,7 +85,7 @@ def gelu_kernel(x, value, grad, a: KernelArgs, w: Workspace) -> None:
 
 # float32 GELU: with y = |x| = a + d, a = j/1024 on a grid and 0 <= d < 1/1024,
 #   Phi(-y) = P - D (d - a d^2/2 + (a^2 - 1) d^3/6)  and  phi(y) = D exp(-d (a + d/2)),
-# P = Phi(-a) and D = phi(a) from float64 tables (relucli.special), the short series in
+# P = Phi(-a) and D = phi(a) from float64 tables (relucli.numerics.special), the short series in
 # float32 (they are corrections of relative size a*d < 0.015, so their float32 rounding
 # costs < 1e-8), the rest in float64: Phi(x) = |[x > 0] - Phi(-y)|. Both results are
 # within about an ulp (the series truncate below 2e-9). Past |x| = 15 the tables hold the
@@ -371,7 +369,6 @@ GELU = Variant(
     grad_range=lambda p: _GELU_GRAD[p["approximate"]],
     continuity="C∞",
     monotonic=False,
-    kink_rule=_SMOOTH,
     reference="Hendrycks & Gimpel 2016",
     torch="torch.nn.functional.gelu",
 )
@@ -387,7 +384,6 @@ SILU = Variant(
     grad_range=Interval(-0.09983932012886692, 1.0998393201288670),
     continuity="C∞",
     monotonic=False,
-    kink_rule=_SMOOTH,
     reference="Elfwing et al. 2017; Ramachandran et al. 2017",
     torch="torch.nn.functional.silu",
 )
@@ -402,7 +398,6 @@ MISH = Variant(
     grad_range=Interval(-0.11252612238946256, 1.0884981612517279),
     continuity="C∞",
     monotonic=False,
-    kink_rule=_SMOOTH,
     reference="Misra 2019",
     torch="torch.nn.functional.mish",
 )
@@ -422,7 +417,6 @@ SOFTPLUS = Variant(
     continuity="C∞",
     monotonic=True,
     param_grads={"beta": _d_softplus_beta},
-    kink_rule="smooth below the threshold; f' = 1 above it (PyTorch)",
     reference="Dugas et al. 2001",
     torch="torch.nn.functional.softplus",
 )
@@ -438,7 +432,6 @@ SIGMOID = Variant(
     grad_range=Interval(0.0, 0.25, lo_open=True),
     continuity="C∞",
     monotonic=True,
-    kink_rule=_SMOOTH,
     torch="torch.sigmoid",
     init="xavier",  # Glorot's init was derived for saturating, zero-slope-at-the-tails units
 )
@@ -453,7 +446,6 @@ TANH = Variant(
     grad_range=Interval(0.0, 1.0, lo_open=True),
     continuity="C∞",
     monotonic=True,
-    kink_rule=_SMOOTH,
     torch="torch.tanh",
     init="xavier",
 )
