@@ -5,39 +5,14 @@ from __future__ import annotations
 
 import tracemalloc
 
+import cases
 import numpy as np
 import pytest
 
 import relucli
 from relucli.numerics import CHUNK, KernelArgs, Workspace, evaluate
 
-SPECS = [
-    "relu",
-    "leaky_relu",
-    "leaky_relu:0",
-    "leaky_relu:0.2",
-    "leaky_relu:-0.5",
-    "leaky_relu:3",
-    "prelu",
-    "rrelu",
-    "rrelu:lower=0.5,upper=1.5",
-    "elu",
-    "elu:alpha=0.5",
-    "elu:alpha=3",
-    "selu",
-    "celu",
-    "celu:alpha=2",
-    "relu6",
-    "hardswish",
-    "gelu",
-    "gelu:approximate=tanh",
-    "silu",
-    "mish",
-    "softplus",
-    "softplus:beta=2,threshold=10",
-    "sigmoid",
-    "tanh",
-]
+SPECS = cases.KERNEL_SPECS
 
 
 def _inputs(dtype) -> np.ndarray:
@@ -137,6 +112,20 @@ def test_relu_and_relu6_equal_the_plain_vectorized_formula(dtype):
     np.testing.assert_array_equal(value, np.clip(x, 0, 6))
     inside = (x > 0) & (x < 6)
     np.testing.assert_array_equal(grad, np.where(np.isnan(x), np.nan, inside))
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("jax", [False, True])
+@pytest.mark.parametrize(("lo", "hi"), [(-1.0, 1.0), (0.0, 6.0), (-2.5, -0.5)])
+def test_hardtanh_equals_the_plain_vectorized_formula(lo, hi, jax, dtype):
+    edges = [lo, hi, np.nextafter(lo, -9), np.nextafter(lo, 9), np.nextafter(hi, 9)]
+    x = np.concatenate([_inputs(dtype), np.array(edges, dtype)])
+    act = relucli.get(f"hardtanh:min_val={lo},max_val={hi}", convention="jax" if jax else "torch")
+    value, grad = act.value_and_grad(x)
+    np.testing.assert_array_equal(value, np.clip(x, dtype(lo), dtype(hi)))
+    inside = (x >= lo) & (x <= hi) if jax else (x > lo) & (x < hi)
+    np.testing.assert_array_equal(grad, np.where(np.isnan(x), np.nan, inside))
+    assert not np.signbit(grad[~np.isnan(grad)]).any()
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
