@@ -282,23 +282,30 @@ RELU6 = Variant(
 
 @streaming
 def hardtanh_kernel(x, value, grad, a: KernelArgs, w: Workspace) -> None:
-    lo, hi = w.full(a.min_val, x), w.full(a.max_val, x)
-    np.clip(x, lo, hi, out=value)  # NaN stays NaN
+    # Scalar bounds: np.clip with array bounds is twice as slow.
+    np.clip(x, a.min_val, a.max_val, out=value)  # NaN stays NaN
     if grad is None:
         return
-    # 1 inside, 0 outside; at the ends 0 (PyTorch) or 1 (JAX). value * 0 adds NaN for NaN
-    # (value is finite otherwise, and +0 + -0 is +0).
-    inside = w.buf(0, x, np.bool_)
-    above = w.buf(1, x, np.bool_)
+    one = w.full(1, x)
     if a.jax:
-        np.greater_equal(x, lo, out=inside)
-        np.less_equal(x, hi, out=above)
-    else:
-        np.greater(x, lo, out=inside)
-        np.less(x, hi, out=above)
-    inside &= above
-    np.copyto(grad, inside)
-    grad += np.multiply(value, w.full(0, x), out=w.buf(2, x))
+        # JAX takes the inner branch at both ends: 1 for min_val <= x <= max_val.
+        inside = np.greater_equal(x, a.min_val, out=w.buf(0, x, np.bool_))
+        inside &= np.less_equal(x, a.max_val, out=w.buf(1, x, np.bool_))
+        np.copyto(grad, inside)
+        grad += np.multiply(value, w.full(0, x), out=w.buf(2, x))  # NaN for NaN; +0 + -0 = +0
+        return
+    # PyTorch: 1 strictly inside, +0 at the ends and outside, NaN for NaN. value - min_val
+    # and max_val - value are 0 exactly at the ends (two different floats never subtract
+    # to 0) and > 0 inside; ceil of the product of both, each capped at 1, is 1 or 0.
+    with np.errstate(over="ignore"):  # a range wider than the float range: inf, capped
+        below = np.subtract(value, a.min_val, out=w.buf(0, x))
+        np.subtract(a.max_val, value, out=grad)
+    np.minimum(below, one, out=below)
+    np.minimum(grad, one, out=grad)
+    grad *= below
+    np.ceil(grad, out=grad)
+    if a.min_val == 0 or a.max_val == 0:
+        grad += w.full(0, x)  # -0 - +0 is -0: keep gradients' zeros positive, as PyTorch
 
 
 def _check_hardtanh(p) -> None:
