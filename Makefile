@@ -4,10 +4,11 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: help demo test lint figures bench clean
+.PHONY: help demo check test lint figures bench clean
 
 help:
 	@echo "make demo     create .venv, install, run the main job, write the comparison figures"
+	@echo "make check    the fast tier: ruff and every test not marked slow (about a minute)"
 	@echo "make test     create .venv, install test extras, run ruff and the whole test suite"
 	@echo "make lint     ruff only"
 	@echo "make figures  regenerate every README figure (docs/images/) and the test baselines"
@@ -29,6 +30,9 @@ demo: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check relucli tests benchmarks scripts
 	$(BIN)/ruff format --check relucli tests benchmarks scripts
+
+check: lint
+	$(BIN)/python -m pytest -q -m "not slow"
 
 test: lint
 	$(BIN)/python -m pytest -q
