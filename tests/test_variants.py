@@ -13,7 +13,6 @@ from hypothesis.extra import numpy as hnp
 
 import relucli
 from relucli.registry import SpecError
-from relucli.variants import REGISTRY
 
 INF = math.inf
 SPECS = cases.SPECS
@@ -365,24 +364,6 @@ def test_bad_specs_are_usage_errors_with_the_valid_choices(spec, message):
     with pytest.raises(SpecError) as err:
         relucli.get(spec)
     assert str(err.value).startswith(message)
-
-
-def test_groups():
-    assert REGISTRY.group("seed") == [
-        "relu",
-        "leaky_relu",
-        "prelu",
-        "elu",
-        "rrelu",
-        "selu",
-        "relu6",
-    ]
-    assert REGISTRY.group("all") == relucli.names()
-    assert REGISTRY.group("smooth") == ["gelu", "silu", "mish", "softplus", "sigmoid", "tanh"]
-    bounded = REGISTRY.group("bounded")
-    assert bounded == [n for n in relucli.names() if relucli.get(n).range.bounded]
-    assert {"relu6", "sigmoid", "tanh"} <= set(bounded) and "relu" not in bounded
-    assert REGISTRY.expand([]) == REGISTRY.group("seed")
 
 
 def test_labels_and_specs_show_parameters():
