@@ -341,6 +341,7 @@ HARDTANH = Variant(
     kink_rule="hardtanh′(min_val) = 0 and hardtanh′(max_val) = 0",
     jax_rule="1 at both ends (the inner branch)",
     torch="torch.nn.functional.hardtanh",
+    init="xavier",  # like tanh: slope 1 at 0 and saturating, Glorot's setting
 )
 
 # ------------------------------------------------------------------------- hardswish
