@@ -1,7 +1,7 @@
 """relucli's kernels against naive NumPy and PyTorch eager on the same arrays (issue 6).
 
     python benchmarks/kernels.py [--size 1e7] [--repeat 7] [--variants relu,elu,...]
-    python benchmarks/kernels.py --chunks      # tune kernels.CHUNK and STREAMING_CHUNK
+    python benchmarks/kernels.py --chunks      # tune numerics.chunked.CHUNK and STREAMING_CHUNK
     python benchmarks/kernels.py --memory      # peak memory at 10^8 float32, in a subprocess
 
 Every number is a median of --repeat wall-clock runs on one float32 N(0, 1) array, and every
@@ -36,7 +36,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import relucli
-from relucli import kernels, special
+from relucli.numerics import chunked as kernels
+from relucli.numerics import special
 
 try:
     import torch

@@ -33,12 +33,19 @@ NEEDED = {
     "relucli.cli.commands.grad",
     "relucli.cli.options",
     "relucli.cli.output",
+    "relucli.describe",
     "relucli.inputs",
-    "relucli.kernels",
+    "relucli.numerics",
+    "relucli.numerics.chunked",
+    "relucli.numerics.elementwise",
+    "relucli.numerics.exp32",
+    "relucli.numerics.quadrature",
     "relucli.registry",
-    "relucli.special",
     "relucli.tables",
     "relucli.variants",
+    "relucli.variants.exponential",
+    "relucli.variants.piecewise",
+    "relucli.variants.smooth",
 }
 
 

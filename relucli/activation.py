@@ -9,8 +9,8 @@ from typing import Any
 
 import numpy as np
 
-from .kernels import evaluate
-from .registry import CONVENTIONS, KernelArgs, SpecError, Variant
+from .numerics.chunked import KernelArgs, evaluate
+from .registry import CONVENTIONS, Interval, SpecError, Variant
 
 
 class Activation:
@@ -35,8 +35,8 @@ class Activation:
         self.variant = variant
         self.params: dict[str, Any] = {**variant.defaults(), **(params or {})}
         self.convention = convention
-        # Only RReLU samples; for every other variant training mode is the same function.
-        self.train = train and variant.name == "rrelu"
+        # Only stochastic variants (RReLU) sample; for the others training mode is eval mode.
+        self.train = train and variant.stochastic
         self.seed = seed
 
     # ------------------------------------------------------------------ evaluation
@@ -65,7 +65,7 @@ class Activation:
         if rule is None:
             raise SpecError(f"{self.name}: no gradient with respect to '{param.name}'")
         if self.train:
-            raise SpecError("rrelu: parameter gradients are defined in eval mode only")
+            raise SpecError(f"{self.name}: parameter gradients are defined in eval mode only")
         x = np.asarray(x)
         dtype = np.float32 if x.dtype == np.float32 else np.float64
         return np.asarray(rule(x.astype(np.float64), self.params)).astype(dtype)
@@ -75,15 +75,13 @@ class Activation:
             rng = np.random.default_rng(self.seed) if self.train else None
             return KernelArgs(self.params, dtype, self.convention == "jax", rng)
 
-        return evaluate(
-            self.variant.kernel,
-            x,
-            make_args,
-            want_grad,
-            out,
-            upcast_float32=self.variant.transcendental,
-            want_value=want_value,
-        )
+        return evaluate(self.variant.kernel, x, make_args, want_grad, out, want_value=want_value)
+
+    def one_sided(self, x: float) -> tuple[float, float]:
+        """(f'(x-), f'(x+)): the gradient just left and right of x (a relative step of 1e-9),
+        whatever the convention picks at x itself."""
+        tiny = 1e-9 * max(1.0, abs(x))
+        return float(self.grad(x - tiny)), float(self.grad(x + tiny))
 
     # ------------------------------------------------------------------ description
     @property
@@ -109,38 +107,52 @@ class Activation:
         return f"{self.name} ({inner})" if inner else self.name
 
     @property
+    def range(self) -> Interval:
+        """The output range for these parameters."""
+        return self.variant.fact("range", self.params)
+
+    @property
+    def grad_range(self) -> Interval:
+        return self.variant.fact("grad_range", self.params)
+
+    @property
     def bounds(self) -> tuple[float, float]:
-        """The output range (infimum, supremum) for these parameters."""
-        return self.variant.bounds(self.params)
+        """The output range's (infimum, supremum)."""
+        return self.range.ends
 
     @property
     def grad_bounds(self) -> tuple[float, float]:
-        return self.variant.grad_bounds(self.params)
+        return self.grad_range.ends
 
     @property
     def range_open(self) -> tuple[bool, bool]:
-        return self.variant.range_open(self.params)
+        return self.range.open_ends
 
     @property
     def grad_range_open(self) -> tuple[bool, bool]:
-        return self.variant.grad_range_open(self.params)
+        return self.grad_range.open_ends
 
     @property
     def kinks(self) -> tuple[float, ...]:
-        return self.variant.kinks(self.params)
+        return tuple(self.variant.fact("kinks", self.params))
+
+    @property
+    def dead_zones(self) -> tuple[Interval, ...]:
+        """Intervals where f'(x) = 0 exactly (not merely underflowing)."""
+        return tuple(self.variant.fact("dead_zones", self.params))
 
     @property
     def dead_zone(self) -> tuple[tuple[float, float], ...]:
-        """Intervals where f'(x) = 0 exactly (not merely underflowing)."""
-        return self.variant.dead_zone(self.params)
+        """The dead zones as (lo, hi) pairs."""
+        return tuple(z.ends for z in self.dead_zones)
 
     @property
     def continuity(self) -> str:
-        return self.variant.continuity(self.params)
+        return self.variant.fact("continuity", self.params)
 
     @property
     def monotonic(self) -> bool:
-        return self.variant.monotonic(self.params)
+        return self.variant.fact("monotonic", self.params)
 
     @property
     def formula(self) -> str:
@@ -154,7 +166,7 @@ class Activation:
     def kink_rule(self) -> str:
         if self.convention == "jax" and self.variant.jax_rule:
             return self.variant.jax_rule
-        return self.variant.kink_rule
+        return self.variant.kink_rule or "smooth: no kink"
 
     def __repr__(self) -> str:
         return f"Activation({self.spec!r}, convention={self.convention!r})"

@@ -39,9 +39,6 @@ class Points:
         for start in range(0, self.num, block):
             yield self._grid(start, min(start + block, self.num))
 
-    def array(self) -> np.ndarray:
-        return self.values if self.values is not None else self._grid(0, self.num)
-
     def _grid(self, start: int, stop: int) -> np.ndarray:
         i = np.arange(start, stop, dtype=np.float64)
         if self.step is not None:

@@ -1,8 +1,10 @@
 """Declarative records for activation variants, and turning user specs into activations.
 
-A variant is declared once, as a :class:`Variant` record in ``variants.py``. Everything a
-command shows (names, aliases, parameters, formulas, bounds, properties, plot labels) is
-read from these records, so adding a variant is one record and its tests.
+A variant is declared once, as a :class:`Variant` record next to its kernel in one of the
+``relucli/variants/`` family modules. Everything a command, lab, plot, test or the README
+shows (names, aliases, parameters, formulas, ranges, properties, kink rules, default init,
+training-mode and learnable facts, the PyTorch name) is read from these records, so adding
+a variant is one record and one row in tests/cases.py.
 """
 
 from __future__ import annotations
@@ -13,33 +15,30 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 
+from .numerics.chunked import Kernel, KernelArgs
+
 CONVENTIONS = ("torch", "jax")
+
+__all__ = [
+    "CONVENTIONS",
+    "Interval",
+    "Kernel",
+    "KernelArgs",
+    "Param",
+    "Registry",
+    "SpecError",
+    "Variant",
+    "normalize",
+    "parse_number",
+]
 
 
 class SpecError(ValueError):
     """A variant spec, parameter or value the user gave is not valid (a usage error)."""
-
-
-class KernelArgs:
-    """What a kernel receives besides its arrays: parameters cast to the working dtype,
-    the gradient convention at kinks, and for RReLU training mode a random generator."""
-
-    def __init__(self, params: Mapping[str, Any], dtype: np.dtype, jax: bool, rng=None):
-        for name, value in params.items():
-            # A NumPy float64 scalar would silently promote float32 work to float64.
-            setattr(self, name, dtype.type(value) if isinstance(value, float) else value)
-        self.jax = jax
-        self.rng = rng
-
-
-class Kernel(Protocol):
-    def __call__(
-        self, x: np.ndarray, value: np.ndarray, grad: np.ndarray | None, a: KernelArgs
-    ) -> None: ...
 
 
 Params = Mapping[str, Any]
@@ -135,12 +134,40 @@ def parse_number(text: str) -> float:
 
 
 @dataclass(frozen=True)
+class Interval:
+    """An interval of the real line, each end closed or open (open where the end is only
+    approached, never reached: ELU's -alpha, the sigmoid's 0 and 1; infinite ends are open)."""
+
+    lo: float
+    hi: float
+    lo_open: bool = False
+    hi_open: bool = False
+
+    @property
+    def ends(self) -> tuple[float, float]:
+        return (self.lo, self.hi)
+
+    @property
+    def open_ends(self) -> tuple[bool, bool]:
+        return (self.lo_open, self.hi_open)
+
+    @property
+    def bounded(self) -> bool:
+        return math.isfinite(self.lo) and math.isfinite(self.hi)
+
+
+# A record field may be a constant or a function of the parameter mapping.
+Fact = Any
+
+
+@dataclass(frozen=True)
 class Variant:
     """Everything known about one activation function, declared in one place.
 
-    ``kernel`` computes value and gradient together on a 1-D chunk, writing into the
-    given outputs (``grad`` may be None when only values are wanted). Callables such as
-    ``bounds`` take the parameter mapping, so properties follow the parameters.
+    ``kernel`` computes value and gradient together on a 1-D chunk, writing into the given
+    outputs (``grad`` may be None when only values are wanted), with the scratch it may use
+    passed explicitly. The fields marked *fact* are constants or functions of the parameter
+    mapping (read them with :meth:`fact`), so properties follow the parameters.
     """
 
     name: str
@@ -148,27 +175,33 @@ class Variant:
     formula: str
     latex: str
     kernel: Kernel
-    bounds: Callable[[Params], tuple[float, float]]
-    grad_bounds: Callable[[Params], tuple[float, float]]
-    continuity: Callable[[Params], str]
-    monotonic: Callable[[Params], bool]
-    kink_rule: str
+    range: Fact  # Interval: the output range
+    grad_range: Fact  # Interval: the range of f'
+    continuity: Fact  # "C0", "C1", "C∞"
+    monotonic: Fact  # bool
+    # The gradient at the kinks in PyTorch's convention (relucli's default), and JAX's where
+    # it differs ("" = the same); "" for smooth variants. The README's table is made of them.
+    kink_rule: str = ""
+    jax_rule: str = ""
     params: tuple[Param, ...] = ()
     constants: tuple[tuple[str, float], ...] = ()
     aliases: tuple[str, ...] = ()
-    # Whether each end of the output / gradient range is only approached, never reached
-    # (ELU's -alpha, the sigmoid's 0 and 1): "(" instead of "[" in range columns.
-    range_open: Callable[[Params], tuple[bool, bool]] = lambda p: (False, False)
-    grad_range_open: Callable[[Params], tuple[bool, bool]] = lambda p: (False, False)
-    kinks: Callable[[Params], tuple[float, ...]] = lambda p: ()
-    dead_zone: Callable[[Params], tuple[tuple[float, float], ...]] = lambda p: ()
+    kinks: Fact = ()  # tuple[float, ...]
+    dead_zones: Fact = ()  # tuple[Interval, ...]: where f'(x) = 0 exactly
     param_grads: Mapping[str, Callable[[np.ndarray, Params], np.ndarray]] = field(
         default_factory=dict
     )
-    jax_rule: str = ""
     check: Callable[[Params], None] = lambda p: None
     reference: str = ""
-    transcendental: bool = False
+    torch: str = ""  # the PyTorch function, or "" when PyTorch has none
+    init: str = "he"  # the customary weight init (`relucli depth --init auto`)
+    stochastic: bool = False  # training mode samples (RReLU); else train = eval
+    learnable: str = ""  # the parameter a network learns per neuron (PReLU's weight)
+    band: tuple[str, str] | None = None  # parameters bounding a random slope (plots a band)
+
+    def fact(self, name: str, params: Params) -> Any:
+        value = getattr(self, name)
+        return value(params) if callable(value) else value
 
     def param(self, name: str) -> Param:
         key = normalize(name)
@@ -194,15 +227,24 @@ def _closest(word: str, choices: Iterable[str]) -> str:
 
 
 class Registry:
-    """Canonical names, aliases and groups, and the parsing of ``NAME[:...]`` specs."""
+    """Canonical names, aliases and groups, and the parsing of ``NAME[:...]`` specs.
+
+    ``groups`` maps a group name to a function of the registry giving its variants.
+    """
 
     def __init__(self, variants: Iterable[Variant], groups: Mapping[str, Callable]):
         self.variants: dict[str, Variant] = {}
         self.aliases: dict[str, str] = {}
         for v in variants:
+            # A clash is a programming error in the catalogue, caught at import.
+            if v.name in self.variants:
+                raise ValueError(f"two records named {v.name}")
             self.variants[v.name] = v
             for alias in (v.name, *v.aliases):
-                self.aliases[normalize(alias)] = v.name
+                key = normalize(alias)
+                if self.aliases.get(key, v.name) != v.name:
+                    raise ValueError(f"alias {alias} names both {self.aliases[key]} and {v.name}")
+                self.aliases[key] = v.name
         self._groups = groups
 
     def names(self) -> list[str]:

@@ -12,6 +12,7 @@ closely elsewhere (PyTorch is not the accuracy oracle there: mpmath is).
 
 from __future__ import annotations
 
+import importlib
 import json
 import math
 from pathlib import Path
@@ -19,30 +20,38 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
+import relucli
+from relucli.variants import REGISTRY
+
 OUT = Path(__file__).resolve().parent.parent / "tests" / "data" / "torch_reference.json"
 
 ORDINARY = [-3.5, -1.0, -0.25, 0.25, 1.0, 2.5, 20.0, 25.0]
 
-# (spec, torch function of x, kinks): specs are relucli's; parameters spelled out.
-CASES = [
-    ("relu", F.relu, [0.0, -0.0]),
-    ("leaky_relu", lambda x: F.leaky_relu(x, 0.01), [0.0, -0.0]),
-    ("leaky_relu:negative_slope=0.2", lambda x: F.leaky_relu(x, 0.2), [0.0]),
-    ("elu", lambda x: F.elu(x, 1.0), [0.0]),
-    ("elu:alpha=0.5", lambda x: F.elu(x, 0.5), [0.0]),
-    ("rrelu", lambda x: F.rrelu(x, 1 / 8, 1 / 3, training=False), [0.0]),
-    ("selu", F.selu, [0.0]),
-    ("relu6", F.relu6, [0.0, 6.0]),
-    ("celu", lambda x: F.celu(x, 1.0), [0.0]),
-    ("gelu", lambda x: F.gelu(x), [0.0]),
-    ("gelu:approximate=tanh", lambda x: F.gelu(x, approximate="tanh"), [0.0]),
-    ("silu", F.silu, [0.0]),
-    ("mish", F.mish, [0.0]),
-    ("softplus", lambda x: F.softplus(x, 1.0, 20.0), [0.0]),
-    ("hardswish", F.hardswish, [-3.0, 3.0, 0.0]),
-    ("sigmoid", torch.sigmoid, [0.0]),
-    ("tanh", torch.tanh, [0.0]),
-]
+# Settings besides each variant's defaults (relucli specs).
+EXTRA_SPECS = ["leaky_relu:negative_slope=0.2", "elu:alpha=0.5", "gelu:approximate=tanh"]
+
+
+def torch_function(dotted: str):
+    module, _, name = dotted.rpartition(".")
+    return getattr(importlib.import_module(module), name)
+
+
+def cases_from_records() -> list[tuple[str, object, list[float]]]:
+    """(spec, torch function of x, kinks) for every record with a torch name (PReLU, whose
+    weight is a tensor, has its own rows below). relucli's parameter names are PyTorch's
+    keywords, so the function is called with the spec's parameters spelled out."""
+    specs = [v.name for v in REGISTRY.variants.values() if v.torch] + EXTRA_SPECS
+    out = []
+    for spec in specs:
+        act = relucli.get(spec)
+        if act.variant.learnable:
+            continue
+        fn, params = torch_function(act.variant.torch), dict(act.params)
+        kinks = list(act.kinks) or [0.0]
+        if 0.0 in kinks and spec == act.name:
+            kinks.append(-0.0)
+        out.append((spec, lambda x, fn=fn, params=params: fn(x, **params), kinks))
+    return out
 
 
 def hexf(v: float) -> str:
@@ -71,7 +80,7 @@ def prelu_rows(xs: list[float], dtype) -> dict:
 
 def main() -> None:
     cases = []
-    for spec, fn, kinks in CASES:
+    for spec, fn, kinks in cases_from_records():
         xs = kinks + ORDINARY
         for dtype, name in ((torch.float64, "float64"), (torch.float32, "float32")):
             values, grads = value_and_grad(fn, xs, dtype)

@@ -1,7 +1,10 @@
-"""Run the README's examples; check them (default) or rewrite their output (--update).
+"""Run the README's examples and rebuild its generated tables; check them (default) or
+rewrite them (--update).
 
 In every ```console block of README.md, a line `$ relucli ARGS` is followed by that
-command's exact output. tests/test_docs.py runs the same check in the test suite.
+command's exact output. Between `<!-- kinks:start -->` and `<!-- kinks:end -->` is the kink
+table, generated from the variant records (never edit it by hand). tests/test_docs.py runs
+the same checks in the test suite.
 """
 
 from __future__ import annotations
@@ -19,6 +22,28 @@ from click.testing import CliRunner
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
 FENCE = re.compile(r"^```console\n(.*?)^```\n", re.S | re.M)
+KINKS = re.compile(r"(<!-- kinks:start -->\n)(.*?)(<!-- kinks:end -->)", re.S)
+
+
+def kink_table() -> str:
+    """The README's kink table: one row per variant with a kink rule, from its record."""
+    from relucli.variants import REGISTRY
+
+    rows = [
+        "| variant | gradient at the kink (PyTorch, default) | `--convention jax` |",
+        "| --- | --- | --- |",
+    ]
+    for v in REGISTRY.variants.values():
+        if v.kink_rule:
+            rows.append(f"| {v.name} | {v.kink_rule} | {v.jax_rule or 'same'} |")
+    return "\n".join(rows) + "\n"
+
+
+def with_kink_table(text: str) -> str:
+    """``text`` with its kink table regenerated (it must have the markers)."""
+    if not KINKS.search(text):
+        raise SystemExit("README.md has no <!-- kinks:start --> ... <!-- kinks:end --> markers")
+    return KINKS.sub(lambda m: m.group(1) + kink_table() + m.group(3), text, count=1)
 
 
 @dataclass
@@ -77,12 +102,16 @@ def main() -> int:
             print(f"differs: $ {ex.command}", file=sys.stderr)
         updated.append(text[last : ex.start] + actual)
         last = ex.end
+    new = with_kink_table("".join(updated) + text[last:])
+    table_differs = with_kink_table(text) != text
+    if table_differs:
+        print("differs: the kink table (generated from the records)", file=sys.stderr)
     if "--update" in sys.argv:
-        README.write_text("".join(updated) + text[last:], encoding="utf-8")
-        print(f"README.md: {bad} example(s) updated")
+        README.write_text(new, encoding="utf-8")
+        print(f"README.md: {bad} example(s) and {int(table_differs)} table(s) updated")
         return 0
     print(f"{len(examples(text)) - bad} examples match, {bad} differ")
-    return 1 if bad else 0
+    return 1 if bad or table_differs else 0
 
 
 if __name__ == "__main__":

@@ -12,19 +12,14 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import cases
 import mpmath as mp
 import numpy as np
 import pytest
 
 import relucli
-from relucli.variants import SELU_ALPHA, SELU_SCALE
 
-mp.mp.dps = 50
 mpf = mp.mpf
-
-
-def _sig(x):
-    return 1 / (1 + mp.exp(-x))
 
 
 @dataclass(frozen=True)
@@ -34,93 +29,8 @@ class Ref:
     f: object  # x -> (value, grad, grad_scale)
 
 
-def _plain(value, grad):
-    return lambda x: (value(x), grad(x), None)
-
-
-def _leaky(s):
-    s = mpf(s)
-    return _plain(lambda x: x if x > 0 else s * x, lambda x: mpf(1) if x > 0 else s)
-
-
-def _elu(alpha, scale=1, divisor=1):
-    a, lam, d = mpf(alpha), mpf(scale), mpf(divisor)
-    return _plain(
-        lambda x: lam * x if x > 0 else lam * a * mp.expm1(x / d),
-        lambda x: lam if x > 0 else lam * a / d * mp.exp(x / d),
-    )
-
-
-def _gelu(x):
-    if abs(x) > 1e4:  # mpmath's erfc overflows a float internally here; the tails are exact
-        cdf, pdf = mpf(1 if x > 0 else 0), mpf(0)
-    else:
-        cdf, pdf = mp.ncdf(x), mp.npdf(x)
-    return x * cdf, cdf + x * pdf, max(abs(cdf), abs(x * pdf))
-
-
-def _gelu_tanh(x):
-    c, k = mp.sqrt(2 / mp.pi), mpf(0.044715)
-    u = c * (x + k * x**3)
-    first = 1 / (1 + mp.exp(-2 * u))  # (1 + tanh u)/2 without cancelling 50 digits away
-    second = x / 2 * mp.sech(u) ** 2 * c * (1 + 3 * k * x**2)
-    return x * first, first + second, max(abs(first), abs(second))
-
-
-def _silu(x):
-    s = _sig(x)
-    second = x * s * _sig(-x)
-    return x * s, s + second, max(abs(s), abs(second))
-
-
-def _mish(x):
-    sp = mp.log1p(mp.exp(x))
-    t = mp.tanh(sp)
-    second = x * mp.sech(sp) ** 2 * _sig(x)
-    return x * t, t + second, max(abs(t), abs(second))
-
-
-def _softplus(beta, threshold):
-    b, t = mpf(beta), mpf(threshold)
-
-    def f(x):
-        if b * x > t:
-            return x, mpf(1), None
-        return mp.log1p(mp.exp(b * x)) / b, _sig(b * x), None
-
-    return f
-
-
-def _hardswish(x):
-    if x <= -3:
-        return mpf(0), mpf(0), None
-    if x >= 3:
-        return x, mpf(1), None
-    return x * (x + 3) / 6, (2 * x + 3) / 6, None
-
-
-REFS = [
-    Ref("relu", 4, _plain(lambda x: max(x, 0), lambda x: mpf(1) if x > 0 else mpf(0))),
-    Ref("leaky_relu", 4, _leaky(0.01)),
-    Ref("leaky_relu:negative_slope=0.2", 4, _leaky(0.2)),
-    Ref("prelu", 4, _leaky(0.25)),
-    Ref("rrelu", 4, _leaky((mpf(0.125) + mpf(1 / 3)) / 2)),
-    Ref("elu", 4, _elu(1)),
-    Ref("elu:alpha=0.5", 4, _elu(0.5)),
-    Ref("selu", 4, _elu(SELU_ALPHA, SELU_SCALE)),
-    Ref("relu6", 4, _plain(lambda x: min(max(x, 0), 6), lambda x: mpf(1 if 0 < x < 6 else 0))),
-    Ref("celu", 4, _elu(1)),
-    Ref("celu:alpha=2", 4, _elu(2, 1, 2)),
-    Ref("hardswish", 4, _hardswish),
-    Ref("gelu", 16, _gelu),
-    Ref("gelu:approximate=tanh", 16, _gelu_tanh),
-    Ref("silu", 16, _silu),
-    Ref("mish", 16, _mish),
-    Ref("softplus", 16, _softplus(1, 20)),
-    Ref("softplus:beta=2,threshold=10", 16, _softplus(2, 10)),
-    Ref("sigmoid", 16, _plain(_sig, lambda x: _sig(x) * _sig(-x))),
-    Ref("tanh", 16, _plain(mp.tanh, lambda x: mp.sech(x) ** 2)),
-]
+# The mpmath references live in tests/cases.py, one row per variant.
+REFS = [Ref(spec, ulps, f) for spec, f, ulps in cases.REFERENCES]
 
 
 def _grid() -> np.ndarray:

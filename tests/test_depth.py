@@ -56,6 +56,7 @@ def by_name(result, name):
 # ------------------------------------------------------------------ the claims
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_selu_with_lecun_init_keeps_mean_0_and_std_1_at_layer_50(seed):
     (selu,) = run(acts("selu"), DepthConfig(seed=seed)).variants
@@ -75,6 +76,7 @@ def wide_networks():
     return [run(acts("relu", "selu"), DepthConfig(width=1024, seed=s)) for s in (0, 1)]
 
 
+@pytest.mark.slow
 def test_relu_with_he_init_keeps_std_within_a_factor_2_at_layer_50(wide_networks):
     # Width 1024: one network's log-variance random-walks with spread sqrt(5 l / width), so
     # at width 512 about one seed in 50 leaves the factor 2 (see the README).
@@ -89,6 +91,7 @@ def test_relu_with_he_init_in_the_default_run(default_run):
     assert 0.5 < relu.sim.std[49] / relu.sim.std[0] < 2
 
 
+@pytest.mark.slow
 def test_relu_with_xavier_init_shrinks_more_than_10x_by_layer_50():
     (relu,) = run(acts("relu"), DepthConfig(init="xavier")).variants
     ratio = relu.sim.std[49] / relu.sim.std[0]
@@ -97,6 +100,7 @@ def test_relu_with_xavier_init_shrinks_more_than_10x_by_layer_50():
     assert relu.theory.std[49] / relu.theory.std[0] == pytest.approx(2**-24.5, rel=1e-9)
 
 
+@pytest.mark.slow
 def test_relu_with_twice_he_std_explodes_by_more_than_a_million():
     twice_he = 2 * math.sqrt(2 / 512)  # 0.125
     (relu,) = run(acts("relu"), DepthConfig(init=f"normal:{twice_he!r}")).variants
@@ -106,17 +110,20 @@ def test_relu_with_twice_he_std_explodes_by_more_than_a_million():
     assert relu.fixed.fate == "→ inf, ×4/layer"
 
 
+@pytest.mark.slow
 def test_theory_and_simulation_agree_within_10pc_over_the_first_10_layers(wide_ensemble):
     for v in wide_ensemble.variants:
         assert v.q_error(10) < 0.1, v.act.spec
 
 
+@pytest.mark.slow
 def test_selu_agrees_with_theory_at_every_layer(wide_ensemble):
     selu = by_name(wide_ensemble, "selu")
     assert selu.fixed.fate == "fixed, attracting"
     assert selu.q_error() < 0.1
 
 
+@pytest.mark.slow
 def test_selu_agrees_at_every_layer_in_one_network_too(wide_networks):
     for result in wide_networks:
         assert by_name(result, "selu").q_error() < 0.1

@@ -31,9 +31,25 @@ def test_readme_has_the_two_setup_commands():
     assert "make demo" in setup and "make test" in setup
 
 
-@pytest.mark.parametrize("example", EXAMPLES, ids=[e.command for e in EXAMPLES])
+# The wide depth runs take seconds each: they belong to the slow tier (make test).
+SLOW = ("--width 1024",)
+
+
+@pytest.mark.parametrize(
+    "example",
+    [
+        pytest.param(e, marks=[pytest.mark.slow] if any(s in e.command for s in SLOW) else [])
+        for e in EXAMPLES
+    ],
+    ids=[e.command for e in EXAMPLES],
+)
 def test_readme_example_prints_what_the_readme_shows(example, workdir):
     assert readme_examples.run(example.command, workdir) == example.expected
+
+
+def test_readme_kink_table_is_generated_from_the_records():
+    # Regenerate with `python scripts/readme_examples.py --update`.
+    assert readme_examples.with_kink_table(README) == README
 
 
 def test_readme_python_session_runs():

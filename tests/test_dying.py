@@ -144,7 +144,6 @@ def test_revived_counts_neurons_inactive_earlier_that_fire_at_the_end():
     inactive = np.array([[True, True, False], [False, True, True], [False, True, False]])
     run = VariantRun(
         spec="leaky_relu",
-        label="",
         steps=np.arange(3),
         loss=np.ones(3),
         accuracy=None,

@@ -5,40 +5,14 @@ from __future__ import annotations
 
 import tracemalloc
 
+import cases
 import numpy as np
 import pytest
 
 import relucli
-from relucli.kernels import CHUNK, Workspace, evaluate
-from relucli.registry import KernelArgs
+from relucli.numerics import CHUNK, KernelArgs, Workspace, evaluate
 
-SPECS = [
-    "relu",
-    "leaky_relu",
-    "leaky_relu:0",
-    "leaky_relu:0.2",
-    "leaky_relu:-0.5",
-    "leaky_relu:3",
-    "prelu",
-    "rrelu",
-    "rrelu:lower=0.5,upper=1.5",
-    "elu",
-    "elu:alpha=0.5",
-    "elu:alpha=3",
-    "selu",
-    "celu",
-    "celu:alpha=2",
-    "relu6",
-    "hardswish",
-    "gelu",
-    "gelu:approximate=tanh",
-    "silu",
-    "mish",
-    "softplus",
-    "softplus:beta=2,threshold=10",
-    "sigmoid",
-    "tanh",
-]
+SPECS = cases.KERNEL_SPECS
 
 
 def _inputs(dtype) -> np.ndarray:
@@ -65,15 +39,7 @@ def _run(act, x, want_grad=True, chunk=None, want_value=True):
         rng = np.random.default_rng(act.seed) if act.train else None
         return KernelArgs(act.params, dtype, act.convention == "jax", rng)
 
-    return evaluate(
-        act.variant.kernel,
-        x,
-        make_args,
-        want_grad,
-        upcast_float32=act.variant.transcendental,
-        chunk=chunk,
-        want_value=want_value,
-    )
+    return evaluate(act.variant.kernel, x, make_args, want_grad, chunk=chunk, want_value=want_value)
 
 
 def _acts():
@@ -146,6 +112,20 @@ def test_relu_and_relu6_equal_the_plain_vectorized_formula(dtype):
     np.testing.assert_array_equal(value, np.clip(x, 0, 6))
     inside = (x > 0) & (x < 6)
     np.testing.assert_array_equal(grad, np.where(np.isnan(x), np.nan, inside))
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("jax", [False, True])
+@pytest.mark.parametrize(("lo", "hi"), [(-1.0, 1.0), (0.0, 6.0), (-2.5, -0.5)])
+def test_hardtanh_equals_the_plain_vectorized_formula(lo, hi, jax, dtype):
+    edges = [lo, hi, np.nextafter(lo, -9), np.nextafter(lo, 9), np.nextafter(hi, 9)]
+    x = np.concatenate([_inputs(dtype), np.array(edges, dtype)])
+    act = relucli.get(f"hardtanh:min_val={lo},max_val={hi}", convention="jax" if jax else "torch")
+    value, grad = act.value_and_grad(x)
+    np.testing.assert_array_equal(value, np.clip(x, dtype(lo), dtype(hi)))
+    inside = (x >= lo) & (x <= hi) if jax else (x > lo) & (x < hi)
+    np.testing.assert_array_equal(grad, np.where(np.isnan(x), np.nan, inside))
+    assert not np.signbit(grad[~np.isnan(grad)]).any()
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
@@ -258,7 +238,7 @@ def test_kernels_work_on_nd_arrays_without_a_workspace():
     slope = np.array([0.1, 0.5, 0.25])
     value, grad = np.empty_like(z), np.empty_like(z)
     act = relucli.get("prelu")
-    act.variant.kernel(z, value, grad, KernelArgs({"weight": slope}, z.dtype, False))
+    act.variant.kernel(z, value, grad, KernelArgs({"weight": slope}, z.dtype, False), Workspace(0))
     np.testing.assert_array_equal(value, [[-0.2, -1.0, 3.0], [0.0, -0.5, -0.0]])
     np.testing.assert_array_equal(grad, [[0.1, 0.5, 1.0], [0.1, 0.5, 0.25]])
 

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 import relucli
+from relucli.variants import REGISTRY
 
 DATA = json.loads((Path(__file__).parent / "data" / "torch_reference.json").read_text())
 
@@ -19,6 +20,13 @@ def _floats(items, dtype):
 
 
 CASES = [pytest.param(c, id=f"{c['spec']}-{c['dtype']}") for c in DATA["cases"]]
+
+
+def test_every_variant_pytorch_has_is_in_the_reference():
+    # The script derives its cases from the records: rerun it when a record gains a torch name.
+    covered = {relucli.get(c["spec"]).name for c in DATA["cases"]}
+    expected = {v.name for v in REGISTRY.variants.values() if v.torch}
+    assert covered == expected
 
 
 def test_reference_was_made_with_the_pinned_torch():

@@ -161,6 +161,7 @@ def _well_formed(args: list[str], stdout: str) -> None:
         assert isinstance(records, list) and all(isinstance(r, dict) for r in records)
 
 
+@pytest.mark.slow
 @settings(
     max_examples=FUZZ_EXAMPLES,
     deadline=None,
@@ -280,6 +281,7 @@ def _peak_rss_mb(args: list[str]) -> float:
     return float(out.stdout)
 
 
+@pytest.mark.slow
 def test_long_csv_streams_in_flat_memory():
     small = _peak_rss_mb(
         ["eval", "relu", "--range", "-1", "1", "--num", "10000", "--format", "csv"]
@@ -386,6 +388,7 @@ def figure_command_line(draw) -> list[str]:
     return args
 
 
+@pytest.mark.slow
 @settings(
     max_examples=FIGURE_FUZZ_EXAMPLES,
     deadline=None,

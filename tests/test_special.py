@@ -1,4 +1,4 @@
-"""Tests for relucli.special: erf, erfc, ndtr and norm_pdf against an mpmath oracle."""
+"""Tests for relucli.numerics.special: erf, erfc, ndtr and norm_pdf against an mpmath oracle."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from relucli.special import erf, erfc, ndtr, norm_pdf
+from relucli.numerics.special import erf, erfc, ndtr, norm_pdf
 
 FUNCS = {"erf": erf, "erfc": erfc, "ndtr": ndtr, "norm_pdf": norm_pdf}
 F64_TOL_ULP = 4.0

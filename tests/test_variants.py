@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import cases
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -12,40 +13,10 @@ from hypothesis.extra import numpy as hnp
 
 import relucli
 from relucli.registry import SpecError
-from relucli.variants import REGISTRY
 
 INF = math.inf
-SPECS = [
-    *relucli.names(),
-    "leaky_relu:0.2",
-    "elu:alpha=0.5",
-    "elu:alpha=2",
-    "celu:alpha=0.5",
-    "gelu:approximate=tanh",
-    "softplus:beta=2,threshold=5",
-    "rrelu:lower=0.1,upper=0.3",
-    "prelu:weight=0",
-]
+SPECS = cases.SPECS
 DTYPES = [np.float64, np.float32]
-
-# (value, grad) at -inf and +inf: the mathematical limits.
-LIMITS = {
-    "relu": ((0, 0), (INF, 1)),
-    "leaky_relu": ((-INF, 0.01), (INF, 1)),
-    "prelu": ((-INF, 0.25), (INF, 1)),
-    "elu": ((-1, 0), (INF, 1)),
-    "rrelu": ((-INF, (1 / 8 + 1 / 3) / 2), (INF, 1)),
-    "selu": ((-1.7580993408473766, 0), (INF, 1.0507009873554805)),
-    "relu6": ((0, 0), (6, 0)),
-    "celu": ((-1, 0), (INF, 1)),
-    "gelu": ((0, 0), (INF, 1)),
-    "silu": ((0, 0), (INF, 1)),
-    "mish": ((0, 0), (INF, 1)),
-    "softplus": ((0, 0), (INF, 1)),
-    "hardswish": ((0, 0), (INF, 1)),
-    "sigmoid": ((0, 0), (1, 0)),
-    "tanh": ((-1, 0), (1, 0)),
-}
 
 
 def every_float(dtype):
@@ -59,11 +30,11 @@ def arrays(dtype, elements=None, max_size=64):
 # ------------------------------------------------------------------ limits and NaN
 
 
-@pytest.mark.parametrize("name", list(LIMITS))
+@pytest.mark.parametrize("case", cases.CASES, ids=lambda c: c.name)
 @pytest.mark.parametrize("dtype", DTYPES)
-def test_infinite_inputs_give_the_limits(name, dtype):
-    (v_lo, g_lo), (v_hi, g_hi) = LIMITS[name]
-    value, grad = relucli.get(name).value_and_grad(np.array([-INF, INF], dtype=dtype))
+def test_infinite_inputs_give_the_limits(case, dtype):
+    (v_lo, g_lo), (v_hi, g_hi) = case.limits
+    value, grad = relucli.get(case.name).value_and_grad(np.array([-INF, INF], dtype=dtype))
     assert value.tolist() == [dtype(v_lo), dtype(v_hi)]
     assert grad.tolist() == [dtype(g_lo), dtype(g_hi)]
 
@@ -263,27 +234,30 @@ def test_out_arrays_are_filled_and_returned():
 # --------------------------------------------------------------- kinks and conventions
 
 
-def test_gradients_at_kinks_follow_pytorch():
-    at0 = {name: float(relucli.get(name).grad(0.0)) for name in relucli.names()}
-    assert at0["relu"] == 0
-    assert at0["leaky_relu"] == 0.01
-    assert at0["prelu"] == 0.25
-    assert at0["elu"] == 1
+@pytest.mark.parametrize("case", cases.CASES, ids=lambda c: c.name)
+@pytest.mark.parametrize("convention", ["torch", "jax"])
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_gradients_at_kinks_follow_the_convention(case, convention, dtype):
+    act = relucli.get(case.name, convention=convention)
+    # Every declared kink has its gradient pinned in the case row.
+    assert set(act.kinks) <= set(case.kinks[convention])
+    x = np.array(list(case.kinks[convention]), dtype=dtype)
+    expected = [dtype(g) for g in case.kinks[convention].values()]
+    assert act.grad(x).tolist() == expected
+    assert act.value_and_grad(x)[1].tolist() == expected
+
+
+def test_gradient_at_a_kink_follows_the_parameters():
     assert float(relucli.get("elu:alpha=0.5").grad(0.0)) == 0.5
-    assert at0["selu"] == 1.7580993408473766
-    assert at0["celu"] == 1
-    assert at0["rrelu"] == (1 / 8 + 1 / 3) / 2
-    assert at0["relu6"] == 0 and float(relucli.get("relu6").grad(6.0)) == 0
-    hardswish = relucli.get("hardswish").grad(np.array([-3.0, 3.0]))
-    assert hardswish.tolist() == [0.0, 1.0]
+    assert relucli.get("hardtanh:min_val=-2,max_val=3").grad(np.array([-2.0, 3.0])).tolist() == [
+        0,
+        0,
+    ]
+    jax = relucli.get("hardtanh:min_val=-2,max_val=3", convention="jax")
+    assert jax.grad(np.array([-2.0, 3.0])).tolist() == [1, 1]
 
 
-def test_jax_convention_takes_the_x_ge_0_branch_for_the_leaky_family():
-    for name in ("leaky_relu", "prelu", "rrelu"):
-        assert float(relucli.get(name, convention="jax").grad(0.0)) == 1.0
-    assert float(relucli.get("relu", convention="jax").grad(0.0)) == 0.0
-    assert relucli.get("relu6", convention="jax").grad(np.array([0.0, 6.0])).tolist() == [0, 0]
-    # Away from the kink the conventions agree.
+def test_conventions_agree_away_from_kinks():
     x = np.array([-2.0, 3.0])
     for name in relucli.names():
         np.testing.assert_array_equal(
@@ -299,16 +273,7 @@ def test_unknown_convention_is_refused():
 # ------------------------------------------------------------------ parameter gradients
 
 
-PARAM_CASES = [
-    ("leaky_relu:0.1", "negative_slope"),
-    ("leaky_relu:0.1", "alpha"),
-    ("prelu", "weight"),
-    ("elu:alpha=0.7", "alpha"),
-    ("celu:alpha=1.5", "alpha"),
-    ("rrelu", "lower"),
-    ("rrelu", "upper"),
-    ("softplus:beta=1.5", "beta"),
-]
+PARAM_CASES = cases.PARAM_GRADS
 
 
 @pytest.mark.parametrize(("spec", "param"), PARAM_CASES)
@@ -377,7 +342,10 @@ def test_specs_parse(spec, name, params):
 @pytest.mark.parametrize(
     ("spec", "message"),
     [
-        ("seluu", "unknown variant 'seluu'; did you mean 'selu'? (valid: relu, leaky_relu,"),
+        (
+            "seluu",
+            f"unknown variant 'seluu'; did you mean 'selu'? (valid: {', '.join(relucli.names())};",
+        ),
         ("elu:alhpa=1", "unknown parameter 'alhpa' for elu; did you mean 'alpha'? (valid: alpha)"),
         ("relu:1", "relu takes no parameters, got 'relu:1'"),
         ("rrelu:lower=-1", "rrelu: lower must be >= 0, got -1"),
@@ -396,22 +364,6 @@ def test_bad_specs_are_usage_errors_with_the_valid_choices(spec, message):
     with pytest.raises(SpecError) as err:
         relucli.get(spec)
     assert str(err.value).startswith(message)
-
-
-def test_groups():
-    assert REGISTRY.group("seed") == [
-        "relu",
-        "leaky_relu",
-        "prelu",
-        "elu",
-        "rrelu",
-        "selu",
-        "relu6",
-    ]
-    assert REGISTRY.group("all") == relucli.names()
-    assert REGISTRY.group("smooth") == ["gelu", "silu", "mish", "softplus", "sigmoid", "tanh"]
-    assert REGISTRY.group("bounded") == ["relu6", "sigmoid", "tanh"]
-    assert REGISTRY.expand([]) == REGISTRY.group("seed")
 
 
 def test_labels_and_specs_show_parameters():

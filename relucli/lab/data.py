@@ -67,10 +67,6 @@ def check_dataset(name: str) -> str:
     return key
 
 
-def describe(name: str) -> str:
-    return _DESCRIPTIONS[check_dataset(name)]
-
-
 def make_dataset(name: str, n: int, rng: np.random.Generator) -> Dataset:
     """``n`` samples of the data set ``name``, drawn from ``rng``."""
     key = check_dataset(name)

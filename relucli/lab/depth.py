@@ -17,8 +17,8 @@ Mean-field theory (infinite width) predicts the same quantities from the varianc
     q_{l+1} = sigma_w^2 E[f(sqrt(q_l) z)^2] + sigma_b^2,          z ~ N(0, 1),
 
 and the gradient map |dL/da_{l-1}|^2 = sigma_w^2 E[f'(sqrt(q_l) z)^2] |dL/da_l|^2. Every
-expectation uses the kink-aware quadrature of :mod:`relucli.stats` (the one ``relucli props``
-uses) on the variant's own kernel and kinks.
+expectation uses the kink-aware quadrature of :mod:`relucli.numerics.quadrature` (the one
+``relucli props`` uses) on the variant's own kernel and kinks.
 
 With ``ensemble=True`` every input gets its own network: the layer's weight matrix with the
 signs of its columns flipped at random, independently per input and layer. A Gaussian matrix
@@ -42,15 +42,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..activation import Activation
+from ..describe import zero_grad_share
+from ..numerics.quadrature import gaussian_nodes
 from ..registry import SpecError
-from ..stats import gaussian_nodes
 from .init import Init, parse_init
 
 DEFAULT_VARIANTS = ("relu", "leaky_relu", "elu", "selu", "tanh")
 INITS = ("auto", "he", "xavier", "lecun", "normal:STD")
 DTYPES = ("float32", "float64")
-# Each variant's customary init; every variant not named here is of the ReLU family (He).
-_AUTO = {"selu": "lecun", "tanh": "xavier", "sigmoid": "xavier"}
 # Above this many bytes of weights the backward pass redraws each layer's weights from its
 # own seed instead of keeping all of them: memory stays O(width^2), the draws are paid twice.
 _WEIGHT_CACHE_BYTES = 256 * 2**20
@@ -93,7 +92,7 @@ def init_for(act: Activation | None, text: str) -> Init:
     """The init scheme ``text`` (``auto`` picks the variant's customary one)."""
     key = str(text).strip().lower()
     if key == "auto":
-        return Init("he" if act is None else _AUTO.get(act.name, "he"))
+        return Init("he" if act is None else act.variant.init)  # the record's customary init
     if key.startswith("normal:"):
         return parse_init(text)  # its own message for a bad STD
     try:
@@ -133,16 +132,7 @@ def moments(act: Activation, q: float) -> Moments:
         mean = float(np.dot(w, f))
         grad_sq = float(np.dot(w, df * df))
         cross = float(np.dot(w, f * df * x)) / q if q > 0 else grad_sq
-    return Moments(second, mean, grad_sq, cross, _dead_share(act, std))
-
-
-def _dead_share(act: Activation, std: float) -> float:
-    def cdf(t: float) -> float:
-        if std == 0:
-            return 1.0 if t >= 0 else 0.0
-        return 0.5 * math.erfc(-t / (std * math.sqrt(2)))
-
-    return sum(cdf(b) - cdf(a) for a, b in act.dead_zone)
+    return Moments(second, mean, grad_sq, cross, zero_grad_share(act, std))
 
 
 def variance_map(act: Activation, sigma_w2: float, sigma_b2: float, q: float) -> float:

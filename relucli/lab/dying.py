@@ -97,7 +97,6 @@ class Scenario:
     """A preset that tells one part of the story: a cause of dying, or a remedy for one."""
 
     name: str
-    role: str  # "baseline", "cause" or "remedy"
     summary: str
     settings: dict[str, Any] = field(default_factory=dict)
     remedy_for: str = ""  # the cause scenario a remedy changes one setting of
@@ -108,35 +107,30 @@ class Scenario:
 SCENARIOS: dict[str, Scenario] = {
     s.name: s
     for s in (
-        Scenario("baseline", "baseline", "a sensible setup: He init, zero bias, Adam at lr 0.01"),
+        Scenario("baseline", "a sensible setup: He init, zero bias, Adam at lr 0.01"),
         Scenario(
             "high-lr",
-            "cause",
             "a learning rate 15x too high",
             {"lr": 0.15},
         ),
         Scenario(
             "negative-bias",
-            "cause",
             "a poor init: every bias starts at -3",
             {"bias_init": -3.0},
         ),
         Scenario(
             "shifted-data",
-            "cause",
             "inputs not centred (shifted by +3)",
             {"data": "shifted"},
         ),
         Scenario(
             "remedy-lr",
-            "remedy",
             "a 10x lower learning rate",
             {"lr": 0.015},
             remedy_for="high-lr",
         ),
         Scenario(
             "remedy-bias",
-            "remedy",
             "biases start at 0.01, as the source advises",
             {"bias_init": 0.01},
             remedy_for="negative-bias",
@@ -167,7 +161,6 @@ class VariantRun:
     """One variant's training history. Census arrays have one row per measured step."""
 
     spec: str
-    label: str
     steps: np.ndarray  # (m,) measured steps, 0 first
     loss: np.ndarray  # (m,) loss over the probe set
     accuracy: np.ndarray | None  # (m,) for classification
@@ -343,7 +336,6 @@ def train_variant(
         progress(config.steps - done)  # a diverged run still completes its share of the bar
     return VariantRun(
         spec=act.spec,
-        label=act.label,
         steps=np.array(steps),
         loss=np.array(losses),
         accuracy=np.array(accs, dtype=float) if data.classes else None,

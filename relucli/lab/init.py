@@ -49,10 +49,6 @@ class Init:
     def text(self) -> str:
         return self.scheme if self.std is None else f"normal:{self.std:g}"
 
-    @property
-    def formula(self) -> str:
-        return _FORMULAS.get(self.scheme, f"{self.std:g}")
-
 
 def parse_init(text: str | Init) -> Init:
     """``he``, ``xavier``, ``lecun`` or ``normal:STD`` (STD > 0) -> :class:`Init`."""

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..activation import Activation
-from ..registry import KernelArgs, SpecError
+from ..numerics.chunked import KernelArgs, Workspace
+from ..registry import SpecError
 
 OPTIMIZERS = ("sgd", "momentum", "adam")
 MOMENTUM = 0.9
@@ -44,7 +45,9 @@ class Network:
 
     def __init__(self, layers: Sequence[tuple[np.ndarray, np.ndarray]], act: Activation):
         self.act = act
-        self.learns_slope = act.name == "prelu"
+        # The record names the parameter a network learns per neuron (PReLU's weight).
+        self.learned = act.variant.learnable
+        self.learns_slope = bool(self.learned)
         hidden = [w.shape[1] for w, _ in layers[:-1]]
         shapes: list[tuple[int, ...]] = []
         for w, b in layers:
@@ -67,7 +70,7 @@ class Network:
             wv[...] = w
             bv[...] = b
         for s in self.prelu_slopes:
-            s[...] = act.params["weight"]
+            s[...] = act.params[self.learned]
         self._jax = act.convention == "jax"
 
     @property
@@ -80,8 +83,9 @@ class Network:
             return self.act.value_and_grad(z)
         # The kernel broadcasts an array slope: one learned slope per neuron (column).
         value, grad = np.empty_like(z), np.empty_like(z)
-        args = KernelArgs({"weight": self.prelu_slopes[layer]}, z.dtype, self._jax)
-        self.act.variant.kernel(z, value, grad, args)
+        params = {**self.act.params, self.learned: self.prelu_slopes[layer]}
+        args = KernelArgs(params, z.dtype, self._jax)
+        self.act.variant.kernel(z, value, grad, args, Workspace(0))
         return value, grad
 
     def forward(self, x: np.ndarray) -> Forward:
@@ -108,7 +112,7 @@ class Network:
                 break
             d_act = delta @ self.weights[i].T
             if self.learns_slope:
-                np.sum(d_act * self.act.param_grad(fwd.pre[i - 1], "weight"), axis=0,
+                np.sum(d_act * self.act.param_grad(fwd.pre[i - 1], self.learned), axis=0,
                        out=self.grad_slopes[i - 1])  # fmt: skip
             delta = d_act
             delta *= fwd.slopes[i - 1]

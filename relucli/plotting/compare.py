@@ -45,8 +45,6 @@ SATURATION = 0.1  # --shade saturation marks |f'(x)| < SATURATION
 # A curve whose negative side never leaves this share of the panel height looks flat:
 # it gets a magnified inset and a note, so a small leak is visible and said to be magnified.
 _FAINT_SHARE = 0.015
-# Random-slope variants (RReLU) are recognised by these parameters, and drawn as a band.
-_BAND_PARAMS = ("lower", "upper")
 _TRAIN_SAMPLES = 161
 
 
@@ -136,12 +134,6 @@ def _eval_twin(act: Activation, **params: Any) -> Activation:
     return Activation(act.variant, {**act.params, **params}, convention=act.convention)
 
 
-def one_sided(act: Activation, x: float) -> tuple[float, float]:
-    """(f'(x-), f'(x+)): the gradient just left and right of x (a relative step of 1e-9)."""
-    tiny = 1e-9 * max(1.0, abs(x))
-    return float(act.grad(x - tiny)), float(act.grad(x + tiny))
-
-
 def sample(
     acts: Sequence[Activation], lo: float, hi: float, points: int, style: str
 ) -> list[Curve]:
@@ -163,12 +155,13 @@ def sample(
         kinks = []
         for k in smooth.kinks:
             if lo <= k <= hi:
-                left, right = one_sided(smooth, k)
+                left, right = smooth.one_sided(k)
                 kinks.append(Kink(k, left, right, float(smooth.grad(k)), float(smooth(k))))
         curve = Curve(act, colors[i % len(colors)], dashes[i % len(dashes)], x, f, g, kinks)
-        if all(p in act.params for p in _BAND_PARAMS):
-            low = _eval_twin(act, upper=act.params["lower"])
-            high = _eval_twin(act, lower=act.params["upper"])
+        if act.variant.band is not None:
+            lower, upper = act.variant.band
+            low = _eval_twin(act, **{upper: act.params[lower]})
+            high = _eval_twin(act, **{lower: act.params[upper]})
             (f_lo, g_lo), (f_hi, g_hi) = low.value_and_grad(x), high.value_and_grad(x)
             curve.band = (np.minimum(f_lo, f_hi), np.maximum(f_lo, f_hi), g_lo, g_hi)
         if act.train:

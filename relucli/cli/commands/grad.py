@@ -4,10 +4,8 @@ difference and the one-sided slopes at kinks."""
 from __future__ import annotations
 
 import click
-import numpy as np
 
 from ...activation import Activation
-from ...inputs import Points
 from ...registry import SpecError
 from ..options import (
     CONTEXT,
@@ -79,9 +77,10 @@ def grad_cmd(
     if check:
         if wrt:
             raise SpecError("--check compares f'(x) with finite differences; drop --wrt")
-        headers = ["variant", "x", "f'(x)", "central difference", "abs error", "note"]
+        from ...describe import CHECK_HEADERS, check_rows
+
         total = points.size * len(acts)
-        out.emit(headers, _check_rows(acts, points), total, dtype)
+        out.emit(CHECK_HEADERS, check_rows(acts, points), total, dtype)
         return
     per_point_table(acts, points, fn, label, long_, out, dtype, names)
 
@@ -106,28 +105,3 @@ def _with_param(acts: list[Activation], wrt: str, explicit: bool) -> list[Activa
             f" (differentiable: {', '.join(options) or 'none'})"
         )
     return keep
-
-
-def _check_rows(acts: list[Activation], points: Points):
-    for a in acts:
-        for block in points.blocks():
-            x = block.astype(np.float64)
-            grad = a.grad(block).astype(np.float64)
-            h = np.cbrt(np.finfo(block.dtype).eps) * np.maximum(1.0, np.abs(x))
-            with np.errstate(all="ignore"):
-                fd = (a(x + h).astype(np.float64) - a(x - h).astype(np.float64)) / (2 * h)
-                err = np.abs(fd - grad)
-            for xi, gi, fi, ei in zip(x.tolist(), grad.tolist(), fd.tolist(), err.tolist()):
-                yield [a.spec, xi, gi, fi, ei, _kink_note(a, xi)]
-
-
-def _kink_note(a: Activation, x: float) -> str:
-    if x not in a.kinks:
-        return ""
-    tiny = 1e-9 * max(1.0, abs(x))
-    left, right = float(a.grad(x - tiny)), float(a.grad(x + tiny))
-    if left == right:
-        return ""
-    return (
-        f"kink: f'(x-)={left:.6g}, f'(x+)={right:.6g}; {a.convention} uses {float(a.grad(x)):.6g}"
-    )

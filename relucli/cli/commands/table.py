@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 import numpy as np
 
+from ...describe import range_text
 from ..options import (
     CONTEXT,
     activation_options,
@@ -15,7 +16,6 @@ from ..options import (
     table_output,
 )
 from ..output import TableOutput
-from .props import range_text
 
 
 @click.command("table", context_settings=CONTEXT)
@@ -40,7 +40,7 @@ def table_cmd(
     def rows():
         for a in acts:
             lo, hi = a.bounds
-            text = range_text(a)
+            text = range_text(a.range)
             for block in points.blocks():
                 value, grad = a.value_and_grad(block)
                 for x, v, g in zip(block.tolist(), value.tolist(), grad.tolist()):

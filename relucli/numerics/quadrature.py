@@ -1,4 +1,4 @@
-"""Gaussian expectations by kink-aware quadrature, and the properties derived from them.
+"""Gaussian expectations by kink-aware quadrature.
 
 A Gauss-Hermite rule across a kink converges slowly (200 nodes give SELU's mean as -6e-4),
 so the real line is split at the kinks and each smooth piece gets Gauss-Legendre nodes.
@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from functools import lru_cache
 
 import numpy as np
-
-from .activation import Activation
 
 # Beyond 40 standard deviations the Gaussian weight is below 1e-347: nothing is left.
 _REACH = 40.0
@@ -49,40 +47,3 @@ def gaussian_nodes(
     z = (x - mean) / std
     weights = (half * w).ravel() * np.exp(-0.5 * z * z) / (std * math.sqrt(2 * math.pi))
     return x, weights
-
-
-def expect(
-    g: Callable[[np.ndarray], np.ndarray],
-    breakpoints: Iterable[float] = (),
-    mean: float = 0.0,
-    std: float = 1.0,
-) -> float:
-    """E[g(X)] for X ~ N(mean, std^2), splitting the integral at ``breakpoints``."""
-    x, w = gaussian_nodes(breakpoints, mean, std)
-    return float(np.dot(w, g(x)))
-
-
-def normal_moments(act: Activation, std: float = 1.0) -> tuple[float, float]:
-    """(E[f(z)], Var[f(z)]) for z ~ N(0, std^2)."""
-    x, w = gaussian_nodes(act.kinks, 0.0, std)
-    fx = act(x)
-    mean = float(np.dot(w, fx))
-    return mean, float(np.dot(w, (fx - mean) ** 2))
-
-
-def zero_grad_share(act: Activation) -> float:
-    """P(f'(z) = 0) for z ~ N(0, 1), from the variant's declared dead zone."""
-    return sum(_ndtr(b) - _ndtr(a) for a, b in act.dead_zone)
-
-
-def _ndtr(x: float) -> float:
-    return 0.5 * math.erfc(-x / math.sqrt(2))
-
-
-def identity_near_zero(act: Activation) -> bool:
-    """f(0) = 0 and both one-sided slopes at 0 equal 1, so f(x) ≈ x for small x."""
-    tiny = 1e-9
-    value0 = float(act(0.0))
-    left = float(act.grad(-tiny))
-    right = float(act.grad(tiny))
-    return value0 == 0 and abs(left - 1) < 1e-6 and abs(right - 1) < 1e-6

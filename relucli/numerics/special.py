@@ -36,91 +36,12 @@ from functools import partial
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from ._fdlibm_erf import _DY, _ERX, _PA, _PP, _QA, _QQ, _RA, _RB, _SA, _SB
+from .chunked import Workspace
+
 __all__ = ["erf", "erfc", "ndtr", "norm_pdf"]
 
 F64 = NDArray[np.float64]
-
-# ---------------------------------------------------------------------------------------------
-# fdlibm s_erf.c coefficients (lowest degree first; the denominators carry their leading 1).
-# ---------------------------------------------------------------------------------------------
-_ERX = 8.45062911510467529297e-01  # erf(1) rounded to 24 bits, so 1 - _ERX is exact
-_PP = (
-    1.28379167095512558561e-01,
-    -3.25042107247001499370e-01,
-    -2.84817495755985104766e-02,
-    -5.77027029648944159157e-03,
-    -2.37630166566501626084e-05,
-)
-_QQ = (
-    1.0,
-    3.97917223959155352819e-01,
-    6.50222499887672944485e-02,
-    5.08130628187576562776e-03,
-    1.32494738004321644526e-04,
-    -3.96022827877536812320e-06,
-)
-_PA = (
-    -2.36211856075265944077e-03,
-    4.14856118683748331666e-01,
-    -3.72207876035701323847e-01,
-    3.18346619901161753674e-01,
-    -1.10894694282396677476e-01,
-    3.54783043256182359371e-02,
-    -2.16637559486879084300e-03,
-)
-_QA = (
-    1.0,
-    1.06420880400844228286e-01,
-    5.40397917702171048937e-01,
-    7.18286544141962662868e-02,
-    1.26171219808761642112e-01,
-    1.36370839120290507362e-02,
-    1.19844998467991074170e-02,
-)
-_RA = (
-    -9.86494403484714822705e-03,
-    -6.93858572707181764372e-01,
-    -1.05586262253232909814e01,
-    -6.23753324503260060396e01,
-    -1.62396669462573470355e02,
-    -1.84605092906711035994e02,
-    -8.12874355063065934246e01,
-    -9.81432934416914548592e00,
-)
-_SA = (
-    1.0,
-    1.96512716674392571292e01,
-    1.37657754143519042600e02,
-    4.34565877475229228821e02,
-    6.45387271733267880336e02,
-    4.29008140027567833386e02,
-    1.08635005541779435134e02,
-    6.57024977031928170135e00,
-    -6.04244152148580987438e-02,
-)
-_RB = (
-    -9.86494292470009928597e-03,
-    -7.99283237680523006574e-01,
-    -1.77579549177547519889e01,
-    -1.60636384855821916062e02,
-    -6.37566443368389627722e02,
-    -1.02509513161107724954e03,
-    -4.83519191608651397019e02,
-)
-_SB = (
-    1.0,
-    3.03380607434824582924e01,
-    3.25792512996573918826e02,
-    1.53672958608443695994e03,
-    3.19985821950859553908e03,
-    2.55305040643316442583e03,
-    4.74528541206955367215e02,
-    -2.24409524465858183362e01,
-)
-# y'(t) of y(t) = erf(√t)/√t - 1 from its Taylor series, 2/√π · (-1/3, 1/5, -1/14): only
-# ever multiplies a rounding error, so three terms (~3 % at t = 0.71) are plenty.
-_DY = (-0.3761263890318375, 0.22567583341910252, -0.08059851193539375)
-
 
 # Region boundaries in the erf argument z (fdlibm's high-word tests, as doubles).
 _Z_SMALL = 0.84375
@@ -158,64 +79,28 @@ _CHUNK = 1 << 16
 
 
 # ---------------------------------------------------------------------------------------------
-# Scratch memory
+# Scratch memory: a Workspace's stack (see numerics/chunked.py)
 # ---------------------------------------------------------------------------------------------
-class _Scratch:
-    """Chunk-sized buffers, reused for every chunk and (per thread) across calls.
-
-    Why: with NumPy's allocate-per-operation style every temporary of a few hundred KB is, under
-    glibc's default thresholds, a fresh mmap that is page-faulted in and unmapped again; that
-    alone made evaluation 4-5x slower.  So every kernel writes into buffers handed out here
-    (out=...), which stay mapped and hot in cache.
-    """
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._floats: list[F64] = []
-        self._masks: list[NDArray[np.bool_]] = []
-        self._nf = self._nm = 0
-
-    def like(self, x: np.ndarray) -> F64:
-        """A float64 buffer with x's length (contents undefined)."""
-        if self._nf == len(self._floats):
-            self._floats.append(np.empty(self.size))
-        self._nf += 1
-        return self._floats[self._nf - 1][: x.size]
-
-    def mask(self, x: np.ndarray) -> NDArray[np.bool_]:
-        """A boolean buffer with x's length; masks live until the next reset."""
-        if self._nm == len(self._masks):
-            self._masks.append(np.empty(self.size, dtype=np.bool_))
-        self._nm += 1
-        return self._masks[self._nm - 1][: x.size]
-
-    def mark(self) -> int:
-        return self._nf
-
-    def release(self, mark: int) -> None:
-        """Hand back every float buffer obtained since `mark`."""
-        self._nf = mark
-
-    def reset(self) -> None:
-        self._nf = self._nm = 0
-
-
+# Why: with NumPy's allocate-per-operation style every temporary of a few hundred KB is, under
+# glibc's default thresholds, a fresh mmap that is page-faulted in and unmapped again; that
+# alone made evaluation 4-5x slower.  So every kernel writes into buffers handed out by the
+# workspace (out=...), which stay mapped and hot in cache.
 _LOCAL = threading.local()
 
 
-def _scratch(n: int) -> _Scratch:
-    """This thread's scratch, kept between calls so that its pages stay mapped and warm.
+def _scratch(n: int) -> Workspace:
+    """This thread's workspace, kept between calls so that its pages stay mapped and warm.
 
     At most _CHUNK float64s per buffer (~6 MB in all); small calls reuse a larger pool.
     """
-    pool: _Scratch | None = getattr(_LOCAL, "scratch", None)
+    pool: Workspace | None = getattr(_LOCAL, "scratch", None)
     if pool is None or pool.size < min(n, _CHUNK):
-        pool = _LOCAL.scratch = _Scratch(min(n, _CHUNK))
+        pool = _LOCAL.scratch = Workspace(min(n, _CHUNK))
     return pool
 
 
-Kernel = Callable[[F64, F64, _Scratch], None]
-Region = Callable[[F64, _Scratch], F64]
+Kernel = Callable[[F64, F64, Workspace], None]
+Region = Callable[[F64, Workspace], F64]
 
 
 def _run(kernel: Kernel, x: ArrayLike) -> np.ndarray | np.floating:
@@ -251,7 +136,7 @@ def _run(kernel: Kernel, x: ArrayLike) -> np.ndarray | np.floating:
     return out[()] if out.ndim == 0 else out
 
 
-def _apply(out: F64, x: F64, mask: NDArray[np.bool_], fn: Region, s: _Scratch) -> None:
+def _apply(out: F64, x: F64, mask: NDArray[np.bool_], fn: Region, s: Workspace) -> None:
     """out[mask] = fn(x[mask]).
 
     Index arrays instead of boolean indexing: with unpredictable masks NumPy's boolean
@@ -278,7 +163,7 @@ def _poly(x: F64, coeffs: Sequence[float], out: F64) -> F64:
     return out
 
 
-def _ratio(x: F64, num: Sequence[float], den: Sequence[float], s: _Scratch) -> F64:
+def _ratio(x: F64, num: Sequence[float], den: Sequence[float], s: Workspace) -> F64:
     p = _poly(x, num, s.like(x))
     p /= _poly(x, den, s.like(x))
     return p
@@ -290,7 +175,7 @@ def _hi26(v: F64, out: F64) -> F64:
     return out
 
 
-def _exp_div(big: F64, small: F64, den: F64, s: _Scratch, half: bool = False) -> F64:
+def _exp_div(big: F64, small: F64, den: F64, s: Workspace, half: bool = False) -> F64:
     """exp(big + small) / den, times √½ if `half`; overwrites big and small, returns small.
 
     Requires big <= 0 exact, |small| < 0.3, den >= 1.  Rather than exp(big) * exp(small) (two
@@ -321,12 +206,12 @@ def _exp_div(big: F64, small: F64, den: F64, s: _Scratch, half: bool = False) ->
     return small
 
 
-def _rs(w: F64, s: _Scratch, near: bool) -> F64:
+def _rs(w: F64, s: Workspace, near: bool) -> F64:
     """fdlibm's R/S(w), w = 1/z², approximating ln(z·erfc(z)) + z² + 0.5625."""
     return _ratio(w, _RA, _SA, s) if near else _ratio(w, _RB, _SB, s)
 
 
-def _erfc_tail(a: F64, s: _Scratch, near: bool) -> F64:
+def _erfc_tail(a: F64, s: Workspace, near: bool) -> F64:
     """erfc(a) for 1.25 <= a <= 28 (`near`: a < 1/0.35)."""
     ah = _hi26(a, s.like(a))
     small = np.subtract(ah, a, out=s.like(a))
@@ -340,7 +225,7 @@ def _erfc_tail(a: F64, s: _Scratch, near: bool) -> F64:
     return _exp_div(ah, small, a, s)
 
 
-def _ndtr_tail(u: F64, s: _Scratch, near: bool) -> F64:
+def _ndtr_tail(u: F64, s: Workspace, near: bool) -> F64:
     """Φ(-u) for 1.7678 <= u <= 40, evaluated in u so that u/√2 is never rounded.
 
     With z = u/√2: Φ(-u) = erfc(z)/2 = exp(-u²/2 - 0.5625 + R/S(2/u²)) · √½ / u.
@@ -359,7 +244,7 @@ def _ndtr_tail(u: F64, s: _Scratch, near: bool) -> F64:
     return _exp_div(uh, small, u, s, half=True)
 
 
-def _y_low(t_hi: F64, t_lo: F64, s: _Scratch) -> F64:
+def _y_low(t_hi: F64, t_lo: F64, s: Workspace) -> F64:
     """fdlibm's y = P/Q(t) ~ erf(z)/z - 1 at t = z² given exactly as t_hi + t_lo.
 
     Near |z| = 0.84375 the rounding error of z² alone costs erfc up to ~0.6 ulp, so it is
@@ -374,7 +259,7 @@ def _y_low(t_hi: F64, t_lo: F64, s: _Scratch) -> F64:
     return y
 
 
-def _pq_mid(z: F64, s: _Scratch) -> F64:
+def _pq_mid(z: F64, s: Workspace) -> F64:
     """erf(|z|) - erx for 0.84375 <= |z| < 1.25."""
     w = np.abs(z, out=s.like(z))
     w -= 1.0
@@ -384,7 +269,7 @@ def _pq_mid(z: F64, s: _Scratch) -> F64:
 # ---------------------------------------------------------------------------------------------
 # Regions: each maps its subset of the input to results (a scratch buffer)
 # ---------------------------------------------------------------------------------------------
-def _erf_low(z: F64, s: _Scratch) -> F64:
+def _erf_low(z: F64, s: Workspace) -> F64:
     """erf(z) for |z| < 0.84375 (or NaN): z + z·P/Q(z²)."""
     t = np.multiply(z, z, out=s.like(z))
     y = _ratio(t, _PP, _QQ, s)
@@ -393,13 +278,13 @@ def _erf_low(z: F64, s: _Scratch) -> F64:
     return y
 
 
-def _erf_mid(z: F64, s: _Scratch) -> F64:
+def _erf_mid(z: F64, s: Workspace) -> F64:
     pq = _pq_mid(z, s)
     pq += _ERX
     return np.copysign(pq, z, out=pq)
 
 
-def _erf_tail(z: F64, s: _Scratch, near: bool) -> F64:
+def _erf_tail(z: F64, s: Workspace, near: bool) -> F64:
     # Clamping at 6 (erf is already ±1 in float64 there) keeps inf out of the arithmetic.
     a = np.abs(z, out=s.like(z))
     np.minimum(a, _Z_ERF_ONE, out=a)
@@ -408,7 +293,7 @@ def _erf_tail(z: F64, s: _Scratch, near: bool) -> F64:
     return np.copysign(q, z, out=q)
 
 
-def _erfc_low(z: F64, s: _Scratch) -> F64:
+def _erfc_low(z: F64, s: Workspace) -> F64:
     """erfc(z) for |z| < 0.84375 (or NaN): (1 - z) - z·y with 1 - z kept exact.
 
     hi + lo = 1 - z exactly (Fast2Sum, |z| < 1), so the only rounding of size ulp(result) is
@@ -429,7 +314,7 @@ def _erfc_low(z: F64, s: _Scratch) -> F64:
     return hi
 
 
-def _erfc_mid(z: F64, s: _Scratch) -> F64:
+def _erfc_mid(z: F64, s: Workspace) -> F64:
     """erfc(z) for 0.84375 <= |z| < 1.25: (1 ∓ erx) ∓ P/Q, where 1 ± erx is exact."""
     sign = np.copysign(1.0, z, out=s.like(z))
     pq = _pq_mid(z, s)
@@ -440,7 +325,7 @@ def _erfc_mid(z: F64, s: _Scratch) -> F64:
     return sign
 
 
-def _erfc_signed_tail(z: F64, s: _Scratch, near: bool) -> F64:
+def _erfc_signed_tail(z: F64, s: Workspace, near: bool) -> F64:
     a = np.abs(z, out=s.like(z))
     np.minimum(a, _Z_ERFC_ZERO, out=a)
     q = _erfc_tail(a, s, near)
@@ -452,7 +337,7 @@ def _erfc_signed_tail(z: F64, s: _Scratch, near: bool) -> F64:
     return h
 
 
-def _scaled_by_sqrt1_2(x: F64, s: _Scratch) -> tuple[F64, F64]:
+def _scaled_by_sqrt1_2(x: F64, s: Workspace) -> tuple[F64, F64]:
     """x·√½ as head + tail, head = hi26(x)·_SQRT1_2_H26 exact, |tail| <~ 2^-25·|head|.
 
     Working on this unevaluated sum lets the centre of ndtr combine the head exactly with
@@ -468,7 +353,7 @@ def _scaled_by_sqrt1_2(x: F64, s: _Scratch) -> tuple[F64, F64]:
     return head, tail
 
 
-def _ndtr_low(x: F64, s: _Scratch) -> F64:
+def _ndtr_low(x: F64, s: Workspace) -> F64:
     """Φ(x) for |v| < 0.84375, v = x·√½ (or NaN): (1 + erf(v))/2 = (1 + v + v·y)/2.
 
     As in _erfc_low, 1 + head is split exactly into hi + lo (Fast2Sum), and the small
@@ -494,7 +379,7 @@ def _ndtr_low(x: F64, s: _Scratch) -> F64:
     return hi
 
 
-def _ndtr_mid(x: F64, s: _Scratch) -> F64:
+def _ndtr_mid(x: F64, s: Workspace) -> F64:
     """Φ(x) for 0.84375 <= |v| < 1.25: (1 ± erx ± P/Q(|v| - 1))/2 with |v| - 1 accurate."""
     head, tail = _scaled_by_sqrt1_2(x, s)
     np.abs(head, out=head)
@@ -510,7 +395,7 @@ def _ndtr_mid(x: F64, s: _Scratch) -> F64:
     return pq
 
 
-def _ndtr_signed_tail(x: F64, s: _Scratch, near: bool) -> F64:
+def _ndtr_signed_tail(x: F64, s: Workspace, near: bool) -> F64:
     a = np.abs(x, out=s.like(x))
     np.minimum(a, _U_ZERO, out=a)
     q = _ndtr_tail(a, s, near)
@@ -526,7 +411,7 @@ def _ndtr_signed_tail(x: F64, s: _Scratch, near: bool) -> F64:
 # float64 kernels on one contiguous chunk: route by comparisons, evaluate each region's subset
 # ---------------------------------------------------------------------------------------------
 def _route(
-    x: F64, out: F64, s: _Scratch, a: F64, low: Region, mid: Region, tail: Callable[..., F64]
+    x: F64, out: F64, s: Workspace, a: F64, low: Region, mid: Region, tail: Callable[..., F64]
 ) -> None:
     """Dispatch on a = |z| (the erf/erfc argument): fdlibm's four regions."""
     mid_up = np.greater_equal(a, _Z_SMALL, out=s.mask(a))
@@ -539,22 +424,22 @@ def _route(
     _apply(out, x, far, partial(tail, near=False), s)
 
 
-def _erf64(x: F64, out: F64, s: _Scratch) -> None:
+def _erf64(x: F64, out: F64, s: Workspace) -> None:
     _route(x, out, s, np.abs(x, out=s.like(x)), _erf_low, _erf_mid, _erf_tail)
 
 
-def _erfc64(x: F64, out: F64, s: _Scratch) -> None:
+def _erfc64(x: F64, out: F64, s: Workspace) -> None:
     _route(x, out, s, np.abs(x, out=s.like(x)), _erfc_low, _erfc_mid, _erfc_signed_tail)
 
 
-def _ndtr64(x: F64, out: F64, s: _Scratch) -> None:
+def _ndtr64(x: F64, out: F64, s: Workspace) -> None:
     # Route by |v|, v = x·√½ = -z (rounding v is harmless for routing only).
     av = np.multiply(x, _SQRT1_2_HI, out=s.like(x))
     np.abs(av, out=av)
     _route(x, out, s, av, _ndtr_low, _ndtr_mid, _ndtr_signed_tail)
 
 
-def _norm_pdf64(x: F64, out: F64, s: _Scratch) -> None:
+def _norm_pdf64(x: F64, out: F64, s: Workspace) -> None:
     # φ(40) underflows to 0; the clamp keeps inf (and huge |x|) from overflowing u².
     u = np.abs(x, out=s.like(x))
     np.minimum(u, _U_ZERO, out=u)

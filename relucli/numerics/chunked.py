@@ -1,0 +1,210 @@
+"""Cache-blocked evaluation shared by every variant, and the one scratch mechanism.
+
+A kernel works on one chunk at a time, so its temporaries stay in cache and no full-size
+temporary is ever allocated: memory is the input plus the outputs plus a few chunks. The
+temporaries come from a :class:`Workspace` that ``evaluate`` creates once per call and hands
+to the kernel as an explicit argument, so a chunk costs no allocation and no page faults,
+only arithmetic.
+
+Measured on the reference machine (2 cores, 1 MiB L2 each; see benchmarks/README.md): the
+per-call overhead of a NumPy ufunc (about a microsecond) is paid once per chunk and pass, so
+chunks below ~2^14 elements lose to overhead; much larger chunks no longer keep a kernel's
+temporaries in L2. 2^16 float32 elements (256 KiB per array) was best, 2^15 for float64.
+Kernels marked ``streaming`` (three to six passes and no temporaries beyond one chunk, the
+piecewise-linear ones) were best at twice that: their few passes pay the per-call overhead
+more often per byte, and there is little to keep in L2.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Protocol
+
+import numpy as np
+
+# Elements per float32 chunk (float64 work uses half as many, the same bytes); tuned with
+# `python benchmarks/kernels.py --chunks`.
+CHUNK = 1 << 16
+STREAMING_CHUNK = 1 << 17
+
+
+class Workspace:
+    """Chunk-sized scratch arrays, allocated once and reused by every chunk of one call.
+
+    Two ways to take memory, both from the same pool of chunk-sized buffers:
+
+    * ``buf(slot, like, dtype)``: an array shaped like ``like`` backed by the slot's buffer
+      (kernels, whose set of temporaries is fixed). Two different slots never share memory,
+      the same slot always does. Views are cached by shape, because at 2^15 elements a
+      microsecond of Python per call is already a tenth of the arithmetic.
+    * ``like(x)`` / ``mask(x)`` with ``mark``/``release``/``reset``: a stack, for code whose
+      number of live temporaries depends on the data (the special functions' regions).
+
+    ``scope(name)`` is a child workspace with its own slots: a helper receives the scope it
+    may use, so no helper can overwrite, or rely on, another's buffers; it returns what it
+    computed (arrays in its scope, valid until its next call). ``full`` returns a read-only
+    chunk of one constant, shared by all scopes (NumPy's binary ufuncs run their fast SIMD
+    loops only when both operands are arrays: ``np.maximum(x, zeros)`` is about three times
+    faster than ``np.maximum(x, 0)``).
+    """
+
+    def __init__(self, size: int = CHUNK, _consts: dict | None = None):
+        self.size = size
+        self._views: dict[tuple, np.ndarray] = {}
+        self._consts: dict[tuple, np.ndarray] = {} if _consts is None else _consts
+        self._scopes: dict[str, Workspace] = {}
+        self._stack: list[np.ndarray] = []
+        self._masks: list[np.ndarray] = []
+        self._nf = self._nm = 0
+
+    # ------------------------------------------------------------- named slots
+    def buf(self, slot: int, like: np.ndarray, dtype=None) -> np.ndarray:
+        key = (slot, like.dtype if dtype is None else dtype, like.shape)
+        view = self._views.get(key)
+        if view is None:
+            view = self._views[key] = self._make(self._views, slot, like, key[1], None)
+        return view
+
+    def full(self, value: float, like: np.ndarray, dtype=None) -> np.ndarray:
+        key = (value, like.dtype if dtype is None else dtype, like.shape)
+        view = self._consts.get(key)
+        if view is None:
+            view = self._consts[key] = self._make(self._consts, value, like, key[1], value)
+        return view
+
+    def scope(self, name: str) -> Workspace:
+        """The child workspace ``name``: slots of its own, constants shared."""
+        child = self._scopes.get(name)
+        if child is None:
+            child = self._scopes[name] = Workspace(self.size, self._consts)
+        return child
+
+    def _make(self, cache: dict, slot, like: np.ndarray, dtype, value) -> np.ndarray:
+        base_key = ("base", slot, np.dtype(dtype).str)
+        flat = cache.get(base_key)
+        if flat is None or flat.size < like.size:
+            flat = np.empty(max(like.size, self.size), dtype)
+            if value is not None:
+                flat.fill(value)
+                flat.flags.writeable = False
+            cache[base_key] = flat
+        return flat[: like.size].reshape(like.shape)
+
+    # ------------------------------------------------------------------ a stack
+    def like(self, x: np.ndarray) -> np.ndarray:
+        """A 1-D float64 buffer with x's length (contents undefined), until released."""
+        self._nf = self._push(self._stack, self._nf, x.size, np.float64)
+        return self._stack[self._nf - 1][: x.size]
+
+    def mask(self, x: np.ndarray) -> np.ndarray:
+        """A 1-D boolean buffer with x's length; masks live until the next reset."""
+        self._nm = self._push(self._masks, self._nm, x.size, np.bool_)
+        return self._masks[self._nm - 1][: x.size]
+
+    def _push(self, pool: list[np.ndarray], used: int, n: int, dtype) -> int:
+        # Views are not cached here: subset sizes vary from chunk to chunk.
+        if used == len(pool):
+            pool.append(np.empty(max(n, self.size), dtype))
+        elif pool[used].size < n:
+            pool[used] = np.empty(n, dtype)
+        return used + 1
+
+    def mark(self) -> int:
+        return self._nf
+
+    def release(self, mark: int) -> None:
+        """Hand back every float buffer obtained since ``mark``."""
+        self._nf = mark
+
+    def reset(self) -> None:
+        self._nf = self._nm = 0
+
+
+class KernelArgs:
+    """What a kernel receives besides its arrays and workspace: parameters cast to the
+    working dtype, the gradient convention at kinks, and for stochastic (training-mode)
+    variants a random generator."""
+
+    def __init__(self, params: dict[str, Any], dtype: np.dtype, jax: bool, rng=None):
+        for name, value in params.items():
+            # A NumPy float64 scalar would silently promote float32 work to float64.
+            setattr(self, name, dtype.type(value) if isinstance(value, float) else value)
+        self.jax = jax
+        self.rng = rng
+
+
+class Kernel(Protocol):
+    def __call__(
+        self,
+        x: np.ndarray,
+        value: np.ndarray,
+        grad: np.ndarray | None,
+        a: KernelArgs,
+        w: Workspace,
+    ) -> None: ...
+
+
+def streaming(kernel: Kernel) -> Kernel:
+    """Mark a kernel of a few passes with no temporaries to speak of: it runs in larger
+    chunks (``STREAMING_CHUNK``)."""
+    kernel.streaming = True  # type: ignore[attr-defined]
+    return kernel
+
+
+def working_dtype(x: np.ndarray) -> np.dtype:
+    """float32 stays float32; everything else (ints, float16, bool) is computed in float64."""
+    return np.dtype(np.float32) if x.dtype == np.float32 else np.dtype(np.float64)
+
+
+def evaluate(
+    kernel: Kernel,
+    x,
+    make_args: Callable[[np.dtype], KernelArgs],
+    want_grad: bool = True,
+    out: tuple[np.ndarray | None, np.ndarray | None] | None = None,
+    chunk: int | None = None,
+    want_value: bool = True,
+) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """Run ``kernel`` over ``x`` chunk by chunk and return (value, grad) shaped like x.
+
+    Without ``want_value`` (the gradient alone) the value goes to one chunk of scratch and
+    None is returned in its place: no full-size array is allocated for it.
+
+    ``make_args(dtype)`` builds the kernel's arguments for the dtype it computes in (float32
+    for float32 input: every kernel has its own float32 path of full accuracy). Results do
+    not depend on ``chunk`` (default: ``CHUNK`` float32 elements, half as many float64):
+    every kernel is elementwise.
+    """
+    x = np.asarray(x)
+    dtype = working_dtype(x)
+    flat = np.ascontiguousarray(x, dtype=dtype).reshape(-1)
+    value_out, grad_out = out if out is not None else (None, None)
+    value = _output(value_out, x.shape, dtype) if want_value else None
+    grad = _output(grad_out, x.shape, dtype) if want_grad else None
+    grad_flat = grad.reshape(-1) if grad is not None else None
+
+    if chunk is None:
+        chunk = STREAMING_CHUNK if getattr(kernel, "streaming", False) else CHUNK
+        chunk = chunk if dtype == np.float32 else chunk // 2
+    chunk = max(1, min(chunk, flat.size))
+    args = make_args(dtype)
+    work = Workspace(chunk)
+    value_flat = value.reshape(-1) if value is not None else np.empty(chunk, dtype)
+    for start in range(0, flat.size, chunk):
+        stop = min(start + chunk, flat.size)
+        xs = flat[start:stop]
+        vs = value_flat[start:stop] if value is not None else value_flat[: stop - start]
+        gs = grad_flat[start:stop] if grad_flat is not None else None
+        kernel(xs, vs, gs, args, work)
+    return value, grad
+
+
+def _output(given: np.ndarray | None, shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
+    if given is None:
+        return np.empty(shape, dtype)
+    if given.shape != shape or given.dtype != dtype or not given.flags.c_contiguous:
+        raise ValueError(
+            f"out= array must be C-contiguous {dtype} of shape {shape},"
+            f" got {given.dtype} of shape {given.shape}"
+        )
+    return given

@@ -1,0 +1,165 @@
+"""The exponential linear family: ELU, SELU (a scaled ELU) and CELU (ELU of x/alpha),
+one kernel body with coefficients, each record next to its kernel.
+
+exp is only ever applied to min(x, 0) (or x/alpha of it), so it cannot overflow, and the
+negative-side gradient is alpha*exp(x), never value + alpha: that sum rounds to exactly 0
+below x = -37 (float64), where the true gradient is tiny but not zero. float32 inputs take
+the 2^-11 grid tables of numerics/exp32.py (within 1.5-2.6 ulp, no float64 work).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..numerics.chunked import KernelArgs, Workspace
+from ..numerics.elementwise import const, in_float64
+from ..numerics.exp32 import exp_grid32
+from ..registry import Interval, Param, Variant
+
+INF = math.inf
+
+SELU_ALPHA = 1.6732632423543772848170429916717
+SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def _exp_family(x, value, grad, neg_value_coef, neg_grad_coef, pos_coef, divisor, w):
+    """ELU, SELU and CELU: pos_coef*x for x > 0, neg_value_coef*expm1(x/divisor) otherwise;
+    gradient pos_coef, or neg_grad_coef*exp(x/divisor) for x <= 0 (the PyTorch kink).
+    ``w`` is this helper's own scratch."""
+    m = w.buf(0, x)
+    if x.dtype == np.float32 and divisor is None and neg_value_coef == neg_grad_coef:
+        exp_grid32(
+            x, value, grad, neg_value_coef, w.scope("grid")
+        )  # coefficients folded into the tables
+    else:
+        np.minimum(w.full(0, x), x, out=m)  # exp of non-positive numbers only; -0 kept
+        if divisor is not None:
+            with np.errstate(over="ignore"):  # -huge/alpha = -inf: expm1 gives the limit
+                m /= divisor
+        np.expm1(m, out=value)
+        if grad is not None:
+            np.exp(m, out=grad)
+        if neg_value_coef != 1:
+            value *= neg_value_coef
+        if grad is not None and neg_grad_coef != 1:
+            grad *= neg_grad_coef
+    if pos_coef == 1 and (divisor is not None or 0 < neg_value_coef <= 1):
+        # alpha expm1(x/alpha) >= x for x <= 0 (CELU, and ELU with alpha <= 1), and it is
+        # 0 for x > 0: the max is the right branch, exactly, in one pass (x on the tie at
+        # zero, so the zero keeps x's sign).
+        np.maximum(value, x, out=value)
+    else:
+        r = np.maximum(w.full(0, x), x, out=m)  # x on the tie: -0 + -0 keeps expm1(-0) = -0
+        if pos_coef != 1:
+            with np.errstate(over="ignore"):  # SELU's scale * huge x: inf is the limit
+                r *= pos_coef
+        value += r
+    if grad is None or neg_grad_coef == pos_coef:
+        return  # exp(min(x, 0)) = 1 for x > 0 already gives pos_coef
+    # x > 0 needs pos instead of neg*exp(0) = neg. Within a factor 2 of each other, pos - neg
+    # is exact (Sterbenz) and neg + (pos - neg) rounds to pos exactly; NaN stays in grad.
+    above = np.greater(x, w.full(0, x), out=w.buf(1, x, np.bool_))
+    if 0.5 * neg_grad_coef <= pos_coef <= 2 * neg_grad_coef:
+        grad += np.multiply(above, pos_coef - neg_grad_coef, out=w.buf(2, x))
+    else:
+        grad *= np.less_equal(x, w.full(0, x), out=w.buf(3, x, np.bool_))
+        grad += np.multiply(above, pos_coef, out=w.buf(2, x))
+
+
+def elu_kernel(x, value, grad, a: KernelArgs, w: Workspace) -> None:
+    _exp_family(x, value, grad, a.alpha, a.alpha, const(x, 1), None, w.scope("exp"))
+
+
+def selu_kernel(x, value, grad, a: KernelArgs, w: Workspace) -> None:
+    # ELU with alpha = SELU_ALPHA, scaled: the same body with the scale folded in.
+    coef = const(x, SELU_ALPHA) * const(x, SELU_SCALE)  # PyTorch multiplies them first
+    _exp_family(x, value, grad, coef, coef, const(x, SELU_SCALE), None, w.scope("exp"))
+
+
+def celu_kernel(x, value, grad, a: KernelArgs, w: Workspace) -> None:
+    one = const(x, 1)
+    body = w.scope("exp")
+    if a.alpha == 1:
+        _exp_family(x, value, grad, one, one, one, None, body)
+        return
+    # Divide (not multiply by 1/alpha): the rounding of 1/alpha would be amplified by exp.
+    # In float32 even the rounding of x/alpha is amplified (by |x/alpha| ulp), so that
+    # division and the exponentials run in float64 and are rounded once.
+    if x.dtype == np.float32:
+        alpha = np.float64(a.alpha)
+        in_float64(
+            lambda x, v, g: _exp_family(x, v, g, alpha, 1.0, 1.0, alpha, body),
+            x,
+            value,
+            grad,
+            w.scope("float64"),
+        )
+        return
+    _exp_family(x, value, grad, a.alpha, one, one, a.alpha, body)
+
+
+def _d_elu_alpha(x: np.ndarray, p) -> np.ndarray:
+    return np.expm1(np.minimum(x, 0))
+
+
+def _d_celu_alpha(x: np.ndarray, p) -> np.ndarray:
+    # d/da [a expm1(x/a)] = expm1(y) - y exp(y), y = x/a <= 0; clamp so -inf * 0 is not NaN.
+    y = np.maximum(np.minimum(x, 0) / p["alpha"], -1e4)
+    return np.expm1(y) - y * np.exp(y)
+
+
+ELU = Variant(
+    name="elu",
+    summary="Exponential linear unit: smooth negative side saturating at -alpha.",
+    formula="x if x > 0 else alpha·(exp(x) − 1)",
+    latex=r"\begin{cases} x & x > 0 \\ \alpha (e^{x} - 1) & x \le 0 \end{cases}",
+    kernel=elu_kernel,
+    params=(Param("alpha", 1.0, "negative saturation value", "α", low=0.0),),
+    range=lambda p: Interval(-p["alpha"], INF, lo_open=p["alpha"] > 0),
+    grad_range=lambda p: Interval(0.0, max(1.0, p["alpha"]), lo_open=p["alpha"] > 0),
+    continuity=lambda p: "C1" if p["alpha"] == 1 else "C0",
+    monotonic=True,
+    kinks=lambda p: () if p["alpha"] == 1 else (0.0,),
+    dead_zones=lambda p: (Interval(-INF, 0.0),) if p["alpha"] == 0 else (),
+    param_grads={"alpha": _d_elu_alpha},
+    kink_rule="elu′(0) = alpha",
+    reference="Clevert et al. 2015",
+    torch="torch.nn.functional.elu",
+)
+
+SELU = Variant(
+    name="selu",
+    summary="Scaled ELU with constants chosen so activations self-normalize.",
+    formula="scale·(x if x > 0 else alpha·(exp(x) − 1))",
+    latex=r"\lambda \begin{cases} x & x > 0 \\ \alpha (e^{x} - 1) & x \le 0 \end{cases}",
+    kernel=selu_kernel,
+    constants=(("alpha", SELU_ALPHA), ("scale", SELU_SCALE)),
+    range=Interval(-SELU_ALPHA * SELU_SCALE, INF, lo_open=True),
+    grad_range=Interval(0.0, SELU_ALPHA * SELU_SCALE, lo_open=True),
+    continuity="C0",
+    monotonic=True,
+    kinks=(0.0,),
+    kink_rule="selu′(0) = scale·alpha = 1.7580993408473766",
+    reference="Klambauer et al. 2017",
+    torch="torch.nn.functional.selu",
+    init="lecun",  # self-normalizing needs LeCun's variance 1/fan_in
+)
+
+CELU = Variant(
+    name="celu",
+    summary="Continuously differentiable ELU: C1 for every alpha.",
+    formula="x if x > 0 else alpha·(exp(x/alpha) − 1)",
+    latex=r"\begin{cases} x & x > 0 \\ \alpha (e^{x/\alpha} - 1) & x \le 0 \end{cases}",
+    kernel=celu_kernel,
+    params=(Param("alpha", 1.0, "negative saturation value", "α", low=0.0, low_open=True),),
+    range=lambda p: Interval(-p["alpha"], INF, lo_open=True),
+    grad_range=Interval(0.0, 1.0, lo_open=True),
+    continuity="C1",
+    monotonic=True,
+    param_grads={"alpha": _d_celu_alpha},
+    kink_rule="celu′(0) = 1 (both sides agree)",
+    reference="Barron 2017",
+    torch="torch.nn.functional.celu",
+)

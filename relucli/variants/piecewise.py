@@ -1,0 +1,393 @@
+"""Piecewise-linear and piecewise-quadratic variants: ReLU, leaky ReLU, PReLU, RReLU,
+ReLU6, hardtanh and hardswish. Each record sits next to its kernel.
+
+Speed (see benchmarks/README.md): these are a few passes each, so branches are written as
+arithmetic that is exact for both sides: max/min of the two branches where their order is
+known (leaky ReLU is max(x, slope*x) for slope <= 1), or ``ceil(min(v, 1))``, which is 0, 1
+or NaN like a step function; ``np.where``, masked copies and boolean indexing cost 10-100
+times a pass.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..numerics.chunked import KernelArgs, Workspace, streaming
+from ..numerics.elementwise import blend, const, step_ceil
+from ..registry import Interval, Param, SpecError, Variant
+
+INF = math.inf
+
+# ----------------------------------------------------------------- the leaky family
+
+
+def _piecewise_linear(x, value, grad, slope, jax: bool, w: Workspace) -> None:
+    """x for x > 0, slope*x for x < 0 (leaky ReLU, PReLU, RReLU): gradient 1 or slope.
+
+    At x = 0 the gradient is slope (PyTorch, the x <= 0 branch) or 1 (``jax``). ``slope``
+    is a scalar or an array broadcasting against x (RReLU training, PReLU per neuron).
+    ``w`` is this helper's own scratch.
+    """
+    scalar = np.ndim(slope) == 0
+    if scalar and 0 < slope <= 1 and not jax and grad is not None:
+        # The gradient first, then value = x * gradient, in three passes: ceil(x) is >= 1
+        # where x > 0 and <= 0 where x <= 0 (NaN kept), so the clip gives 1 or slope, and
+        # x * 1 or x * slope is PyTorch's value exactly (-0 * slope = -0 included).
+        np.ceil(x, out=grad)
+        np.clip(grad, slope, 1, out=grad)
+        np.multiply(x, grad, out=value)
+        return
+    lo, hi = (slope, slope) if scalar else (np.min(slope), np.max(slope))
+    if scalar and slope == 0:
+        np.maximum(x, w.full(0, x), out=value)  # 0 * -inf would be NaN; the limit is 0
+    elif lo >= 0:
+        with np.errstate(over="ignore" if hi > 1 else "raise"):
+            np.multiply(x, slope, out=value)  # may overflow to the right +-inf
+        # Both branches ordered: for 0 <= slope <= 1, x >= slope*x where x >= 0 and
+        # x <= slope*x where x <= 0, so the max picks x*1 or x*slope exactly (the min for
+        # slope >= 1); on a tie (x = +-0) it returns slope*x, whose zero has x's sign.
+        if hi <= 1:
+            np.maximum(x, value, out=value)
+        elif lo >= 1:
+            np.minimum(x, value, out=value)
+        else:
+            np.copyto(value, np.where(x > 0, x, value))  # slopes on both sides of 1: rare
+    else:
+        # Negative slopes (unusual): x * (1 or slope), as written.
+        g = blend(_step_from_x(x, w.buf(2, x), jax, w), 1, slope, out=w.buf(1, x))
+        with np.errstate(over="ignore"):
+            np.multiply(x, g, out=value)
+    if grad is None:
+        return
+    if scalar and slope == 0 and not jax:
+        step_ceil(value, grad, w)  # like ReLU: 1 where x > 0, +0 elsewhere
+    else:
+        h = _step_from_x(x, w.buf(2, x), jax, w)
+        blend(h, 1, slope, out=grad)
+
+
+def _step_from_x(x: np.ndarray, out: np.ndarray, jax: bool, w: Workspace) -> np.ndarray:
+    """The slope-1 indicator into ``out``: x > 0 (PyTorch) or x >= 0 (JAX), NaN for NaN."""
+    if not jax:
+        np.maximum(x, w.full(0, x), out=out)  # +0 for x <= 0, ties included
+        return step_ceil(out, out, w)
+    # x >= 0  <=>  not (-x > 0): 1 - step(-x), which keeps NaN and treats -0 as 0.
+    np.negative(x, out=out)
+    np.maximum(out, w.full(0, x), out=out)
+    step_ceil(out, out, w)
+    np.subtract(1, out, out=out)
+    return out
+
+
+@streaming
+def relu_kernel(x, value, grad, a: KernelArgs, w: Workspace) -> None:
+    # max(0, x) returns x on a tie, so relu(-0) = -0 as in PyTorch.
+    np.maximum(w.full(0, x), x, out=value)
+    if grad is not None:
+        step_ceil(value, grad, w)  # relu'(0) = 0 in PyTorch and JAX
+
+
+@streaming
+def leaky_relu_kernel(x, value, grad, a: KernelArgs, w: Workspace) -> None:
+    _piecewise_linear(x, value, grad, a.negative_slope, a.jax, w.scope("linear"))
+
+
+@streaming
+def prelu_kernel(x, value, grad, a: KernelArgs, w: Workspace) -> None:
+    _piecewise_linear(x, value, grad, a.weight, a.jax, w.scope("linear"))
+
+
+@streaming
+def rrelu_kernel(x, value, grad, a: KernelArgs, w: Workspace) -> None:
+    if a.rng is None:
+        slope = (a.lower + a.upper) / 2
+    else:
+        # Training mode: one slope per element from U(lower, upper); drawing for every
+        # element (not only negative ones) keeps the stream independent of the data, and
+        # drawing float64 per chunk continues one stream, so chunking changes nothing.
+        u = a.rng.random(out=w.buf(0, x, np.float64).reshape(-1)).reshape(x.shape)
+        u *= a.upper - a.lower
+        u += a.lower
+        slope = w.buf(1, x)
+        np.copyto(slope, u, casting="same_kind")
+    _piecewise_linear(x, value, grad, slope, a.jax, w.scope("linear"))
+
+
+def _d_slope(x: np.ndarray, p) -> np.ndarray:
+    return np.minimum(x, 0)
+
+
+def _d_rrelu_bound(x: np.ndarray, p) -> np.ndarray:
+    return np.minimum(x, 0) / 2  # eval slope is (lower + upper)/2
+
+
+def _check_rrelu(p) -> None:
+    if p["lower"] > p["upper"]:
+        raise SpecError(
+            f"rrelu: lower must be <= upper, got lower={p['lower']:g} > upper={p['upper']:g}"
+        )
+
+
+def _slope_range(slope: float) -> Interval:
+    return Interval(-INF, INF) if slope > 0 else Interval(0.0, INF)
+
+
+def _slope_grads(slope: float) -> Interval:
+    return Interval(min(slope, 1.0), max(slope, 1.0))
+
+
+def _dead_if(zero: bool) -> tuple[Interval, ...]:
+    return (Interval(-INF, 0.0),) if zero else ()
+
+
+_JAX_LEAKY = "1"
+
+RELU = Variant(
+    name="relu",
+    summary="Rectified linear unit: passes positives, zeroes negatives.",
+    formula="max(0, x)",
+    latex=r"\max(0, x)",
+    kernel=relu_kernel,
+    range=Interval(0.0, INF),
+    grad_range=Interval(0.0, 1.0),
+    continuity="C0",
+    monotonic=True,
+    kinks=(0.0,),
+    dead_zones=(Interval(-INF, 0.0),),
+    kink_rule="relu′(0) = 0",
+    reference="Nair & Hinton 2010",
+    torch="torch.nn.functional.relu",
+)
+
+LEAKY_RELU = Variant(
+    name="leaky_relu",
+    aliases=("leaky", "lrelu", "leakyrelu"),
+    summary="ReLU with a small fixed slope for negatives, so gradients never vanish.",
+    formula="x if x > 0 else negative_slope·x",
+    latex=r"\begin{cases} x & x > 0 \\ \alpha x & x \le 0 \end{cases}",
+    kernel=leaky_relu_kernel,
+    params=(Param("negative_slope", 0.01, "slope for x < 0", "α", synonyms=("alpha", "slope")),),
+    range=lambda p: _slope_range(p["negative_slope"]),
+    grad_range=lambda p: _slope_grads(p["negative_slope"]),
+    continuity=lambda p: "C∞" if p["negative_slope"] == 1 else "C0",
+    monotonic=lambda p: p["negative_slope"] >= 0,
+    kinks=(0.0,),
+    dead_zones=lambda p: _dead_if(p["negative_slope"] == 0),
+    param_grads={"negative_slope": _d_slope},
+    kink_rule="leaky′(0) = negative_slope (the x ≤ 0 branch)",
+    jax_rule="1 (the x ≥ 0 branch)",
+    reference="Maas et al. 2013",
+    torch="torch.nn.functional.leaky_relu",
+)
+
+PRELU = Variant(
+    name="prelu",
+    summary="Parametric ReLU: the negative slope is a weight the network learns.",
+    formula="x if x > 0 else weight·x",
+    latex=r"\begin{cases} x & x > 0 \\ a x & x \le 0 \end{cases}",
+    kernel=prelu_kernel,
+    params=(Param("weight", 0.25, "learned slope for x < 0", "a", synonyms=("alpha", "a")),),
+    range=lambda p: _slope_range(p["weight"]),
+    grad_range=lambda p: _slope_grads(p["weight"]),
+    continuity=lambda p: "C∞" if p["weight"] == 1 else "C0",
+    monotonic=lambda p: p["weight"] >= 0,
+    kinks=(0.0,),
+    dead_zones=lambda p: _dead_if(p["weight"] == 0),
+    param_grads={"weight": _d_slope},
+    kink_rule="prelu′(0) = weight",
+    jax_rule=_JAX_LEAKY,
+    reference="He et al. 2015",
+    torch="torch.nn.functional.prelu",
+    learnable="weight",  # lab/nn.py learns one slope per neuron
+)
+
+RRELU = Variant(
+    name="rrelu",
+    summary="Randomized leaky ReLU: random slope in training, the mean slope in eval.",
+    formula="x if x > 0 else a·x; a ~ U(lower, upper) (train), (lower+upper)/2 (eval)",
+    latex=r"\begin{cases} x & x > 0 \\ a x & x \le 0 \end{cases},"
+    r"\ a \sim U(l, u)\ \text{(train)},\ a = \tfrac{l+u}{2}\ \text{(eval)}",
+    kernel=rrelu_kernel,
+    params=(
+        Param("lower", 0.125, "lower bound of the slope", "l", low=0.0),
+        Param("upper", 1 / 3, "upper bound of the slope", "u", low=0.0),
+    ),
+    range=lambda p: _slope_range(p["lower"]),
+    # Eval mode; in training mode the negative-side slope ranges over [lower, upper].
+    grad_range=lambda p: Interval(min((p["lower"] + p["upper"]) / 2, 1.0), 1.0),
+    continuity="C0",
+    monotonic=True,
+    kinks=(0.0,),
+    dead_zones=lambda p: _dead_if(p["upper"] == 0),
+    param_grads={"lower": _d_rrelu_bound, "upper": _d_rrelu_bound},
+    check=_check_rrelu,
+    kink_rule="rrelu′(0) = (lower + upper)/2 in eval mode",
+    jax_rule=_JAX_LEAKY,
+    reference="Xu et al. 2015",
+    torch="torch.nn.functional.rrelu",
+    stochastic=True,  # --train samples one slope per element from U(lower, upper)
+    band=("lower", "upper"),
+)
+
+# ------------------------------------------------------------ clipped: relu6, hardtanh
+#
+# ReLU6 is hardtanh(0, 6) in PyTorch, and the two share their facts (_clip_facts). They keep
+# separate kernels: ReLU6's uses lower = 0 for a cheaper exact gradient (see below), and
+# under --convention jax they differ (jax.nn.relu6 has f' = 0 at both kinks, jax.nn.hard_tanh
+# takes the inner branch, 1).
+
+
+def _clip_facts(lower, upper) -> dict:
+    """The record fields of clip(x, lower, upper); ``lower``/``upper`` map params to ends."""
+    return {
+        "range": lambda p: Interval(lower(p), upper(p)),
+        "grad_range": Interval(0.0, 1.0),
+        "continuity": "C0",
+        "monotonic": True,
+        "kinks": lambda p: (lower(p), upper(p)),
+        "dead_zones": lambda p: (Interval(-INF, lower(p)), Interval(upper(p), INF)),
+    }
+
+
+@streaming
+def relu6_kernel(x, value, grad, a: KernelArgs, w: Workspace) -> None:
+    np.clip(x, 0, 6, out=value)  # -0 stays -0, as in PyTorch
+    if grad is not None:
+        # PyTorch (hardtanh backward): 1 strictly inside (0, 6), +0 at both kinks, NaN for
+        # NaN. ceil(min(value, 1)) is 1 for value > 0 and the sign of zero otherwise;
+        # floor(value * (1/6)) is 1 only at value = 6 (the largest float below 6 gives
+        # 0.99999994 in float32, 1 - 2^-52 in float64, and the product is monotone); the
+        # difference turns -0 - -0 into +0.
+        top = np.multiply(value, const(x, 1) / const(x, 6), out=w.buf(0, x))
+        np.floor(top, out=top)
+        np.minimum(value, w.full(1, x), out=grad)
+        np.ceil(grad, out=grad)
+        grad -= top
+
+
+RELU6 = Variant(
+    name="relu6",
+    summary="ReLU capped at 6 (MobileNet): bounded on both sides.",
+    formula="min(max(0, x), 6)",
+    latex=r"\min(\max(0, x), 6)",
+    kernel=relu6_kernel,
+    **_clip_facts(lambda p: 0.0, lambda p: 6.0),
+    kink_rule="relu6′(0) = 0 and relu6′(6) = 0",
+    reference="Howard et al. 2017",
+    torch="torch.nn.functional.relu6",
+)
+
+
+@streaming
+def hardtanh_kernel(x, value, grad, a: KernelArgs, w: Workspace) -> None:
+    # Scalar bounds: np.clip with array bounds is twice as slow.
+    np.clip(x, a.min_val, a.max_val, out=value)  # NaN stays NaN
+    if grad is None:
+        return
+    one = w.full(1, x)
+    if a.jax:
+        # JAX takes the inner branch at both ends: 1 for min_val <= x <= max_val.
+        inside = np.greater_equal(x, a.min_val, out=w.buf(0, x, np.bool_))
+        inside &= np.less_equal(x, a.max_val, out=w.buf(1, x, np.bool_))
+        np.copyto(grad, inside)
+        grad += np.multiply(value, w.full(0, x), out=w.buf(2, x))  # NaN for NaN; +0 + -0 = +0
+        return
+    # PyTorch: 1 strictly inside, +0 at the ends and outside, NaN for NaN. value - min_val
+    # and max_val - value are 0 exactly at the ends (two different floats never subtract
+    # to 0) and > 0 inside; ceil of the product of both, each capped at 1, is 1 or 0.
+    with np.errstate(over="ignore"):  # a range wider than the float range: inf, capped
+        below = np.subtract(value, a.min_val, out=w.buf(0, x))
+        np.subtract(a.max_val, value, out=grad)
+    np.minimum(below, one, out=below)
+    np.minimum(grad, one, out=grad)
+    grad *= below
+    np.ceil(grad, out=grad)
+    if a.min_val == 0 or a.max_val == 0:
+        grad += w.full(0, x)  # -0 - +0 is -0: keep gradients' zeros positive, as PyTorch
+
+
+def _check_hardtanh(p) -> None:
+    if not p["min_val"] < p["max_val"]:
+        raise SpecError(
+            "hardtanh: min_val must be < max_val,"
+            f" got min_val={p['min_val']:g} >= max_val={p['max_val']:g}"
+        )
+
+
+def _d_bound(below: bool):
+    def rule(x: np.ndarray, p) -> np.ndarray:
+        side = x < p["min_val"] if below else x > p["max_val"]
+        return np.where(np.isnan(x), np.nan, side.astype(np.float64))
+
+    return rule
+
+
+HARDTANH = Variant(
+    name="hardtanh",
+    aliases=("hard_tanh",),
+    summary="tanh's piecewise-linear cousin: x clipped to [min_val, max_val].",
+    formula="min(max(x, min_val), max_val)",
+    latex=r"\min(\max(x, a), b)",
+    kernel=hardtanh_kernel,
+    params=(
+        Param("min_val", -1.0, "lower end of the linear part", "a"),
+        Param("max_val", 1.0, "upper end of the linear part", "b"),
+    ),
+    **_clip_facts(lambda p: p["min_val"], lambda p: p["max_val"]),
+    check=_check_hardtanh,
+    param_grads={"min_val": _d_bound(True), "max_val": _d_bound(False)},
+    kink_rule="hardtanh′(min_val) = 0 and hardtanh′(max_val) = 0",
+    jax_rule="1 at both ends (the inner branch)",
+    torch="torch.nn.functional.hardtanh",
+    init="xavier",  # like tanh: slope 1 at 0 and saturating, Glorot's setting
+)
+
+# ------------------------------------------------------------------------- hardswish
+
+
+def hardswish_kernel(x, value, grad, a: KernelArgs, w: Workspace) -> None:
+    # x * (relu6(x + 3)/6): the ratio is exactly 1 above 3, and no x*6 overflow near max.
+    ratio = np.add(x, const(x, 3), out=w.buf(0, x))
+    np.maximum(ratio, w.full(0, x), out=ratio)
+    np.minimum(ratio, w.full(6, x), out=ratio)
+    ratio /= const(x, 6)
+    np.maximum(x, w.full(-np.finfo(x.dtype).max, x), out=value)
+    value *= ratio
+    if grad is None:
+        return
+    # PyTorch 2.13 autograd: 0 for x <= -3, x/3 + 1/2 for -3 < x < 3, 1 for x >= 3.
+    inside = np.maximum(x, w.full(-3, x), out=w.buf(1, x))
+    np.minimum(inside, w.full(3, x), out=inside)
+    inside /= const(x, 3)
+    inside += const(x, 0.5)
+    above = np.greater(x, w.full(-3, x), out=w.buf(2, x, np.bool_))
+    h = ratio
+    np.copyto(h, above)
+    np.multiply(inside, h, out=grad)  # NaN * 0 stays NaN
+    grad += const(x, 0)  # the -0 of -0.5 * 0 becomes +0
+    at_top = np.greater_equal(x, w.full(3, x), out=above)
+    np.copyto(h, at_top)
+    np.subtract(const(x, 1), h, out=inside)
+    grad *= inside
+    grad += h
+
+
+HARDSWISH = Variant(
+    name="hardswish",
+    aliases=("hard_swish",),
+    summary="Piecewise-quadratic swish from MobileNetV3: x·relu6(x + 3)/6.",
+    formula="x·min(max(x + 3, 0), 6)/6",
+    latex=r"x \, \frac{\min(\max(x + 3, 0), 6)}{6}",
+    kernel=hardswish_kernel,
+    range=Interval(-0.375, INF),
+    grad_range=Interval(-0.5, 1.5, True, True),
+    continuity="C0",
+    monotonic=False,
+    kinks=(-3.0, 3.0),
+    dead_zones=(Interval(-INF, -3.0),),
+    kink_rule="hardswish′(−3) = 0 and hardswish′(3) = 1",
+    reference="Howard et al. 2019",
+    torch="torch.nn.functional.hardswish",
+)
