@@ -23,26 +23,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np
 
 import relucli
-from relucli.lab.data import make_dataset
 from relucli.lab.dying import (
     DEFAULT_SCENARIO,
     DEFAULT_VARIANTS,
-    batch_order,
+    prepare,
     scenario_config,
     train_variant,
 )
-from relucli.lab.init import init_layers
-
-
-def setup(config):
-    data_rng, init_rng, batch_rng = (
-        np.random.default_rng(s) for s in np.random.SeedSequence(config.seed).spawn(3)
-    )
-    data = make_dataset(config.data, config.samples, data_rng)
-    sizes = [data.inputs, *[config.width] * config.depth, data.outputs]
-    layers = init_layers(init_rng, sizes, config.init_scheme, bias=config.bias_init)
-    batches = batch_order(config.samples, config.batch, config.steps, batch_rng)
-    return data, layers, batches
 
 
 def time_numpy(spec, config, data, layers, batches) -> tuple[float, float]:
@@ -138,7 +125,7 @@ def main() -> int:
     parser.add_argument("--variants", default=",".join(DEFAULT_VARIANTS))
     args = parser.parse_args()
     config = scenario_config(DEFAULT_SCENARIO)
-    data, layers, batches = setup(config)
+    data, layers, batches = prepare(config)
     try:
         import torch
 

@@ -359,6 +359,14 @@ def run_dying(
     the total is ``config.steps * len(acts)``).
     """
     config.validated()
+    data, layers, batches = prepare(config)
+    runs = [train_variant(a, config, data, layers, batches, progress) for a in acts]
+    return DyingResult(config, data, runs)
+
+
+def prepare(config: DyingConfig):
+    """The data, initial weights and mini-batch order every variant shares: three
+    independent streams from one seed, so changing one never shifts the others."""
     data_rng, init_rng, batch_rng = (
         np.random.default_rng(s) for s in np.random.SeedSequence(config.seed).spawn(3)
     )
@@ -366,5 +374,4 @@ def run_dying(
     sizes = [data.inputs, *[config.width] * config.depth, data.outputs]
     layers = init_layers(init_rng, sizes, config.init_scheme, bias=config.bias_init)
     batches = batch_order(config.samples, config.batch, config.steps, batch_rng)
-    runs = [train_variant(a, config, data, layers, batches, progress) for a in acts]
-    return DyingResult(config, data, runs)
+    return data, layers, batches
