@@ -109,7 +109,7 @@ def test_latex_for_slides(run):
     result = run("eval", "relu", "leaky", "--at", "-1,1", "--format", "latex_booktabs")
     assert result.stdout == (
         "\\begin{tabular}{rrr}\n\\toprule\n   x &   relu &   leaky\\_relu \\\\\n\\midrule\n"
-        "  -1 &      0 &        -0.01 \\\\\n   1 &      1 &            1 \\\\\n"
+        "  $-$1 &      0 &        $-$0.01 \\\\\n   1 &      1 &            1 \\\\\n"
         "\\bottomrule\n\\end{tabular}\n"
     )
 
