@@ -164,7 +164,7 @@ def canonical_format(name: str) -> str:
     if key in WRITERS:
         return key
     found = [w.name for w in WRITERS.values() if key in w.hints]
-    found += [f for f in difflib.get_close_matches(key, FORMATS, n=2) if f not in found]
+    found = found or difflib.get_close_matches(key, FORMATS, n=2)
     hint = f"; did you mean {' or '.join(repr(f) for f in found)}?" if found else ""
     raise FormatError(f"unknown format '{name}'{hint} (formats: {', '.join(FORMATS)})")
 
