@@ -131,7 +131,9 @@ def _in_place(text: str, mode: str, fd: int | None = None) -> Iterator[IO]:
         else:
             # No O_TRUNC, no O_CREAT: the thing exists, and truncation means nothing to it.
             raw = os.open(text, os.O_WRONLY | getattr(os, "O_CLOEXEC", 0))
-        stream = _wrap(raw, binary)
+        own = (sys.stdout, sys.stderr)[fd - 1] if fd in (1, 2) else None
+        # Our own terminal or pipe keeps its encoding, so text is spelled for it (textenc).
+        stream = _wrap(raw, binary, getattr(own, "encoding", None))
     except OSError as exc:
         raise _named(exc, text) from None
     try:
@@ -210,12 +212,12 @@ def _remove_on_signal(holder: list[str]) -> Iterator[None]:
             signal.signal(signum, previous)  # type: ignore[arg-type]
 
 
-def _wrap(fd: int, binary: bool) -> IO:
+def _wrap(fd: int, binary: bool, encoding: str | None = None) -> IO:
     if binary:
         return os.fdopen(fd, "wb")
     # UTF-8 whatever the locale: files are read back by other programs; newline="" keeps
     # the "\n" we write (no "\r\n" translation).
-    return os.fdopen(fd, "w", encoding="utf-8", newline="")
+    return os.fdopen(fd, "w", encoding=encoding or "utf-8", newline="")
 
 
 def _text(path: str | os.PathLike) -> str:

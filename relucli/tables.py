@@ -188,6 +188,19 @@ def format_for_output(explicit_format: str | None, path: str | os.PathLike | Non
     return fmt
 
 
+def table_output(explicit_format: str | None, path: str | os.PathLike | None) -> str:
+    """Everything a table command decides about its output before any work: the format
+    (:func:`format_for_output`) and, for ``-o PATH``, that the path can be written
+    (``files.check_output_path``). Usage problems raise FormatError or SpecError, an
+    unwritable path an OSError naming it."""
+    fmt = format_for_output(explicit_format, path)
+    if path is not None:
+        from .files import check_output_path
+
+        check_output_path(path)
+    return fmt
+
+
 def _suffix(path: str | os.PathLike | None) -> str:
     if path is None:
         return ""

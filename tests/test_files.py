@@ -330,3 +330,17 @@ def test_writes_from_another_thread_still_clean_up(tmp_path):
     thread.start()
     thread.join(10)
     assert len(errors) == 1 and leftovers(tmp_path) == []
+
+
+def test_own_stdout_keeps_its_encoding():
+    script = (
+        "from relucli.files import open_output\n"
+        "with open_output('/dev/stdout') as f:\n"
+        "    f.write('x')\n"
+        "print('', f.encoding)\n"
+    )
+    env = {**user_env(), "PYTHONIOENCODING": "ascii"}
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert (result.returncode, result.stdout, result.stderr) == (0, "x ascii\n", "")

@@ -19,6 +19,7 @@ from relucli.tables import (
     canonical_format,
     format_for_output,
     render,
+    table_output,
 )
 
 
@@ -189,3 +190,15 @@ def test_render_accepts_any_case():
     out = io.StringIO()
     render(["x"], [[np.array([1.0])]], "CSV", None, out)
     assert out.getvalue() == "x\n1.0\n"
+
+
+def test_table_output_checks_the_path_before_work(tmp_path):
+    (tmp_path / "afile").write_text("")
+    assert table_output(None, tmp_path / "t.csv") == "csv"
+    assert table_output("GitHub", None) == "github"
+    with pytest.raises(NotADirectoryError) as caught:
+        table_output(None, str(tmp_path / "afile" / "t.csv"))
+    assert caught.value.filename == str(tmp_path / "afile" / "t.csv")
+    with pytest.raises(FormatError, match="contradicts"):
+        table_output("csv", tmp_path / "t.json")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["afile"]
