@@ -251,7 +251,8 @@ def test_a_failed_write_leaves_the_old_file_intact(run, tmp_path, monkeypatch):
     monkeypatch.setattr("relucli.cliutil.render", half_then_fail)
     result = run("eval", "relu", "--at", "1", "--format", "csv", "-o", str(target))
     assert result.exit_code == 1
-    assert result.stderr == "Error: cannot write: No space left on device\n"
+    # The error names the user's path (not the temporary file, not nothing).
+    assert result.stderr == f"Error: cannot write '{target}': No space left on device\n"
     assert target.read_text() == "precious\n"
     assert [p.name for p in tmp_path.iterdir()] == ["table.csv"]
     assert tables.render is real
