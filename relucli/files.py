@@ -93,6 +93,8 @@ def open_output(path: str | os.PathLike, mode: str = "w") -> Iterator[IO]:
     text = _text(path)
     binary = mode == "wb"
     if text == STDOUT:
+        if sys.stdout is None:  # started with standard output closed (`>&-`)
+            raise _error(errno.EBADF, "standard output")
         stream = sys.stdout.buffer if binary else sys.stdout
         yield stream
         stream.flush()

@@ -344,3 +344,27 @@ def test_own_stdout_keeps_its_encoding():
         [sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=60
     )
     assert (result.returncode, result.stdout, result.stderr) == (0, "x ascii\n", "")
+
+
+def test_closed_stdout_is_one_error_naming_it():
+    script = (
+        "from relucli.files import open_output\n"
+        "try:\n"
+        "    with open_output('-') as f:\n"
+        "        f.write('x')\n"
+        "except OSError as exc:\n"
+        "    import sys; sys.stderr.write(str(exc))\n"
+    )
+    result = subprocess.run(
+        f"'{sys.executable}' -c \"{script}\" >&-",
+        shell=True,
+        capture_output=False,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=user_env(),
+        timeout=60,
+    )
+    assert (result.returncode, result.stderr) == (
+        0,
+        "[Errno 9] Bad file descriptor: 'standard output'",
+    )
