@@ -60,8 +60,10 @@ def latex_tables(fmt: str) -> dict[str, str]:
 
 
 def require_tex(*files: str) -> None:
-    missing = shutil.which("pdflatex") is None or (
-        subprocess.run(["kpsewhich", *files], capture_output=True).returncode != 0
+    missing = (
+        shutil.which("pdflatex") is None
+        or shutil.which("kpsewhich") is None
+        or subprocess.run(["kpsewhich", *files], capture_output=True).returncode != 0
     )
     if not missing:
         return
