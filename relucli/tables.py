@@ -49,7 +49,9 @@ class Writer:
 def _latex_begin(
     colwidths: list[int], colaligns: list[str], booktabs: bool = False, longtable: bool = False
 ) -> str:
-    columns = "".join({"right": "r", "center": "c", "decimal": "r"}.get(a, "l") for a in colaligns)
+    # A table with no rows has no alignments: one "l" per column still compiles.
+    aligns = [*colaligns, *["left"] * (len(colwidths) - len(colaligns))]
+    columns = "".join({"right": "r", "center": "c", "decimal": "r"}.get(a, "l") for a in aligns)
     begin = "\\begin{longtable}{" if longtable else "\\begin{tabular}{"
     return begin + columns + "}\n" + ("\\toprule" if booktabs else "\\hline")
 

@@ -56,6 +56,9 @@ def latex_tables(fmt: str) -> dict[str, str]:
     out = io.StringIO()
     render(SYMBOLS_HEADERS, [list(zip(*SYMBOLS_ROWS))], fmt, None, out)
     tables["symbols"] = out.getvalue()
+    out = io.StringIO()
+    render(["σ", "no rows"], [], fmt, None, out)
+    tables["empty"] = out.getvalue()
     return tables
 
 
