@@ -99,11 +99,21 @@ def _num(value: float) -> str:
     return f"{value:g}"
 
 
-_FRACTION = re.compile(r"^\s*([+-]?[0-9.eE+-]+)\s*/\s*([+-]?[0-9.eE+-]+)\s*$")
+_DECIMAL = r"([+-]?)(?:([0-9]+)\.?([0-9]*)|\.([0-9]+))(?:e([+-]?[0-9]+))?"
+_NUMBER = re.compile(rf"^{_DECIMAL}$")
+_FRACTION = re.compile(rf"^{_DECIMAL}\s*/\s*{_DECIMAL}$")
+# Decimal orders of magnitude: beyond 309 a quotient is over the float maximum (1.8e308);
+# below -330 it is under half the smallest subnormal (4.9e-324) and rounds to zero.
+_MAX_ORDER, _MIN_ORDER = 309, -330
 
 
 def parse_number(text: str) -> float:
-    """Parse a user's number: decimals, exponents, inf/nan and fractions such as ``1/8``."""
+    """Parse a user's number: decimals, exponents, inf/nan and fractions such as ``1/8``.
+
+    A fraction is exact (``1/3`` rounds once). A finite number beyond the float range
+    (``1e400``, ``1e400/1``) is a SpecError saying so, decided from the exponents in
+    constant time: ``1e9999999/1`` never builds a ten-million-digit integer.
+    """
     cleaned = str(text).strip().lower().replace("−", "-")
     aliases = {
         "inf": math.inf,
@@ -113,24 +123,64 @@ def parse_number(text: str) -> float:
         "+infinity": math.inf,
         "-infinity": -math.inf,
         "nan": math.nan,
+        "+nan": math.nan,
+        "-nan": math.nan,
     }
     if cleaned in aliases:
         return aliases[cleaned]
-    match = _FRACTION.match(cleaned)
-    try:
-        if match:
-            numerator, denominator = Fraction(match.group(1)), Fraction(match.group(2))
-        elif cleaned in ("", "+", "-") or "_" in cleaned:
-            raise ValueError
-        else:
-            return float(cleaned)
-    except (ValueError, OverflowError):
+    fraction = _FRACTION.match(cleaned)
+    single = None if fraction else _NUMBER.match(cleaned)
+    if fraction is None and single is None:
         raise SpecError(
             f"not a number: '{text}' (use decimals, 1e-3, fractions like 1/8, inf, -inf or nan)"
-        ) from None
-    if denominator == 0:
+        )
+    if single is not None:
+        value = float(cleaned)  # correctly rounded, and fast whatever the exponent
+        if math.isinf(value):
+            raise SpecError(_out_of_range(text))
+        return value
+    assert fraction is not None
+    (n_sign, n_digits, n_exp), (d_sign, d_digits, d_exp) = (
+        _decimal(fraction.groups()[:5]),
+        _decimal(fraction.groups()[5:]),
+    )
+    if d_digits == "":
         raise SpecError(f"not a number: '{text}' (division by zero)")
-    return float(numerator / denominator)
+    negative = (n_sign == "-") != (d_sign == "-")
+    if n_digits == "":
+        return -0.0 if negative else 0.0
+    # The quotient lies within a factor of 10 of 10**order: decide range before any big int.
+    order = (len(n_digits) + n_exp) - (len(d_digits) + d_exp)
+    if order > _MAX_ORDER:
+        raise SpecError(_out_of_range(text))
+    if order < _MIN_ORDER:
+        return -0.0 if negative else 0.0
+    shift = n_exp - d_exp  # |shift| is bounded by the digit counts and the limits above
+    numerator = int(n_digits) * 10 ** max(shift, 0)
+    denominator = int(d_digits) * 10 ** max(-shift, 0)
+    try:
+        value = float(Fraction(numerator, denominator))
+    except OverflowError:
+        raise SpecError(_out_of_range(text)) from None
+    return -value if negative else value
+
+
+def _decimal(groups: tuple[str | None, ...]) -> tuple[str, str, int]:
+    """(sign, significant digits without leading or trailing zeros, power of ten) such that
+    the number is sign * int(digits) * 10**power; digits is "" for zero."""
+    sign, whole, frac, frac_only, exponent = groups
+    digits = (whole or "") + (frac or frac_only or "")
+    power = int(exponent or 0) - len(frac or frac_only or "")
+    stripped = digits.rstrip("0")
+    power += len(digits) - len(stripped)
+    return sign or "", stripped.lstrip("0"), power
+
+
+def _out_of_range(text: str) -> str:
+    return (
+        f"number out of range: '{text}' (the largest finite number is 1.8e308;"
+        " inf and -inf are accepted)"
+    )
 
 
 @dataclass(frozen=True)

@@ -252,6 +252,7 @@ def test_a_failed_write_leaves_the_old_file_intact(run, tmp_path, monkeypatch):
     monkeypatch.setattr("relucli.cli.output.render", half_then_fail)
     result = run("eval", "relu", "--at", "1", "--format", "csv", "-o", str(target))
     assert result.exit_code == 1
+    # The error names the user's path (not the temporary file, not nothing).
     assert result.stderr == f"Error: cannot write '{target}': No space left on device\n"
     assert target.read_text() == "precious\n"
     assert [p.name for p in tmp_path.iterdir()] == ["table.csv"]

@@ -64,7 +64,7 @@ def test_github():
 def test_latex_booktabs_and_latex():
     body = (
         " variant   &        x &   f(x) & bounded   &   n \\\\\n{rule}"
-        " relu      &       -2 &      0 & yes       &     \\\\\n"
+        " relu      &       $-$2 &      0 & yes       &     \\\\\n"
         " elu       & 0.333333 &      0 & no        &   3 \\\\\n"
     )
     assert rendered(HEADERS, ROWS, "latex_booktabs") == (
@@ -217,8 +217,9 @@ def test_format_float_drops_the_sign_of_a_rounded_zero_only_when_asked():
 def test_float32_columns_print_the_shortest_text_of_the_float32():
     x = np.array([-2.0, 1 / 3, 0.1], dtype=np.float32)
     assert rendered(["x"], [[x]], "csv", single=True, blocks=True) == ("x\n-2.0\n0.33333334\n0.1\n")
+    # Text tables show 6 significant digits by default, as float64 ones do.
     assert rendered(["x"], [[x]], "simple", single=True, blocks=True) == (
-        "         x\n----------\n      -2.0\n0.33333334\n       0.1\n"
+        "       x\n--------\n      -2\n0.333333\n     0.1\n"
     )
     # Without `single` the same values print as the float64 numbers they are.
     assert rendered(["x"], [[x]], "csv", blocks=True) == (
