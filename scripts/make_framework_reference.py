@@ -16,7 +16,9 @@ JSON), because Keras picks its backend (KERAS_BACKEND) once per process. A frame
 be imported is listed under "absent" with the reason.
 
 Frameworks: torch, jax, flax (flax.linen), tf (tf.nn / tf.math), keras-tf, keras-jax,
-keras-torch (Keras 3 on each backend; `keras.activations` functions, `keras.layers.PReLU`), mlx.
+keras-torch (Keras 3 on each backend; `keras.activations` functions, `keras.layers.PReLU`), mlx,
+and tf-keras (the tf_keras package: Keras 2 as tf.keras was before Keras 3; its LeakyReLU, PReLU
+and ThresholdedReLU are layers).
 
 File layout (keys sorted, two-space indent, one point per line)::
 
@@ -88,6 +90,7 @@ FRAMEWORKS: dict[str, tuple[str, str]] = {
     "keras-jax": ("keras", "jax"),
     "keras-torch": ("keras", "torch"),
     "mlx": ("mlx", "mlx"),
+    "tf-keras": ("tf_keras", "tf"),
 }
 KERAS_BACKEND = {"keras-tf": "tensorflow", "keras-jax": "jax", "keras-torch": "torch"}
 # The module whose version is recorded and whose import decides whether a framework is present.
@@ -97,6 +100,7 @@ VERSION_MODULE = {
     "flax": "flax",
     "tf": "tensorflow",
     "mlx": "mlx.core",
+    "tf-keras": "tf_keras",
 }
 VERSION_MODULE.update(dict.fromkeys(KERAS_BACKEND, "keras"))
 
@@ -122,7 +126,7 @@ class X:
 
 
 class Zero:
-    """Placeholder for a zero of the input's dtype (for maximum(x, 0) in frameworks that need one)."""
+    """Placeholder for a zero of the input's dtype (torch and tf maximum need a tensor)."""
 
 
 @dataclass(frozen=True)
@@ -175,6 +179,7 @@ TABLE: dict[str, dict[str, Row]] = {
         "tf": R("tf.nn.relu"),
         "keras": R("keras.activations.relu", "keras.ops.relu", "keras.layers.ReLU"),
         "mlx": R("mlx.nn.relu", "mlx.nn.ReLU"),
+        "tf_keras": R("tf_keras.activations.relu", "tf_keras.layers.ReLU"),
     },
     "leaky_relu": {
         "torch": R("torch.nn.functional.leaky_relu", "torch.nn.LeakyReLU"),
@@ -185,12 +190,14 @@ TABLE: dict[str, dict[str, Row]] = {
             "keras.activations.leaky_relu", "keras.ops.leaky_relu", "keras.layers.LeakyReLU"
         ),
         "mlx": R("mlx.nn.leaky_relu", "mlx.nn.LeakyReLU"),
+        "tf_keras": R("tf_keras.layers.LeakyReLU", layer=True),
     },
     "prelu": {
         "torch": R("torch.nn.PReLU", "torch.nn.functional.prelu", layer=True),
         "flax": R("flax.linen.PReLU", layer=True),
         "keras": R("keras.layers.PReLU", layer=True),
         "mlx": R("mlx.nn.PReLU", "mlx.nn.prelu", layer=True),
+        "tf_keras": R("tf_keras.layers.PReLU", layer=True),
     },
     "elu": {
         "torch": R("torch.nn.functional.elu", "torch.nn.ELU"),
@@ -199,6 +206,7 @@ TABLE: dict[str, dict[str, Row]] = {
         "tf": R("tf.nn.elu", note="tf.nn.elu has no alpha parameter (alpha = 1)"),
         "keras": R("keras.activations.elu", "keras.ops.elu", "keras.layers.ELU"),
         "mlx": R("mlx.nn.elu", "mlx.nn.ELU"),
+        "tf_keras": R("tf_keras.activations.elu", "tf_keras.layers.ELU"),
     },
     "rrelu": {
         "torch": R("torch.nn.functional.rrelu", "torch.nn.RReLU"),
@@ -210,6 +218,7 @@ TABLE: dict[str, dict[str, Row]] = {
         "tf": R("tf.nn.selu"),
         "keras": R("keras.activations.selu", "keras.ops.selu"),
         "mlx": R("mlx.nn.selu", "mlx.nn.SELU"),
+        "tf_keras": R("tf_keras.activations.selu"),
     },
     "relu6": {
         "torch": R("torch.nn.functional.relu6", "torch.nn.ReLU6"),
@@ -233,6 +242,7 @@ TABLE: dict[str, dict[str, Row]] = {
         "tf": R("tf.nn.gelu"),
         "keras": R("keras.activations.gelu", "keras.ops.gelu", approximate=False),
         "mlx": R("mlx.nn.gelu", "mlx.nn.GELU"),
+        "tf_keras": R("tf_keras.activations.gelu"),
     },
     "gelu:approximate=tanh": {
         "torch": R("torch.nn.functional.gelu", "torch.nn.GELU", approximate="tanh"),
@@ -241,6 +251,7 @@ TABLE: dict[str, dict[str, Row]] = {
         "tf": R("tf.nn.gelu", approximate=True),
         "keras": R("keras.activations.gelu", "keras.ops.gelu", approximate=True),
         "mlx": R("mlx.nn.gelu_approx", "mlx.nn.GELU"),
+        "tf_keras": R("tf_keras.activations.gelu", approximate=True),
     },
     "quick_gelu": {
         "mlx": R("mlx.nn.gelu_fast_approx", "mlx.nn.GELU", note="x * sigmoid(1.702 x)"),
@@ -252,6 +263,7 @@ TABLE: dict[str, dict[str, Row]] = {
         "tf": R("tf.nn.silu", "tf.nn.swish"),
         "keras": R("keras.activations.silu", "keras.activations.swish", "keras.ops.silu"),
         "mlx": R("mlx.nn.silu", "mlx.nn.SiLU"),
+        "tf_keras": R("tf_keras.activations.swish"),
     },
     "silu:beta=1.5": {
         "tf": R("tf.nn.silu", "tf.nn.swish", beta=1.5, note="x * sigmoid(beta x)"),
@@ -261,6 +273,7 @@ TABLE: dict[str, dict[str, Row]] = {
         "jax": R("jax.nn.mish"),
         "keras": R("keras.activations.mish"),
         "mlx": R("mlx.nn.mish", "mlx.nn.Mish"),
+        "tf_keras": R("tf_keras.activations.mish"),
     },
     "softplus": {
         "torch": R(
@@ -273,6 +286,7 @@ TABLE: dict[str, dict[str, Row]] = {
         "tf": R("tf.nn.softplus", "tf.math.softplus"),
         "keras": R("keras.activations.softplus", "keras.ops.softplus"),
         "mlx": R("mlx.nn.softplus", "mlx.nn.Softplus"),
+        "tf_keras": R("tf_keras.activations.softplus"),
     },
     "softplus:beta=2": {
         "torch": R("torch.nn.functional.softplus", "torch.nn.Softplus", beta=2.0),
@@ -284,6 +298,7 @@ TABLE: dict[str, dict[str, Row]] = {
         "tf": R("tf.nn.sigmoid", "tf.math.sigmoid"),
         "keras": R("keras.activations.sigmoid", "keras.ops.sigmoid"),
         "mlx": R("mlx.nn.sigmoid", "mlx.nn.Sigmoid"),
+        "tf_keras": R("tf_keras.activations.sigmoid"),
     },
     "tanh": {
         "torch": R("torch.tanh", "torch.nn.Tanh"),
@@ -292,6 +307,7 @@ TABLE: dict[str, dict[str, Row]] = {
         "tf": R("tf.nn.tanh", "tf.math.tanh"),
         "keras": R("keras.activations.tanh", "keras.ops.tanh"),
         "mlx": R("mlx.nn.tanh", "mlx.nn.Tanh"),
+        "tf_keras": R("tf_keras.activations.tanh"),
     },
     "hardswish": {
         "torch": R("torch.nn.functional.hardswish", "torch.nn.Hardswish"),
@@ -314,6 +330,7 @@ TABLE: dict[str, dict[str, Row]] = {
         "jax": R("jax.nn.hard_sigmoid"),
         "flax": R("flax.linen.hard_sigmoid"),
         "keras": R("keras.activations.hard_sigmoid", "keras.ops.hard_sigmoid"),
+        "tf_keras": R("tf_keras.activations.hard_sigmoid"),
     },
     "softsign": {
         "torch": R("torch.nn.functional.softsign", "torch.nn.Softsign"),
@@ -322,6 +339,7 @@ TABLE: dict[str, dict[str, Row]] = {
         "tf": R("tf.nn.softsign", "tf.math.softsign"),
         "keras": R("keras.activations.softsign", "keras.ops.softsign"),
         "mlx": R("mlx.nn.softsign", "mlx.nn.Softsign"),
+        "tf_keras": R("tf_keras.activations.softsign"),
     },
     "logsigmoid": {
         "torch": R("torch.nn.functional.logsigmoid", "torch.nn.LogSigmoid"),
@@ -350,6 +368,7 @@ TABLE: dict[str, dict[str, Row]] = {
         "keras": R(
             "keras.activations.threshold", "keras.ops.threshold", threshold=1.0, default_value=0.0
         ),
+        "tf_keras": R("tf_keras.layers.ThresholdedReLU", layer=True),
     },
     "step": {
         "mlx": R("mlx.nn.step", "mlx.nn.Step"),
@@ -368,6 +387,13 @@ TABLE: dict[str, dict[str, Row]] = {
     },
     "keras_relu": {
         "keras": R("keras.activations.relu", "keras.layers.ReLU", **KERAS_RELU),
+        "tf_keras": R(
+            "tf_keras.activations.relu",
+            "tf_keras.layers.ReLU",
+            alpha=0.1,
+            max_value=6.0,
+            threshold=1.0,
+        ),
     },
     "relu2": {
         "mlx": R("mlx.nn.relu2", "mlx.nn.ReLU2"),
@@ -378,6 +404,7 @@ TABLE: dict[str, dict[str, Row]] = {
         "tf": R("tf.identity"),
         "keras": R("keras.activations.linear"),
         "mlx": R("mlx.nn.Identity", layer=True),
+        "tf_keras": R("tf_keras.activations.linear"),
     },
     "max_x_0": {
         "torch": R("torch.maximum", args=(X, Zero)),
@@ -600,7 +627,7 @@ def make_layer(column: str, cls: Any, ad: Autodiff, x: Any, dtype: str) -> Calla
         return cls().to(getattr(ad.torch, dtype))  # type: ignore[attr-defined]
     if column == "mlx":
         return cls()
-    if column == "keras":
+    if column in ("keras", "tf_keras"):
         layer = cls(dtype=dtype)
         layer(x)  # build (create the weights) outside any autodiff trace
         return layer
@@ -690,21 +717,20 @@ def softplus_switch(row: Row, column: str, ad: Autodiff, dtype: str) -> dict[str
 
 def derived(key: str, pts: dict[str, list[list[Any]]]) -> dict[str, Any]:
     """Quantities read off the points that tell a framework's form apart."""
-    rows = pts.get("float64") or pts.get("float32") or []
-    at = {}
-    for x, v, g in rows:
-        at[dec(x) if not (isinstance(x, str) and x == "-0.0") else -0.0] = (dec(v), dec(g))
+    m = point_map(pts)
+    if not m:
+        return {}
     base = key.split(":")[0]
     out: dict[str, Any] = {}
-    if base in ("leaky_relu", "prelu", "rrelu") and -2.0 in at:
-        out["negative_slope"] = enc(at[-2.0][1])
-    if base in ("elu", "celu") and -math.inf in at:
-        out["alpha"] = enc(-at[-math.inf][0])
-    if base == "selu" and 2.0 in at and -math.inf in at:
-        out["scale"] = enc(at[2.0][1])
-        out["scale_alpha"] = enc(-at[-math.inf][0])
-    if base == "hardsigmoid" and 0.0 in at:
-        v0, g0 = at[0.0]
+    if base in ("leaky_relu", "prelu", "rrelu"):
+        out["negative_slope"] = enc(at(m, -2.0)[1])
+    if base in ("elu", "celu"):
+        out["alpha"] = enc(-at(m, -math.inf)[0])
+    if base == "selu":
+        out["scale"] = enc(at(m, 2.0)[1])
+        out["scale_alpha"] = enc(-at(m, -math.inf)[0])
+    if base == "hardsigmoid":
+        v0, g0 = at(m, 0.0)
         out["slope"], out["intercept"] = enc(g0), enc(v0)
         out["zero_at"], out["one_at"] = enc(-v0 / g0), enc((1 - v0) / g0)
     return out
@@ -731,6 +757,8 @@ def measure_framework(framework: str, keys: Sequence[str] | None = None) -> dict
 
         assert keras.backend.backend() == KERAS_BACKEND[framework]
         version = f"keras {version} on {autodiff} {backend_version(autodiff)}"
+    elif framework == "tf-keras":
+        version = f"tf_keras {version} on tf {backend_version(autodiff)}"
     acts: dict[str, Any] = {}
     for key, columns in TABLE.items():
         if (keys is not None and key not in keys) or column not in columns:
@@ -851,17 +879,17 @@ def load(path: Path = OUT) -> dict[str, Any]:
     return json.loads(path.read_text())
 
 
-def point_map(entry: dict[str, Any]) -> tuple[str, dict[float, tuple[float, float]]]:
-    """The points of one entry as {x: (value, grad)} in float64 where measured, else float32."""
-    for dtype in ("float64", "float32"):
-        rows = entry["points"].get(dtype)
-        if rows:
-            m = {}
-            for x, v, g in rows:
-                xf = dec(x)
-                m[-0.0 if x == "-0.0" else xf] = (dec(v), dec(g))
-            return dtype, m
-    return "", {}
+def point_map(points: dict[str, list[list[Any]]]) -> dict[float | str, tuple[float, float]]:
+    """One entry's points as {encoded x: (value, grad)}, float64 where measured, else float32.
+
+    Keyed by the encoded x, because -0.0 and 0.0 are one key as floats; look up with at().
+    """
+    rows = points.get("float64") or points.get("float32") or []
+    return {x: (dec(v), dec(g)) for x, v, g in rows}
+
+
+def at(m: dict[float | str, tuple[float, float]], x: float) -> tuple[float, float]:
+    return m[enc(x)]
 
 
 def fmt(v: float) -> str:
@@ -887,110 +915,122 @@ def side(g: float, left: float, right: float) -> str:
     return "other"
 
 
+# Keys whose kink gradient is a parameter, so values differ with the defaults; only the side counts.
+PARAM_SLOPE = ("leaky_relu", "prelu")
+
+
+def grouped(cells: dict[str, str]) -> str:
+    """Frameworks with the same cell joined: "torch/jax 0.5; tf 1"."""
+    groups: dict[str, list[str]] = {}
+    for fw, cell in cells.items():
+        groups.setdefault(cell, []).append(fw)
+    return "; ".join(f"{'/'.join(fws)} {cell}" for cell, fws in groups.items())
+
+
 def summary(data: dict[str, Any]) -> list[str]:
+    """The cross-framework differences in a reference file, one line per fact."""
     fws = data["frameworks"]
-    lines = [
-        "frameworks: " + ", ".join(f"{fw} {fws[fw]['version']}" for fw in fws),
-    ]
+    lines = ["measured: " + "; ".join(f"{fw} {fws[fw]['version']}" for fw in fws)]
     lines += [f"absent: {fw}: {why}" for fw, why in sorted(data["absent"].items())]
     keys = [k for k in TABLE if any(k in fws[fw]["activations"] for fw in fws)]
 
-    lines.append("\n== parameters measured (framework defaults), where they differ")
-    for key in keys:
-        have = {fw: fws[fw]["activations"][key] for fw in fws if key in fws[fw]["activations"]}
-        shown = {fw: json.dumps(e["params"], sort_keys=True) for fw, e in have.items()}
-        if len(set(shown.values())) > 1:
-            lines.append(f"{key}:")
-            lines += [f"  {fw:12} {p}" for fw, p in shown.items()]
-        layer_defaults = {
-            f"{fw} {n}": d
-            for fw, e in have.items()
-            for n, d in e["defaults"].items()
-            if n != e["names"][0] and d and json.dumps(d) != json.dumps(e["params"])
-        }
-        for who, d in layer_defaults.items():
-            lines.append(f"  {key}: {who} defaults {json.dumps(d, sort_keys=True)}")
+    def entries(key: str) -> dict[str, dict[str, Any]]:
+        return {fw: fws[fw]["activations"][key] for fw in fws if key in fws[fw]["activations"]}
 
-    lines.append("\n== definitions and constants (measured)")
-    for key in keys:
-        for fw in fws:
-            e = fws[fw]["activations"].get(key)
-            if e and (e["definition"] or e["measured"]):
-                meas = {k: v for k, v in e["measured"].items() if k != "switch_to_x"}
-                extra = f" {json.dumps(meas, sort_keys=True)}" if meas else ""
-                if e["definition"] or extra:
-                    lines.append(f"  {key:22} {fw:12} {e['definition']}{extra}")
+    def show(d: dict[str, Any]) -> str:
+        return ", ".join(f"{k}={v}" for k, v in sorted(d.items())) or "-"
 
-    lines.append("\n== gradient at each kink: value, and which one-sided gradient it is")
+    lines.append(
+        "\n== defaults, where frameworks differ (the measured call's; other forms after |)"
+    )
+    for key in keys:
+        cells = {}
+        for fw, e in entries(key).items():
+            other = [
+                f"{n.rsplit('.', 1)[-1]}: {show(d)}"
+                for n, d in e["defaults"].items()
+                if n != e["names"][0] and d != e["params"]
+            ]
+            cells[fw] = show(e["params"]) + (" | " + "; ".join(other) if other else "")
+        if len(set(cells.values())) > 1:
+            lines.append(f"  {key}: {grouped(cells)}")
+
+    lines.append("\n== definitions and constants read off the points, where frameworks differ")
+    for key in keys:
+        cells = {}
+        for fw, e in entries(key).items():
+            meas = {k: v for k, v in e["measured"].items() if k != "switch_to_x"}
+            if meas or e["definition"]:
+                cells[fw] = (e["definition"] + " " if e["definition"] else "") + show(meas)
+        if len(set(cells.values())) > 1 or (cells and len(cells) < len(entries(key))):
+            lines.append(f"  {key}: {grouped(cells)}")
+
+    lines.append("\n== gradient at each kink, and which one-sided gradient it equals")
     for key in keys:
         for k in KINKS.get(key, (0.0,)):
             cells = {}
-            for fw in fws:
-                e = fws[fw]["activations"].get(key)
-                if not e:
-                    continue
-                _, m = point_map(e)
-                if k not in m:
-                    continue
-                g, gl, gr = m[k][1], m[k - BESIDE][1], m[k + BESIDE][1]
-                cells[fw] = (fmt(g), side(g, gl, gr))
-            if len({c[1] for c in cells.values()}) > 1 or (
-                len({c[0] for c in cells.values()}) > 1 and key not in ("leaky_relu", "prelu")
-            ):
-                body = ", ".join(f"{fw} {g} ({s})" for fw, (g, s) in cells.items())
-                lines.append(f"  {key} at {fmt(k)}: {body}")
+            for fw, e in entries(key).items():
+                m = point_map(e["points"])
+                g, gl, gr = at(m, k)[1], at(m, k - BESIDE)[1], at(m, k + BESIDE)[1]
+                cells[fw] = f"{fmt(g)} ({side(g, gl, gr)})"
+            sides = {c.split(" ")[1] for c in cells.values()}
+            if len(sides) > 1 or (len(set(cells.values())) > 1 and key not in PARAM_SLOPE):
+                lines.append(f"  {key} at {fmt(k)}: {grouped(cells)}")
 
-    lines.append("\n== NaN at +-inf (value/grad) where the limit exists")
+    lines.append("\n== NaN at +-inf (float32 and float64 alike unless marked)")
     for key in keys:
         for x in (math.inf, -math.inf):
-            bad = []
-            for fw in fws:
-                e = fws[fw]["activations"].get(key)
-                if not e:
-                    continue
-                for dtype, rows in sorted(e["points"].items()):
-                    for xs, v, g in rows:
-                        if dec(xs) == x and (v == "nan" or g == "nan"):
-                            what = "/".join(n for n, s in (("value", v), ("grad", g)) if s == "nan")
-                            bad.append(f"{fw}[{dtype[-2:]}] {what}")
-            if bad:
-                lines.append(f"  {key} at {fmt(x)}: " + ", ".join(bad))
+            cells = {}
+            for fw, e in entries(key).items():
+                per_dtype = {}
+                for dtype, rows in e["points"].items():
+                    v, g = next((v, g) for xs, v, g in rows if dec(xs) == x)
+                    per_dtype[dtype] = "/".join(
+                        n for n, c in (("value", v), ("grad", g)) if c == "nan"
+                    )
+                if len(set(per_dtype.values())) == 1:
+                    cells[fw] = next(iter(per_dtype.values())) or "ok"
+                else:
+                    cells[fw] = ", ".join(f"{d}: {w or 'ok'}" for d, w in sorted(per_dtype.items()))
+            if any(c != "ok" for c in cells.values()):
+                lines.append(f"  {key} at {fmt(x)}: {grouped(cells)}")
 
-    lines.append("\n== sign of zero at x = -0.0 (value, grad), where frameworks differ")
+    lines.append("\n== signed zero: value -0.0 at x = -0.0, or gradient at -0.0 != at +0.0")
     for key in keys:
         cells = {}
-        for fw in fws:
-            e = fws[fw]["activations"].get(key)
-            if e:
-                _, m = point_map(e)
-                if -0.0 in m:
-                    cells[fw] = "(" + ", ".join(fmt(v) for v in m[-0.0]) + ")"
-        if len(set(cells.values())) > 1:
-            lines.append(f"  {key}: " + ", ".join(f"{fw} {c}" for fw, c in cells.items()))
+        for fw, e in entries(key).items():
+            m = point_map(e["points"])
+            (vm, gm), (_, gp) = at(m, -0.0), at(m, 0.0)
+            notes = []
+            if vm == 0 and math.copysign(1.0, vm) < 0:
+                notes.append("f(-0)=-0")
+            if not same(gm, gp):
+                notes.append(f"f'(-0)={fmt(gm)} f'(+0)={fmt(gp)}")
+            cells[fw] = " ".join(notes) or "f(-0)=+0"
+        if len(set(cells.values())) > 1 or any("f'" in c for c in cells.values()):
+            lines.append(f"  {key}: {grouped(cells)}")
 
-    lines.append("\n== softplus: value exactly x / gradient exactly 1 from")
-    for fw in fws:
-        e = fws[fw]["activations"].get("softplus")
-        if e:
-            sw = e["measured"].get("switch_to_x", {})
-            cells = []
-            for dtype, both in sorted(sw.items()):
-                for what, s in sorted(both.items()):
-                    if s["exact_from"] is None:
-                        cells.append(f"{dtype} {what} never below 64")
-                        continue
-                    how = "earlier than rounding" if s["earlier_than_rounding"] else "by rounding"
-                    cells.append(f"{dtype} {what} {fmt(dec(s['exact_from']))} ({how})")
-            lines.append(f"  {fw:12} " + "; ".join(cells))
+    lines.append(
+        "\n== softplus: value exactly x / gradient exactly 1 from (* = before rounding would)"
+    )
+    for fw, e in entries("softplus").items():
+        cells = []
+        for dtype, both in sorted(e["measured"].get("switch_to_x", {}).items()):
+            for what, s in sorted(both.items(), reverse=True):
+                if s["exact_from"] is None:
+                    cells.append(f"{dtype} {what} never")
+                    continue
+                star = "*" if s["earlier_than_rounding"] else ""
+                cells.append(f"{dtype} {what} {fmt(dec(s['exact_from']))}{star}")
+        lines.append(f"  {fw:12} " + ", ".join(cells))
 
-    lines.append("\n== output dtype differs from input, or a dtype fails")
+    lines.append("\n== output dtype differs from the input's, or a dtype fails")
     for key in keys:
-        for fw in fws:
-            e = fws[fw]["activations"].get(key)
-            if e and e.get("output_dtype"):
-                lines.append(f"  {key} {fw}: output {e['output_dtype']}")
-            if e and e.get("errors"):
-                lines.append(f"  {key} {fw}: {e['errors']}")
+        for fw, e in entries(key).items():
+            if e.get("output_dtype"):
+                lines.append(f"  {key} {fw}: output {show(e['output_dtype'])}")
+            if e.get("errors"):
+                lines.append(f"  {key} {fw}: {show(e['errors'])}")
     return lines
 
 
