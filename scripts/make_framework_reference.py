@@ -850,7 +850,8 @@ def dumps(obj: Any, indent: int = 0) -> str:
     return json.dumps(obj)
 
 
-def build(frameworks: Sequence[str]) -> dict[str, Any]:
+def build(frameworks: Sequence[str], previous: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The whole file: the given frameworks measured, the others kept from previous."""
     out: dict[str, Any] = {
         "generated": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d"),
         "platform": {
@@ -862,6 +863,9 @@ def build(frameworks: Sequence[str]) -> dict[str, Any]:
         "frameworks": {},
         "absent": {},
     }
+    for part in ("frameworks", "absent"):
+        kept = (previous or {}).get(part, {})
+        out[part] = {fw: v for fw, v in kept.items() if fw in FRAMEWORKS and fw not in frameworks}
     for fw in frameworks:
         print(f"measuring {fw} ...", file=sys.stderr)
         try:
@@ -919,6 +923,30 @@ def side(g: float, left: float, right: float) -> str:
 PARAM_SLOPE = ("leaky_relu", "prelu")
 
 
+def _sig(x: float) -> float:
+    return 1 / (1 + math.exp(-x))
+
+
+# Double-precision formulas, accurate to a few ulp at the ordinary points (|x| <= 2), to tell a
+# float64 result that was computed in float32 (a relative error near 1e-8) from a float64 one.
+FLOAT64_CHECK: dict[str, Callable[[float], float]] = {
+    "sigmoid": _sig,
+    "tanh": math.tanh,
+    "silu": lambda x: x * _sig(x),
+    "softplus": lambda x: math.log1p(math.exp(x)),
+    "logsigmoid": lambda x: -math.log1p(math.exp(-x)),
+    "softsign": lambda x: x / (1 + abs(x)),
+    "mish": lambda x: x * math.tanh(math.log1p(math.exp(x))),
+    "gelu": lambda x: 0.5 * x * (1 + math.erf(x / math.sqrt(2))),
+    "gelu:approximate=tanh": lambda x: (
+        0.5 * x * (1 + math.tanh(math.sqrt(2 / math.pi) * (x + 0.044715 * x**3)))
+    ),
+    "quick_gelu": lambda x: x * _sig(1.702 * x),
+    "elu": lambda x: x if x > 0 else math.expm1(x),
+    "celu": lambda x: x if x > 0 else math.expm1(x),
+}
+
+
 def grouped(cells: dict[str, str]) -> str:
     """Frameworks with the same cell joined: "torch/jax 0.5; tf 1"."""
     groups: dict[str, list[str]] = {}
@@ -949,7 +977,7 @@ def summary(data: dict[str, Any]) -> list[str]:
             other = [
                 f"{n.rsplit('.', 1)[-1]}: {show(d)}"
                 for n, d in e["defaults"].items()
-                if n != e["names"][0] and d != e["params"]
+                if d != e["params"]
             ]
             cells[fw] = show(e["params"]) + (" | " + "; ".join(other) if other else "")
         if len(set(cells.values())) > 1:
@@ -1024,6 +1052,17 @@ def summary(data: dict[str, Any]) -> list[str]:
                 cells.append(f"{dtype} {what} {fmt(dec(s['exact_from']))}{star}")
         lines.append(f"  {fw:12} " + ", ".join(cells))
 
+    lines.append("\n== float64 values off by more than 1e-12 relative at -2, -0.5, 0.5, 2")
+    for key, exact in FLOAT64_CHECK.items():
+        cells = {}
+        for fw, e in entries(key).items():
+            rows = e["points"].get("float64", [])
+            errs = [abs(dec(v) / exact(x) - 1) for x, v, _ in rows if x in ORDINARY]
+            if errs and max(errs) > 1e-12:
+                cells[fw] = f"{max(errs):.1e}"
+        if cells:
+            lines.append(f"  {key}: {grouped(cells)}")
+
     lines.append("\n== output dtype differs from the input's, or a dtype fails")
     for key in keys:
         for fw, e in entries(key).items():
@@ -1038,7 +1077,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--measure", choices=sorted(FRAMEWORKS), help="internal: one framework")
     ap.add_argument("--keys", help="with --measure: comma-separated keys only")
-    ap.add_argument("--frameworks", default=",".join(FRAMEWORKS), help="comma-separated")
+    ap.add_argument(
+        "--frameworks",
+        default=",".join(FRAMEWORKS),
+        help="comma-separated; the others are kept from the existing file",
+    )
     ap.add_argument("--summary", action="store_true", help="print the differences in the file")
     ap.add_argument("-o", "--output", type=Path, default=OUT)
     a = ap.parse_args(argv)
@@ -1049,7 +1092,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if a.summary:
         print("\n".join(summary(load(a.output))))
         return 0
-    data = build(a.frameworks.split(","))
+    chosen = a.frameworks.split(",")
+    unknown = sorted(set(chosen) - set(FRAMEWORKS))
+    if unknown:
+        ap.error(f"unknown framework {', '.join(unknown)} (choose from {', '.join(FRAMEWORKS)})")
+    data = build(chosen, load(a.output) if a.output.exists() else None)
     a.output.write_text(dumps(data) + "\n")
     print(f"wrote {a.output}", file=sys.stderr)
     return 0
