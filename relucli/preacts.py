@@ -18,6 +18,7 @@ command reports it with exit code 1).
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import itertools
 import math
@@ -70,7 +71,7 @@ class Layer:
 
 def open_layers(paths: list[str]) -> list[Layer]:
     """The layers of every file, in order. Names are the ``.npz`` keys and the other files'
-    stems; a name met twice is qualified by its file's stem (``run2/fc1``)."""
+    stems, qualified by the file where two would be the same."""
     layers: list[Layer] = []
     for path in paths:
         suffix = Path(path).suffix.lower()
@@ -83,16 +84,30 @@ def open_layers(paths: list[str]) -> list[Layer]:
         else:
             # The command checks suffixes up front (a usage error); this is the library's net.
             raise PreactError(f"{path}: not a pre-activation file (use {', '.join(SUFFIXES)})")
-    seen: dict[str, int] = {}
+    return _unique_names(layers)
+
+
+def _unique_names(layers: list[Layer]) -> list[Layer]:
+    """A name met twice becomes its file's name (``run2.npy``; ``run2.npz:fc1`` for a key),
+    and, still met twice (a file given twice), gets ``#2``, ``#3`` ... after it."""
+    counts: dict[str, int] = {}
     for layer in layers:
-        seen[layer.name] = seen.get(layer.name, 0) + 1
+        counts[layer.name] = counts.get(layer.name, 0) + 1
     renamed = []
     for layer in layers:
-        if seen[layer.name] > 1:
-            stem = Path(layer.path).stem
-            layer = Layer(**{**layer.__dict__, "name": f"{stem}/{layer.name}"})
+        if counts[layer.name] > 1:
+            file = Path(layer.path).name
+            name = f"{file}:{layer.name}" if file.lower().endswith(".npz") else file
+            layer = dataclasses.replace(layer, name=name)
         renamed.append(layer)
-    return renamed
+    taken: dict[str, int] = {}
+    unique = []
+    for layer in renamed:
+        taken[layer.name] = taken.get(layer.name, 0) + 1
+        if taken[layer.name] > 1:
+            layer = dataclasses.replace(layer, name=f"{layer.name}#{taken[layer.name]}")
+        unique.append(layer)
+    return unique
 
 
 # ------------------------------------------------------------------------------ arrays
