@@ -171,8 +171,7 @@ def _mapped_layer(
         # Column-major rows are scattered over the whole file: read a small array whole.
         if nbytes > 8 * BLOCK_VALUES:
             raise PreactError(
-                f"{what}: a large Fortran-ordered array; save it C-ordered"
-                " (np.ascontiguousarray)"
+                f"{what}: a large Fortran-ordered array; save it C-ordered (np.ascontiguousarray)"
             )
         whole = np.fromfile(path, dtype=dtype, count=rows * units, offset=offset)
         matrix = whole.reshape(shape, order="F").reshape(rows, units)
@@ -323,7 +322,7 @@ def _text_layer(path: str, delimiter: str) -> Layer:
         raise PreactError(f"{path}: not a readable text file ({_reason(exc)})") from None
     if first is None:
         raise PreactError(f"{path}: the file is empty")
-    lineno, line = first
+    line = first[1]
     cells = line.split(delimiter)
     header = not all(_is_number(c) for c in cells)
     units = len(cells)

@@ -197,7 +197,9 @@ def run_census(
     result = CensusResult(list(acts), tau)
     with np.errstate(all="ignore"):  # inf - inf inside a kernel is its business, not a warning
         for layer in layers:
-            result.layers.append(_layer_census(layer, acts, tau, keep_sample, progress, block_values))
+            result.layers.append(
+                _layer_census(layer, acts, tau, keep_sample, progress, block_values)
+            )
     return result
 
 

@@ -322,8 +322,15 @@ def compare_table(result: CensusResult) -> tuple[list[str], list[list]]:
         worst: LayerCensus = result.worst(i)
         dormant = sum(layer.variants[i].dormant_count for layer in result.layers)
         rows.append(
-            [act.spec, result.dead(i), result.dead_pct(i), worst.name, worst.dead_pct(i)]
-            + [dormant, result.grad_mass(i)]
+            [
+                act.spec,
+                result.dead(i),
+                result.dead_pct(i),
+                worst.name,
+                worst.dead_pct(i),
+                dormant,
+                result.grad_mass(i),
+            ]
         )
     return headers, rows
 
