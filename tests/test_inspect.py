@@ -517,3 +517,16 @@ def test_a_2gb_npy_is_counted_in_bounded_memory(tmp_path):
     dead, peak_kib = map(int, done.stdout.split())
     assert dead == units  # every z is 0: relu'(0) = 0, all dead
     assert peak_kib < 300 * 1024, f"peak RSS {peak_kib / 1024:.0f} MiB"
+
+
+def test_a_layer_with_nan_in_every_sample_cannot_be_counted(run, tmp_path):
+    z = Z.copy()
+    z[:, 2] = np.nan
+    np.save(tmp_path / "z.npy", z)
+    with pytest.raises(PreactError, match="every sample of layer 'z' holds a NaN"):
+        census(z, tmp_path=tmp_path)
+    os.chdir(tmp_path)
+    result = run("inspect", "z.npy")
+    assert (result.exit_code, result.stderr) == (
+        1, "Error: z.npy: every sample of layer 'z' holds a NaN; nothing to count\n"
+    )  # fmt: skip
