@@ -27,7 +27,7 @@ SEED = 0
 
 
 def digits_network(lr: float = LEARNING_RATE):
-    """(inputs scaled to [0, 1], the trained MLPClassifier)."""
+    """(inputs scaled to [0, 1], labels, the trained MLPClassifier)."""
     from sklearn.datasets import load_digits
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.neural_network import MLPClassifier
@@ -41,7 +41,7 @@ def digits_network(lr: float = LEARNING_RATE):
         # 50 epochs are a choice, not a failure to converge.
         warnings.simplefilter("ignore", ConvergenceWarning)
         net.fit(x, y)
-    return x, net
+    return x, y, net
 
 
 def preactivations(net, x: np.ndarray) -> dict[str, np.ndarray]:
@@ -56,11 +56,11 @@ def preactivations(net, x: np.ndarray) -> dict[str, np.ndarray]:
 
 
 def main() -> int:
-    x, net = digits_network()
+    x, y, net = digits_network()
     layers = {k: v.astype(np.float32) for k, v in preactivations(net, x).items()}
     OUT.parent.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(OUT, **layers)
-    print(f"wrote {OUT.relative_to(ROOT)} (training accuracy {net.score(x, net.predict(x)):.3f})")
+    print(f"wrote {OUT.relative_to(ROOT)} (training accuracy {net.score(x, y):.3f})")
     return 0
 
 

@@ -436,7 +436,7 @@ def test_digits_network_census_matches_a_direct_count(run, tmp_path):
     sys.path.insert(0, str(ROOT / "scripts"))
     import make_digits_example as digits
 
-    x, net = digits.digits_network()
+    x, _, net = digits.digits_network()
     layers = digits.preactivations(net, x)
     np.savez(tmp_path / "digits.npz", **layers)
     os.chdir(tmp_path)
