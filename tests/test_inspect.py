@@ -221,8 +221,10 @@ def test_progress_adds_up_to_every_byte(tmp_path):
     layers = open_layers([str(tmp_path / "a.npz"), str(tmp_path / "b.csv")])
     steps: list[int] = []
     run_census(layers, [relucli.get("relu")], progress=steps.append, block_values=12)
-    assert sum(steps) == sum(x.nbytes for x in layers) == Z.nbytes + Z[:3].nbytes + os.path.getsize(
-        tmp_path / "b.csv"
+    assert (
+        sum(steps)
+        == sum(x.nbytes for x in layers)
+        == Z.nbytes + Z[:3].nbytes + os.path.getsize(tmp_path / "b.csv")
     )
 
 
@@ -530,3 +532,22 @@ def test_a_layer_with_nan_in_every_sample_cannot_be_counted(run, tmp_path):
     assert (result.exit_code, result.stderr) == (
         1, "Error: z.npy: every sample of layer 'z' holds a NaN; nothing to count\n"
     )  # fmt: skip
+
+
+def test_units_table_one_row_per_unit(run, tmp_path):
+    os.chdir(tmp_path)
+    _two_layers(tmp_path)
+    result = run("inspect", "acts.npz", "--table", "units", "--variant", "relu6")
+    assert result.stdout == textwrap.dedent("""\
+        acts.npz: 2 layers, 8 units, 3 to 8 samples; variant relu6 (torch), dormant below tau 0.025
+        layer      unit    firing rate    mean |f(z)|  dead    inactive    dormant    saturated
+        -------  ------  -------------  -------------  ------  ----------  ---------  -----------
+        fc1           0              0              0  yes     yes         yes        no
+        fc1           1            0.5            0.5  no      no          no         no
+        fc1           2              1            3.5  no      no          no         no
+        fc1           3              0              0  yes     yes         yes        no
+        fc1           4              1              6  yes     no          no         yes
+        fc1           5              0              0  yes     yes         yes        no
+        fc2           0         0.6667              1  no      no          no         no
+        fc2           1              0              0  yes     yes         yes        no
+        """)  # fmt: skip

@@ -226,7 +226,8 @@ def _layer_census(
     reported = 0
     try:
         for raw in layer.blocks(block_values):
-            z = raw
+            # Big-endian data in native order, so float32 is computed in float32.
+            z = raw if raw.dtype.isnative else raw.astype(raw.dtype.newbyteorder("="))
             if floating:
                 bad = np.isnan(z).any(axis=1)
                 if bad.any():

@@ -10,6 +10,7 @@ terminal and gates with --fail-above; relucli.plotting.inspect draws the figure
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -36,6 +37,7 @@ TABLES = ("layers", "units", "rates")
 # Shares of a few hundred units: four significant digits, as in the dying lab.
 PRECISION = Precision(4)
 QUANTILES = (0.1, 0.25, 0.5, 0.75, 0.9)
+_UNITS_BLOCK = 4096  # rows per block of the units table
 # Terminal colours of the warning levels (click.style, only when stdout is a terminal).
 COLOURS = {"ok": {"fg": "green"}, "watch": {"fg": "yellow"}, "warning": {"fg": "bright_red"},
            "critical": {"fg": "red", "bold": True}}  # fmt: skip
@@ -172,9 +174,13 @@ def inspect_cmd(
     colour = out.fmt not in STREAMING and sys.stdout.isatty()
     if compare:
         headers, rows = compare_table(result)
+        out.emit(headers, rows, len(rows))
+    elif table == "units":
+        headers, blocks, total = units_blocks(result)
+        out.emit_blocks(headers, blocks, total)
     else:
         headers, rows = TABLE_BUILDERS[table or "layers"](result, colour)
-    out.emit(headers, rows, len(rows))
+        out.emit(headers, rows, len(rows))
     for note in notes(result):
         click.echo(f"note: {note}", err=True)
     if output is not None:
@@ -276,29 +282,33 @@ def layers_table(result: CensusResult, colour: bool = False) -> tuple[list[str],
     return headers, rows
 
 
-def units_table(result: CensusResult, colour: bool = False) -> tuple[list[str], list[list]]:
+def units_blocks(result: CensusResult) -> tuple[list[str], Iterator[list], int]:
+    """One row per unit, as column blocks (the numbers as arrays: the fast path of the
+    renderer, for layers of any width)."""
     saturating = result.layers[0].under().saturated is not None
     headers = ["layer", "unit", "firing rate", "mean |f(z)|", "dead", "inactive", "dormant"]
     headers += ["saturated"] if saturating else []
-    rows = []
-    for layer in result.layers:
-        v = layer.under()
-        columns = [
-            layer.rate.tolist(),
-            v.mean_abs_value.tolist(),
-            v.dead.tolist(),
-            layer.inactive.tolist(),
-            v.dormant.tolist(),
-        ]
-        if saturating:
-            assert v.saturated is not None
-            columns.append(v.saturated.tolist())
-        for unit, values in enumerate(zip(*columns)):
-            rows.append([layer.name, unit, *values])
-    return headers, rows
+
+    def blocks() -> Iterator[list]:
+        for layer in result.layers:
+            v = layer.under()
+            for start in range(0, layer.units, _UNITS_BLOCK):
+                stop = min(start + _UNITS_BLOCK, layer.units)
+                flags = [v.dead, layer.inactive, v.dormant]
+                flags += [v.saturated] if v.saturated is not None else []
+                yield [
+                    [layer.name] * (stop - start),
+                    list(range(start, stop)),  # ints, not floats: a list, not an array
+                    layer.rate[start:stop],
+                    v.mean_abs_value[start:stop],
+                    *(f[start:stop].tolist() for f in flags),
+                ]
+
+    return headers, blocks(), result.units
 
 
 def rates_table(result: CensusResult, colour: bool = False) -> tuple[list[str], list[list]]:
+    """The firing-rate distribution per layer: units that never and always fire, quantiles."""
     headers = ["layer", "units", "never", "always", "min"]
     headers += [f"q{round(100 * q)}" if q != 0.5 else "median" for q in QUANTILES]
     headers += ["max"]
@@ -335,6 +345,6 @@ def compare_table(result: CensusResult) -> tuple[list[str], list[list]]:
     return headers, rows
 
 
-TABLE_BUILDERS = {"layers": layers_table, "units": units_table, "rates": rates_table}
+TABLE_BUILDERS = {"layers": layers_table, "rates": rates_table}
 
-__all__ = ["caption", "compare_table", "inspect_cmd", "layers_table", "rates_table", "units_table"]
+__all__ = ["caption", "compare_table", "inspect_cmd", "layers_table", "rates_table", "units_blocks"]
