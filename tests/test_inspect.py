@@ -285,6 +285,7 @@ def test_bad_files_are_one_line_and_exit_code_1(run, tmp_path):
         (["z.txt"], "invalid value for 'FILE...': cannot tell the format of 'z.txt' from its"
          " suffix (use .npz, .npy, .csv, .tsv)"),
         (["z.npy", "--variant", "seed"], "--variant takes one variant, not the group 'seed'"),
+        (["z.npy", "--variant", " "], "--variant needs a variant, e.g. relu or leaky:0.1"),
         (["z.npy", "--variant", "relu9"], "unknown variant 'relu9'; did you mean 'relu'?"),
         (["z.npy", "--compare", "relu", "--table", "rates"],
          "--compare prints the what-if table; drop --table (or --compare)"),
@@ -512,8 +513,14 @@ def test_a_2gb_npy_is_counted_in_bounded_memory(tmp_path):
         )
         f.truncate(f.tell() + rows * units * 4)
     env = {**os.environ, "PYTHONPATH": str(ROOT), "OPENBLAS_NUM_THREADS": "1"}
+    # Linux carries ru_maxrss over fork and exec: a child of this (large) pytest process
+    # would report pytest's peak. A small launcher in between starts the census afresh.
+    launcher = (
+        "import subprocess, sys;"
+        " sys.exit(subprocess.run([sys.executable, '-c', *sys.argv[1:]]).returncode)"
+    )
     done = subprocess.run(
-        [sys.executable, "-c", RSS_SCRIPT, str(path)],
+        [sys.executable, "-c", launcher, RSS_SCRIPT, str(path)],
         capture_output=True, text=True, env=env, check=True, timeout=600,
     )  # fmt: skip
     dead, peak_kib = map(int, done.stdout.split())

@@ -146,6 +146,8 @@ def inspect_cmd(
     size,
     dpi,
 ) -> None:
+    if not variant.strip():
+        raise SpecError("--variant needs a variant, e.g. relu or leaky:0.1")
     if normalize(variant) in REGISTRY.group_names():
         raise SpecError(f"--variant takes one variant, not the group '{variant}'")
     if compare and table:
