@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 import shlex
+import shutil
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -88,6 +89,8 @@ def run(command: str, cwd: Path) -> str:
 def workdir() -> Path:
     tmp = Path(tempfile.mkdtemp(prefix="relucli-readme-"))
     (tmp / "docs" / "images").mkdir(parents=True)
+    # The committed inputs the examples read (`relucli inspect docs/examples/digits.npz`).
+    shutil.copytree(ROOT / "docs" / "examples", tmp / "docs" / "examples")
     return tmp
 
 

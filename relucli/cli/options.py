@@ -137,6 +137,11 @@ def activation_options(f: Callable) -> Callable:
         is_flag=True,
         help="RReLU in training mode: one slope per element drawn from U(lower, upper).",
     )(f)
+    return convention_option(f)
+
+
+def convention_option(f: Callable) -> Callable:
+    """--convention torch|jax: the gradient at kinks (alone for commands without --train)."""
     return click.option(
         "--convention",
         type=click.Choice(CONVENTIONS),

@@ -2,7 +2,8 @@
 
 Every variant gets the same data, the same initial weights and the same mini-batches, so
 the activation is the only difference. Every ``every`` steps a census runs over a fixed
-probe set (the whole training set) and records, per hidden neuron:
+probe set (the whole training set) and records, per hidden neuron (the definitions live in
+relucli.lab.census, shared with `relucli inspect`):
 
 * **dead**: f'(z) == 0 for every probe sample. No gradient reaches the neuron's incoming
   weights or bias from any sample, so plain SGD can never move it again (only a change in
@@ -26,6 +27,7 @@ import numpy as np
 
 from ..activation import Activation
 from ..registry import SpecError
+from .census import UnitTally
 from .data import Dataset, check_dataset, make_dataset
 from .init import Init, init_layers, parse_init
 from .nn import OPTIMIZERS, Network, Optimizer, loss_and_grad
@@ -262,9 +264,7 @@ def census(net: Network, data: Dataset) -> Census:
     n = len(data.x)
     widest = max(w.shape[0] * w.shape[1] for w in net.weights)
     block = max(1, _BLOCK_MACS // widest)
-    units = sum(net.hidden_sizes)
-    alive = np.zeros(units, bool)  # some sample has f'(z) != 0 (a NaN gradient is not zero)
-    fires = np.zeros(units, np.int64)  # samples with z > 0
+    tally = UnitTally(sum(net.hidden_sizes))  # the definitions of dead and inactive
     loss_sum, correct = 0.0, 0
     for start in range(0, n, block):
         x, y = data.x[start : start + block], data.y[start : start + block]
@@ -273,14 +273,13 @@ def census(net: Network, data: Dataset) -> Census:
         loss_sum += loss * len(x)
         if data.classes:
             correct += int(np.count_nonzero(fwd.out.argmax(axis=1) == y))
-        alive |= (np.concatenate(fwd.slopes, axis=1) != 0).any(axis=0)
-        fires += np.count_nonzero(np.concatenate(fwd.pre, axis=1) > 0, axis=0)
+        tally.add(np.concatenate(fwd.pre, axis=1), np.concatenate(fwd.slopes, axis=1))
     return Census(
         loss=loss_sum / n,
         accuracy=correct / n if data.classes else None,
-        dead=~alive,
-        inactive=fires == 0,
-        rate=fires / n,
+        dead=tally.dead,
+        inactive=tally.inactive,
+        rate=tally.rate,
     )
 
 

@@ -12,6 +12,7 @@ COMMANDS: dict[str, str] = {
     "eval": "eval:eval_cmd",
     "grad": "grad:grad_cmd",
     "info": "info:info_cmd",
+    "inspect": "inspect:inspect_cmd",
     "list": "list:list_cmd",
     "plot": "plot:plot",
     "props": "props:props_cmd",
