@@ -101,6 +101,17 @@ def _hardswish(x):
     return x * (x + 3) / 6, (2 * x + 3) / 6, None
 
 
+# zoo1: references of the frameworks' functions.
+
+
+def _ramp(lo, hi) -> Reference:
+    lo, hi = mpf(lo), mpf(hi)
+    return _plain(
+        lambda x: min(max((x - lo) / (hi - lo), mpf(0)), mpf(1)),
+        lambda x: 1 / (hi - lo) if lo < x < hi else mpf(0),
+    )
+
+
 @dataclass(frozen=True)
 class Case:
     name: str  # the registry's canonical name
@@ -266,6 +277,52 @@ CASES: tuple[Case, ...] = (
         _plain(mp.tanh, lambda x: mp.sech(x) ** 2),
         16,
         "torch.tanh",
+    ),
+)
+
+# zoo1: the frameworks' functions.
+CASES += (
+    Case(
+        "hardsigmoid",
+        ((0, 0), (1, 0)),
+        _same({-3.0: 0.0, 3.0: 0.0}),
+        _ramp(-3, 3),
+        4,
+        _F + "hardsigmoid",
+        specs=("hardsigmoid:lower=-2.5,upper=2.5",),
+        kernel_specs=("hardsigmoid:lower=-0.1,upper=0.7", "hardsigmoid:lower=2,upper=1e30"),
+        references={
+            "hardsigmoid:lower=-2.5,upper=2.5": _ramp(-2.5, 2.5),
+            "hardsigmoid:lower=-0.1,upper=0.7": _ramp(-0.1, 0.7),
+        },
+        param_grads=(
+            ("hardsigmoid:lower=-2.55,upper=1.05", "lower"),
+            ("hardsigmoid:lower=-2.55,upper=1.05", "upper"),
+        ),
+    ),
+    Case(
+        "sparse_sigmoid",
+        ((0, 0), (1, 0)),
+        {"torch": {-1.0: 0.0, 1.0: 0.0}, "jax": {-1.0: 0.25, 1.0: 0.25}},
+        _ramp(-1, 1),
+        4,
+        NOT_IN_TORCH,
+    ),
+    Case(
+        "softsign",
+        ((-1, 0), (1, 0)),
+        _same({}),
+        _plain(lambda x: x / (1 + abs(x)), lambda x: 1 / (1 + abs(x)) ** 2),
+        4,
+        _F + "softsign",
+    ),
+    Case(
+        "logsigmoid",
+        ((-INF, 1), (0, 0)),
+        _same({}),
+        _plain(lambda x: -mp.log1p(mp.exp(-x)), lambda x: _sig(-x)),
+        16,
+        _F + "logsigmoid",
     ),
 )
 

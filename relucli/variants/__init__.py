@@ -10,6 +10,7 @@ from __future__ import annotations
 from ..registry import Registry, Variant
 from .exponential import CELU, ELU, SELU, SELU_ALPHA, SELU_SCALE
 from .piecewise import HARDSWISH, HARDTANH, LEAKY_RELU, PRELU, RELU, RELU6, RRELU
+from .sigmoidal import HARDSIGMOID, LOGSIGMOID, SOFTSIGN, SPARSE_SIGMOID
 from .smooth import GELU, MISH, SIGMOID, SILU, SOFTPLUS, TANH
 
 VARIANTS: tuple[Variant, ...] = (
@@ -29,6 +30,11 @@ VARIANTS: tuple[Variant, ...] = (
     HARDTANH,
     SIGMOID,
     TANH,
+    # zoo1: the frameworks' functions. Sigmoid-like (variants/sigmoidal.py):
+    HARDSIGMOID,
+    SPARSE_SIGMOID,
+    SOFTSIGN,
+    LOGSIGMOID,
 )
 
 # The seven variants of the source material: the default set of every command.
@@ -46,6 +52,10 @@ GROUPS = {
         v for v in reg.variants.values() if _at_defaults(v, "continuity") == "C∞"
     ],
     "bounded": lambda reg: [v for v in reg.variants.values() if _at_defaults(v, "range").bounded],
+    # From the records' origin field: in a framework (PyTorch, JAX, TF, Keras, MLX) or only
+    # in the literature.
+    "frameworks": lambda reg: [v for v in reg.variants.values() if v.origin == "framework"],
+    "research": lambda reg: [v for v in reg.variants.values() if v.origin == "research"],
 }
 
 REGISTRY = Registry(VARIANTS, GROUPS)
