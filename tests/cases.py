@@ -112,6 +112,37 @@ def _ramp(lo, hi) -> Reference:
     )
 
 
+def _softshrink(lambd) -> Reference:
+    lam = mpf(lambd)
+    return _plain(
+        lambda x: x - lam if x > lam else x + lam if x < -lam else mpf(0),
+        lambda x: mpf(1 if abs(x) > lam else 0),
+    )
+
+
+def _hardshrink(lambd) -> Reference:
+    lam = mpf(lambd)
+    return _plain(lambda x: x if abs(x) > lam else mpf(0), lambda x: mpf(1 if abs(x) > lam else 0))
+
+
+def _threshold(threshold, value) -> Reference:
+    t, v = mpf(threshold), mpf(value)
+    return _plain(lambda x: x if x > t else v, lambda x: mpf(1 if x > t else 0))
+
+
+def _step(at_zero) -> Reference:
+    h = mpf(at_zero)
+    return _plain(lambda x: mpf(1) if x > 0 else h if x == 0 else mpf(0), lambda x: mpf(0))
+
+
+def _keras_relu(slope, max_value, threshold) -> Reference:
+    a, m, t = mpf(slope), mpf(max_value), mpf(threshold)
+    return _plain(
+        lambda x: a * (x - t) if x <= t else min(x, m),
+        lambda x: a if x <= t else mpf(1 if x < m else 0),
+    )
+
+
 @dataclass(frozen=True)
 class Case:
     name: str  # the registry's canonical name
@@ -323,6 +354,91 @@ CASES += (
         _plain(lambda x: -mp.log1p(mp.exp(-x)), lambda x: _sig(-x)),
         16,
         _F + "logsigmoid",
+    ),
+)
+
+CASES += (
+    Case(
+        "softshrink",
+        ((-INF, 1), (INF, 1)),
+        _same({-0.5: 0.0, 0.5: 0.0}),
+        _softshrink(0.5),
+        4,
+        _F + "softshrink",
+        specs=("softshrink:lambd=2",),
+        kernel_specs=("softshrink:0", "softshrink:0.1"),
+        references={"softshrink:0.1": _softshrink(0.1), "softshrink:lambd=2": _softshrink(2)},
+        param_grads=(("softshrink:0.57", "lambd"),),
+    ),
+    Case(
+        "hardshrink",
+        ((-INF, 1), (INF, 1)),
+        _same({-0.5: 0.0, 0.5: 0.0}),
+        _hardshrink(0.5),
+        4,
+        _F + "hardshrink",
+        specs=("hardshrink:lambd=2",),
+        kernel_specs=("hardshrink:0", "hardshrink:0.1"),
+        references={"hardshrink:0.1": _hardshrink(0.1), "hardshrink:lambd=2": _hardshrink(2)},
+        param_grads=(("hardshrink:0.57", "lambd"),),
+    ),
+    Case(
+        "tanhshrink",
+        ((-INF, 1), (INF, 1)),
+        _same({}),
+        _plain(lambda x: x - mp.tanh(x), lambda x: mp.tanh(x) ** 2),
+        16,
+        _F + "tanhshrink",
+    ),
+    Case(
+        "threshold",
+        ((0, 0), (INF, 1)),
+        _same({0.0: 0.0}),
+        _threshold(0, 0),
+        4,
+        _F + "threshold",
+        specs=("threshold:threshold=1,value=2", "threshold:threshold=0.5,value=-1"),
+        kernel_specs=("threshold:threshold=0.1,value=0.3",),
+        references={"threshold:threshold=0.1,value=0.3": _threshold(0.1, 0.3)},
+        param_grads=(("threshold:0.55,value=-2", "threshold"), ("threshold:0.55,value=-2", "value")),
+    ),
+    Case(
+        "step",
+        ((0, 0), (1, 0)),
+        _same({0.0: 0.0}),
+        _step(0.5),
+        4,
+        NOT_IN_TORCH,
+        specs=("step:at_zero=1", "step:at_zero=0"),
+        kernel_specs=("step:at_zero=-2",),
+        references={"step:at_zero=1": _step(1)},
+        param_grads=(("step", "at_zero"),),
+    ),
+    Case(
+        "keras_relu",
+        ((0, 0), (INF, 1)),
+        _same({0.0: 0.0}),
+        _keras_relu(0, INF, 0),
+        4,
+        NOT_IN_TORCH,
+        specs=(
+            "keras_relu:negative_slope=0.2,max_value=6",
+            "keras_relu:negative_slope=0.1,max_value=6,threshold=1.5",
+            "keras_relu:negative_slope=0.3,threshold=-0.7",
+            "keras_relu:max_value=2,threshold=3",
+        ),
+        kernel_specs=("keras_relu:negative_slope=-0.5,max_value=0.1,threshold=0.3",),
+        references={
+            "keras_relu:negative_slope=0.1,max_value=6,threshold=1.5": _keras_relu(0.1, 6, 1.5),
+            "keras_relu:negative_slope=0.3,threshold=-0.7": _keras_relu(0.3, INF, -0.7),
+            "keras_relu:negative_slope=-0.5,max_value=0.1,threshold=0.3": _keras_relu(
+                -0.5, 0.1, 0.3
+            ),
+        },
+        param_grads=tuple(
+            ("keras_relu:negative_slope=0.15,max_value=5.55,threshold=-1.45", p)
+            for p in ("negative_slope", "max_value", "threshold")
+        ),
     ),
 )
 

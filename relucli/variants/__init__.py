@@ -10,6 +10,7 @@ from __future__ import annotations
 from ..registry import Registry, Variant
 from .exponential import CELU, ELU, SELU, SELU_ALPHA, SELU_SCALE
 from .piecewise import HARDSWISH, HARDTANH, LEAKY_RELU, PRELU, RELU, RELU6, RRELU
+from .shrink import HARDSHRINK, KERAS_RELU, SOFTSHRINK, STEP, TANHSHRINK, THRESHOLD
 from .sigmoidal import HARDSIGMOID, LOGSIGMOID, SOFTSIGN, SPARSE_SIGMOID
 from .smooth import GELU, MISH, SIGMOID, SILU, SOFTPLUS, TANH
 
@@ -35,6 +36,13 @@ VARIANTS: tuple[Variant, ...] = (
     SPARSE_SIGMOID,
     SOFTSIGN,
     LOGSIGMOID,
+    # Shrinkage and thresholds (variants/shrink.py):
+    SOFTSHRINK,
+    HARDSHRINK,
+    TANHSHRINK,
+    THRESHOLD,
+    STEP,
+    KERAS_RELU,
 )
 
 # The seven variants of the source material: the default set of every command.
