@@ -143,6 +143,17 @@ def _keras_relu(slope, max_value, threshold) -> Reference:
     )
 
 
+def _swish(beta) -> Reference:
+    b = mpf(beta)
+
+    def f(x):
+        s = _sig(b * x)
+        second = b * x * s * _sig(-b * x)
+        return x * s, s + second, max(abs(s), abs(second))
+
+    return f
+
+
 @dataclass(frozen=True)
 class Case:
     name: str  # the registry's canonical name
@@ -440,6 +451,22 @@ CASES += (
             for p in ("negative_slope", "max_value", "threshold")
         ),
     ),
+)
+
+CASES += (
+    Case(
+        "swish",
+        ((0, 0), (INF, 1)),
+        _same({}),
+        _silu,
+        16,
+        NOT_IN_TORCH,
+        specs=("swish:beta=2.5", "swish:beta=0.3"),
+        kernel_specs=("swish:beta=1e-5", "swish:beta=1e5"),
+        references={"swish:beta=2.5": _swish(2.5), "swish:beta=0.3": _swish(0.3)},
+        param_grads=(("swish:beta=1.3", "beta"),),
+    ),
+    Case("quick_gelu", ((0, 0), (INF, 1)), _same({}), _swish(1.702), 16, NOT_IN_TORCH),
 )
 
 BY_NAME = {c.name: c for c in CASES}

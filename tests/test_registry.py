@@ -86,7 +86,7 @@ def test_training_learning_and_init_facts_come_from_the_records():
         ("Leaky-ReLU", "leaky_relu", {"negative_slope": 0.01}),
         ("LEAKY:1/8", "leaky_relu", {"negative_slope": 0.125}),
         ("leaky_relu:slope=0.2", "leaky_relu", {"negative_slope": 0.2}),
-        ("swish", "silu", {}),
+        ("swish", "swish", {"beta": 1.0}),
         ("hard_tanh:min_val=-2", "hardtanh", {"min_val": -2.0, "max_val": 1.0}),
         ("hardtanh:-2,max_val=3", "hardtanh", {"min_val": -2.0, "max_val": 3.0}),
         ("gelu:approximate=TANH", "gelu", {"approximate": "tanh"}),

@@ -334,7 +334,7 @@ def test_rrelu_training_mode_is_reproducible_and_inside_its_band():
         ("rrelu:lower=1/10,upper=0.3", "rrelu", {"lower": 0.1, "upper": 0.3}),
         ("rrelu:0.1", "rrelu", {"lower": 0.1, "upper": 1 / 3}),
         ("gelu:approximate=TANH", "gelu", {"approximate": "tanh"}),
-        ("swish", "silu", {}),
+        ("swish", "swish", {"beta": 1.0}),
         ("prelu:a=0.1", "prelu", {"weight": 0.1}),
         (" softplus : beta = 2 , threshold = 10 ", "softplus", {"beta": 2.0, "threshold": 10.0}),
     ],

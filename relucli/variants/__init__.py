@@ -12,6 +12,7 @@ from .exponential import CELU, ELU, SELU, SELU_ALPHA, SELU_SCALE
 from .piecewise import HARDSWISH, HARDTANH, LEAKY_RELU, PRELU, RELU, RELU6, RRELU
 from .shrink import HARDSHRINK, KERAS_RELU, SOFTSHRINK, STEP, TANHSHRINK, THRESHOLD
 from .sigmoidal import HARDSIGMOID, LOGSIGMOID, SOFTSIGN, SPARSE_SIGMOID
+from .swish import QUICK_GELU, SWISH
 from .smooth import GELU, MISH, SIGMOID, SILU, SOFTPLUS, TANH
 
 VARIANTS: tuple[Variant, ...] = (
@@ -43,6 +44,9 @@ VARIANTS: tuple[Variant, ...] = (
     THRESHOLD,
     STEP,
     KERAS_RELU,
+    # Swish with β and quick_gelu (variants/swish.py):
+    SWISH,
+    QUICK_GELU,
 )
 
 # The seven variants of the source material: the default set of every command.
