@@ -154,6 +154,27 @@ def _swish(beta) -> Reference:
     return f
 
 
+def _squareplus(b) -> Reference:
+    # For x < 0, x + sqrt(x^2 + b) cancels even at 50 digits: its conjugate form.
+    b = mpf(b)
+
+    def f(x):
+        r = mp.sqrt(x * x + b)
+        if x >= 0:
+            return (x + r) / 2, (1 + x / r) / 2, None
+        return b / (2 * (r - x)), b / (2 * r * (r - x)), None
+
+    return f
+
+
+def _sparse_plus(x):
+    if x <= -1:
+        return mpf(0), mpf(0), None
+    if x >= 1:
+        return x, mpf(1), None
+    return (x + 1) ** 2 / 4, (x + 1) / 2, None
+
+
 @dataclass(frozen=True)
 class Case:
     name: str  # the registry's canonical name
@@ -467,6 +488,45 @@ CASES += (
         param_grads=(("swish:beta=1.3", "beta"),),
     ),
     Case("quick_gelu", ((0, 0), (INF, 1)), _same({}), _swish(1.702), 16, NOT_IN_TORCH),
+)
+
+CASES += (
+    Case(
+        "squareplus",
+        ((0, 0), (INF, 1)),
+        _same({}),
+        _squareplus(4),
+        16,
+        NOT_IN_TORCH,
+        specs=("squareplus:b=0.5",),
+        kernel_specs=("squareplus:b=1e-20", "squareplus:b=1e20"),
+        references={"squareplus:b=0.5": _squareplus(0.5)},
+        param_grads=(("squareplus:b=2.5", "b"),),
+    ),
+    Case(
+        "sparse_plus",
+        ((0, 0), (INF, 1)),
+        _same({-1.0: 0.0, 1.0: 1.0}),
+        _sparse_plus,
+        4,
+        NOT_IN_TORCH,
+    ),
+    Case(
+        "relu2",
+        ((0, 0), (INF, INF)),
+        _same({0.0: 0.0}),
+        _plain(lambda x: max(x, 0) ** 2, lambda x: 2 * max(x, 0)),
+        4,
+        NOT_IN_TORCH,
+    ),
+    Case(
+        "identity",
+        ((-INF, 1), (INF, 1)),
+        _same({}),
+        _plain(lambda x: x, lambda x: mpf(1)),
+        4,
+        NOT_IN_TORCH,
+    ),
 )
 
 BY_NAME = {c.name: c for c in CASES}

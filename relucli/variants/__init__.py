@@ -8,6 +8,7 @@ tests/cases.py (a test fails until both exist).
 from __future__ import annotations
 
 from ..registry import Registry, Variant
+from .algebraic import IDENTITY, RELU2, SPARSE_PLUS, SQUAREPLUS
 from .exponential import CELU, ELU, SELU, SELU_ALPHA, SELU_SCALE
 from .piecewise import HARDSWISH, HARDTANH, LEAKY_RELU, PRELU, RELU, RELU6, RRELU
 from .shrink import HARDSHRINK, KERAS_RELU, SOFTSHRINK, STEP, TANHSHRINK, THRESHOLD
@@ -47,6 +48,11 @@ VARIANTS: tuple[Variant, ...] = (
     # Swish with β and quick_gelu (variants/swish.py):
     SWISH,
     QUICK_GELU,
+    # Algebraic rectifiers and the identity (variants/algebraic.py):
+    SQUAREPLUS,
+    SPARSE_PLUS,
+    RELU2,
+    IDENTITY,
 )
 
 # The seven variants of the source material: the default set of every command.

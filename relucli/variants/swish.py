@@ -113,7 +113,7 @@ SWISH = Variant(
 
 QUICK_GELU = Variant(
     name="quick_gelu",
-    aliases=("gelu_sigmoid", "quickgelu"),
+    aliases=("gelu_sigmoid", "quickgelu", "gelu_fast_approx"),  # the last is MLX's name
     summary="GELU's sigmoid approximation (CLIP): x·σ(1.702x).",
     formula="x·σ(1.702x)",
     latex=r"x\,\sigma(1.702\,x)",
