@@ -136,10 +136,12 @@ def _step(at_zero) -> Reference:
 
 
 def _keras_relu(slope, max_value, threshold) -> Reference:
+    # Keras 3: a given max_value also clips at 0 (x between a negative threshold and 0).
     a, m, t = mpf(slope), mpf(max_value), mpf(threshold)
+    capped = max_value != INF
     return _plain(
-        lambda x: a * (x - t) if x <= t else min(x, m),
-        lambda x: a if x <= t else mpf(1 if x < m else 0),
+        lambda x: a * (x - t) if x <= t else min(max(x, 0), m) if capped else x,
+        lambda x: a if x <= t else mpf(1 if not capped or 0 < x < m else 0),
     )
 
 
@@ -457,12 +459,14 @@ CASES += (
             "keras_relu:negative_slope=0.2,max_value=6",
             "keras_relu:negative_slope=0.1,max_value=6,threshold=1.5",
             "keras_relu:negative_slope=0.3,threshold=-0.7",
+            "keras_relu:negative_slope=0.3,max_value=4,threshold=-0.7",
             "keras_relu:max_value=2,threshold=3",
         ),
         kernel_specs=("keras_relu:negative_slope=-0.5,max_value=0.1,threshold=0.3",),
         references={
             "keras_relu:negative_slope=0.1,max_value=6,threshold=1.5": _keras_relu(0.1, 6, 1.5),
             "keras_relu:negative_slope=0.3,threshold=-0.7": _keras_relu(0.3, INF, -0.7),
+            "keras_relu:negative_slope=0.3,max_value=4,threshold=-0.7": _keras_relu(0.3, 4, -0.7),
             "keras_relu:negative_slope=-0.5,max_value=0.1,threshold=0.3": _keras_relu(
                 -0.5, 0.1, 0.3
             ),

@@ -294,17 +294,24 @@ STEP = Variant(
 )
 
 # ------------------------------------------------------------------------ Keras's relu
+#
+# keras.activations.relu(x, negative_slope, max_value, threshold), as Keras 3 computes it:
+# x·[x > threshold], clipped to [0, max_value] when max_value is given, minus
+# negative_slope·relu(threshold − x). So f(threshold) = 0 (x > threshold is strict), and for
+# a negative threshold, x between it and 0 passes unchanged without a cap but becomes 0 with
+# one (the clip to [0, max_value]): relucli follows both, max_value = inf standing for None.
 
 
 def keras_relu_kernel(x, value, grad, a: KernelArgs, w: Workspace) -> None:
-    # keras.activations.relu: negative_slope·(x − threshold) for x <= threshold, else
-    # min(x, max_value). As Keras computes it, x > threshold is strict (so f(threshold) = 0)
-    # and x between a negative threshold and 0 passes unchanged.
-    slope, top = a.negative_slope, a.max_value
     theta64 = np.float64(a.exact["threshold"])
+    cap = np.float64(a.exact["max_value"])
+    capped = cap != INF
     below = np.less_equal(x, theta64, out=w.buf(0, x, np.bool_))
-    np.minimum(x, top, out=value)  # NaN stays NaN; min with the rounded cap is exact
-    if slope == 0:
+    if capped:
+        np.clip(x, w.full(0, x), a.max_value, out=value)  # NaN stays NaN; exact
+    else:
+        np.copyto(value, x)
+    if a.negative_slope == 0:
         np.copyto(value, 0, where=below)
     else:
         # In float64 with the parameters as given, rounded once.
@@ -314,15 +321,16 @@ def keras_relu_kernel(x, value, grad, a: KernelArgs, w: Workspace) -> None:
             np.copyto(value, lower, where=below, casting="same_kind")
     if grad is None:
         return
-    # 1 on (threshold, max_value), 0 at and above max_value, slope at and below threshold.
-    cap = np.float64(a.exact["max_value"])
+    # 1 where the identity part applies, 0 where the cap or the clip at 0 holds (their
+    # points included), negative_slope at and below the threshold.
     inner = w.buf(2, x, np.bool_)
-    if cap == INF:
-        inner.fill(True)  # no cap: slope 1 up to +inf, the limit included
-    else:
+    if capped:
         np.less(x, cap, out=inner)
+        inner &= np.greater(x, w.full(0, x), out=w.buf(5, x, np.bool_))
+    else:
+        inner.fill(True)  # slope 1 up to +inf, the limit included
     above = np.subtract(const(x, 1), below, out=w.buf(3, x))
-    blend(above, np.multiply(inner, const(x, 1), out=w.buf(4, x)), slope, out=grad)
+    blend(above, np.multiply(inner, const(x, 1), out=w.buf(4, x)), a.negative_slope, out=grad)
     grad += const(x, 0)  # -0 (a negative slope times 0) becomes +0
     _nan_where_nan(x, grad)
 
@@ -336,36 +344,65 @@ def _hull(*pieces: tuple[float, float, bool, bool]) -> Interval:
     return Interval(lo, hi, lo_open, hi_open)
 
 
-def _keras_pieces(p) -> tuple[tuple, tuple]:
+def _keras_range(p) -> Interval:
     a, t, m = p["negative_slope"], p["threshold"], p["max_value"]
-    below = (-INF, 0.0, True, False) if a > 0 else (0.0, INF, False, True) if a < 0 else (0.0,) * 2 + (False, False)
-    above = (t, m, True, m == INF) if t < m else (m, m, False, False)
-    return below, above
+    if a > 0:
+        below = (-INF, 0.0, True, False)
+    elif a < 0:
+        below = (0.0, INF, False, True)
+    else:
+        below = (0.0, 0.0, False, False)
+    if m == INF:
+        above = (t, INF, True, True)
+    elif t < 0:
+        above = (0.0, m, False, False)  # clipped: (t, 0] gives 0
+    elif t < m:
+        above = (t, m, True, False)
+    else:
+        above = (m, m, False, False)
+    return _hull(below, above)
 
 
 def _keras_grads(p) -> Interval:
     a, t, m = p["negative_slope"], p["threshold"], p["max_value"]
-    slopes = [a] + ([1.0] if t < m else []) + ([0.0] if m < INF else [])
+    if m == INF:
+        slopes = [a, 1.0]
+    elif t < m:
+        slopes = [a, 1.0, 0.0]
+    else:
+        slopes = [a, 0.0]
     return Interval(min(slopes), max(slopes))
 
 
 def _keras_kinks(p) -> tuple[float, ...]:
     t, m = p["threshold"], p["max_value"]
-    return (t, m) if t < m < INF else (t,)
+    if m == INF or t >= m:
+        return (t,)
+    return (t, 0.0, m) if t < 0 else (t, m)
 
 
 def _keras_dead(p) -> tuple[Interval, ...]:
     a, t, m = p["negative_slope"], p["threshold"], p["max_value"]
     zones = [Interval(-INF, t)] if a == 0 else []
     if m < INF:
+        if t < 0:
+            zones.append(Interval(t, 0.0))
         zones.append(Interval(max(t, m), INF))
     return tuple(zones)
 
 
+def _keras_jumps(p) -> bool:
+    # From f(threshold) = 0 to min(threshold, max_value) (> 0), or to a negative threshold
+    # itself when nothing clips at 0.
+    t = p["threshold"]
+    return t > 0 or (t < 0 and p["max_value"] == INF)
+
+
 def _keras_continuity(p) -> str:
-    if p["threshold"] != 0:
+    if _keras_jumps(p):
         return "jump"
-    return "C∞" if p["negative_slope"] == 1 and p["max_value"] == INF else "C0"
+    plain = p["negative_slope"] == 1 and p["max_value"] == INF and p["threshold"] == 0
+    return "C∞" if plain else "C0"
 
 
 def _d_keras_slope(x: np.ndarray, p) -> np.ndarray:
@@ -385,19 +422,32 @@ KERAS_RELU = Variant(
     name="keras_relu",
     aliases=("general_relu",),
     summary="Keras's relu: a leaky slope below a threshold, capped at max_value.",
-    formula="negative_slope·(x − threshold) if x ≤ threshold, else min(x, max_value)",
-    latex=r"\begin{cases} \alpha (x - \theta) & x \le \theta \ \min(x, m) & x > \theta"
+    formula=(
+        "negative_slope·(x − threshold) if x ≤ threshold, else x, clipped to [0, max_value]"
+        " when max_value is set"
+    ),
+    latex=r"egin{cases} lpha (x - 	heta) & x \le 	heta \ \min(\max(x, 0), m) & x > 	heta"
     r" \end{cases}",
     kernel=keras_relu_kernel,
     params=(
         Param("negative_slope", 0.0, "slope at and below the threshold", "α", synonyms=("alpha",)),
-        Param("max_value", INF, "the cap (Keras's None: inf)", "m", low=0.0, low_open=True, allow_inf=True),
+        Param(
+            "max_value",
+            INF,
+            "the cap (Keras's None: inf)",
+            "m",
+            low=0.0,
+            low_open=True,
+            allow_inf=True,
+        ),
         Param("threshold", 0.0, "where the slope changes (a jump unless 0)", "θ"),
     ),
-    range=lambda p: _hull(*_keras_pieces(p)),
+    range=_keras_range,
     grad_range=_keras_grads,
     continuity=_keras_continuity,
-    monotonic=lambda p: p["negative_slope"] >= 0 and p["threshold"] >= 0,
+    monotonic=lambda p: p["negative_slope"] >= 0 and not (
+        p["threshold"] < 0 and p["max_value"] == INF
+    ),
     kinks=_keras_kinks,
     dead_zones=_keras_dead,
     param_grads={
@@ -406,8 +456,8 @@ KERAS_RELU = Variant(
         "max_value": _d_keras_max,
     },
     kink_rule=(
-        "keras_relu′(threshold) = negative_slope (the x ≤ threshold branch),"
-        " keras_relu′(max_value) = 0 (the x ≥ max_value branch)"
+        "keras_relu′(threshold) = negative_slope (the x ≤ threshold branch);"
+        " 0 at max_value and at a clipped 0 (the clipped side)"
     ),
     reference="keras.activations.relu",
 )
