@@ -81,7 +81,9 @@ class Param:
     def accepts(self, value: float) -> bool:
         above = value > self.low or (not self.low_open and value == self.low)
         below = value < self.high or (not self.high_open and value == self.high)
-        return (math.isfinite(value) or (self.allow_inf and not math.isnan(value))) and above and below
+        return (
+            (math.isfinite(value) or (self.allow_inf and not math.isnan(value))) and above and below
+        )
 
     def coerce(self, variant: str, raw: Any) -> float | str:
         if self.choices:

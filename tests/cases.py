@@ -434,7 +434,10 @@ CASES += (
         specs=("threshold:threshold=1,value=2", "threshold:threshold=0.5,value=-1"),
         kernel_specs=("threshold:threshold=0.1,value=0.3",),
         references={"threshold:threshold=0.1,value=0.3": _threshold(0.1, 0.3)},
-        param_grads=(("threshold:0.55,value=-2", "threshold"), ("threshold:0.55,value=-2", "value")),
+        param_grads=(
+            ("threshold:0.55,value=-2", "threshold"),
+            ("threshold:0.55,value=-2", "value"),
+        ),
     ),
     Case(
         "step",

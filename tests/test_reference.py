@@ -72,9 +72,7 @@ def test_ordinary_points_agree_with_pytorch(case):
 
 
 def test_pytorch_float64_hardsigmoid_gradient_is_a_float32_sixth():
-    case = next(
-        c for c in DATA["cases"] if (c["spec"], c["dtype"]) == ("hardsigmoid", "float64")
-    )
+    case = next(c for c in DATA["cases"] if (c["spec"], c["dtype"]) == ("hardsigmoid", "float64"))
     x = _floats(case["x"], np.float64)
     inside = (x > -3) & (x < 3)
     torch_grad = _floats(case["grad"], np.float64)[inside]

@@ -13,8 +13,8 @@ from .exponential import CELU, ELU, SELU, SELU_ALPHA, SELU_SCALE
 from .piecewise import HARDSWISH, HARDTANH, LEAKY_RELU, PRELU, RELU, RELU6, RRELU
 from .shrink import HARDSHRINK, KERAS_RELU, SOFTSHRINK, STEP, TANHSHRINK, THRESHOLD
 from .sigmoidal import HARDSIGMOID, LOGSIGMOID, SOFTSIGN, SPARSE_SIGMOID
-from .swish import QUICK_GELU, SWISH
 from .smooth import GELU, MISH, SIGMOID, SILU, SOFTPLUS, TANH
+from .swish import QUICK_GELU, SWISH
 
 VARIANTS: tuple[Variant, ...] = (
     RELU,

@@ -152,7 +152,7 @@ _TANHSHRINK_SERIES = (
     -2.6147711512907546e-06,
     1.0597268320104654e-06,
     -4.294911078273806e-07,
-    1.7406618963571648e-07
+    1.7406618963571648e-07,
 )
 
 
@@ -250,7 +250,7 @@ THRESHOLD = Variant(
     kinks=lambda p: (p["threshold"],),
     dead_zones=lambda p: (Interval(-INF, p["threshold"]),),
     param_grads={"threshold": _zero_grad, "value": _d_threshold_value},
-    kink_rule="threshold′(threshold) = 0 and threshold(threshold) = value (the x ≤ threshold branch)",
+    kink_rule="threshold′(threshold) = 0, threshold(threshold) = value (the x ≤ threshold side)",
     torch="torch.nn.functional.threshold",
 )
 
@@ -445,8 +445,8 @@ KERAS_RELU = Variant(
     range=_keras_range,
     grad_range=_keras_grads,
     continuity=_keras_continuity,
-    monotonic=lambda p: p["negative_slope"] >= 0 and not (
-        p["threshold"] < 0 and p["max_value"] == INF
+    monotonic=lambda p: (
+        p["negative_slope"] >= 0 and not (p["threshold"] < 0 and p["max_value"] == INF)
     ),
     kinks=_keras_kinks,
     dead_zones=_keras_dead,
