@@ -50,6 +50,14 @@ def test_framework_names_resolve(alias, name):
     assert relucli.get(alias).name == name
 
 
+def test_record_texts_are_printable_and_table_safe():
+    for v in VARIANTS:
+        for text in (v.summary, v.formula, v.latex, v.kink_rule, v.jax_rule):
+            assert text.isprintable(), (v.name, text)
+        # A "|" would end a cell of the README's Markdown tables.
+        assert "|" not in v.formula + v.summary + v.kink_rule + v.jax_rule, v.name
+
+
 # ------------------------------------------------------------------------ swish
 
 

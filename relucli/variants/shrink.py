@@ -72,8 +72,8 @@ SOFTSHRINK = Variant(
     aliases=("soft_shrink",),
     summary="Soft thresholding: zero inside [−λ, λ], shifted towards 0 by λ outside.",
     formula="x − λ if x > λ, x + λ if x < −λ, else 0",
-    latex=r"\begin{cases} x - \lambda & x > \lambda \ x + \lambda & x < -\lambda"
-    r" \ 0 & \text{otherwise} \end{cases}",
+    latex=r"\begin{cases} x - \lambda & x > \lambda \\ x + \lambda & x < -\lambda"
+    r" \\ 0 & \text{otherwise} \end{cases}",
     kernel=softshrink_kernel,
     params=(_LAMBD,),
     range=Interval(-INF, INF),
@@ -114,8 +114,8 @@ HARDSHRINK = Variant(
     name="hardshrink",
     aliases=("hard_shrink",),
     summary="Hard thresholding: x outside [−λ, λ], zero inside (jumps at ±λ).",
-    formula="x if |x| > λ else 0",
-    latex=r"\begin{cases} x & |x| > \lambda \ 0 & \text{otherwise} \end{cases}",
+    formula="x if abs(x) > λ else 0",
+    latex=r"\begin{cases} x & |x| > \lambda \\ 0 & \text{otherwise} \end{cases}",
     kernel=hardshrink_kernel,
     params=(_LAMBD,),
     range=Interval(-INF, INF),
@@ -236,7 +236,7 @@ THRESHOLD = Variant(
     name="threshold",
     summary="PyTorch's threshold: x above the threshold, a constant value at or below it.",
     formula="x if x > threshold else value",
-    latex=r"\begin{cases} x & x > \theta \ v & x \le \theta \end{cases}",
+    latex=r"\begin{cases} x & x > \theta \\ v & x \le \theta \end{cases}",
     kernel=threshold_kernel,
     params=(
         # PyTorch has no defaults (both arguments are required): 0 and 0 make it ReLU.
@@ -276,7 +276,7 @@ STEP = Variant(
     aliases=("heaviside", "binary_step"),
     summary="Heaviside step: 0 below 0, 1 above, at_zero at 0; its gradient is 0 everywhere.",
     formula="1 if x > 0, at_zero if x = 0, else 0",
-    latex=r"\begin{cases} 1 & x > 0 \ h_0 & x = 0 \ 0 & x < 0 \end{cases}",
+    latex=r"\begin{cases} 1 & x > 0 \\ h_0 & x = 0 \\ 0 & x < 0 \end{cases}",
     kernel=step_kernel,
     params=(Param("at_zero", 0.5, "the value at 0 (NumPy's and JAX's x2)", "h₀"),),
     range=lambda p: Interval(min(0.0, p["at_zero"]), max(1.0, p["at_zero"])),
@@ -423,10 +423,9 @@ KERAS_RELU = Variant(
     aliases=("general_relu",),
     summary="Keras's relu: a leaky slope below a threshold, capped at max_value.",
     formula=(
-        "negative_slope·(x − threshold) if x ≤ threshold, else x, clipped to [0, max_value]"
-        " when max_value is set"
+        "negative_slope·(x − threshold) if x ≤ threshold, else clip(x, 0, max_value) (x if no cap)"
     ),
-    latex=r"egin{cases} lpha (x - 	heta) & x \le 	heta \ \min(\max(x, 0), m) & x > 	heta"
+    latex=r"\begin{cases} \alpha (x - \theta) & x \le \theta \\ \min(\max(x, 0), m) & x > \theta"
     r" \end{cases}",
     kernel=keras_relu_kernel,
     params=(

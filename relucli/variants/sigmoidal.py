@@ -176,8 +176,8 @@ def _softsign(x, value, grad, w: Workspace) -> None:
 SOFTSIGN = Variant(
     name="softsign",
     aliases=("soft_sign",),
-    summary="x/(1 + |x|): tanh-shaped, with polynomial (not exponential) tails.",
-    formula="x/(1 + |x|)",
+    summary="x/(1 + abs(x)): tanh-shaped, with polynomial (not exponential) tails.",
+    formula="x/(1 + abs(x))",  # no "|": it would break Markdown tables
     latex=r"\frac{x}{1 + |x|}",
     kernel=softsign_kernel,
     range=Interval(-1.0, 1.0, True, True),
