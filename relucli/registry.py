@@ -58,6 +58,8 @@ class Param:
     high_open: bool = False
     choices: tuple[str, ...] = ()
     synonyms: tuple[str, ...] = ()
+    # Keras's max_value=None ("no cap") is max_value=inf here: only such params accept inf.
+    allow_inf: bool = False
 
     @property
     def label(self) -> str:
@@ -79,7 +81,9 @@ class Param:
     def accepts(self, value: float) -> bool:
         above = value > self.low or (not self.low_open and value == self.low)
         below = value < self.high or (not self.high_open and value == self.high)
-        return math.isfinite(value) and above and below
+        return (
+            (math.isfinite(value) or (self.allow_inf and not math.isnan(value))) and above and below
+        )
 
     def coerce(self, variant: str, raw: Any) -> float | str:
         if self.choices:
@@ -227,7 +231,7 @@ class Variant:
     kernel: Kernel
     range: Fact  # Interval: the output range
     grad_range: Fact  # Interval: the range of f'
-    continuity: Fact  # "C0", "C1", "C∞"
+    continuity: Fact  # "C0", "C1", "C∞", or "jump" (the value itself jumps at a kink)
     monotonic: Fact  # bool
     # The gradient at the kinks in PyTorch's convention (relucli's default), and JAX's where
     # it differs ("" = the same); "" for smooth variants. The README's table is made of them.
@@ -248,6 +252,9 @@ class Variant:
     stochastic: bool = False  # training mode samples (RReLU); else train = eval
     learnable: str = ""  # the parameter a network learns per neuron (PReLU's weight)
     band: tuple[str, str] | None = None  # parameters bounding a random slope (plots a band)
+    # "framework": PyTorch, JAX, TF, Keras or MLX has it; "research": from the literature only.
+    # The groups `frameworks` and `research` are derived from it.
+    origin: str = "framework"
 
     def fact(self, name: str, params: Params) -> Any:
         value = getattr(self, name)

@@ -13,6 +13,7 @@ closely elsewhere (PyTorch is not the accuracy oracle there: mpmath is).
 from __future__ import annotations
 
 import importlib
+import inspect
 import json
 import math
 from pathlib import Path
@@ -28,7 +29,14 @@ OUT = Path(__file__).resolve().parent.parent / "tests" / "data" / "torch_referen
 ORDINARY = [-3.5, -1.0, -0.25, 0.25, 1.0, 2.5, 20.0, 25.0]
 
 # Settings besides each variant's defaults (relucli specs).
-EXTRA_SPECS = ["leaky_relu:negative_slope=0.2", "elu:alpha=0.5", "gelu:approximate=tanh"]
+EXTRA_SPECS = [
+    "leaky_relu:negative_slope=0.2",
+    "elu:alpha=0.5",
+    "gelu:approximate=tanh",
+    "softshrink:lambd=2",
+    "hardshrink:lambd=2",
+    "threshold:threshold=1,value=2",
+]
 
 
 def torch_function(dotted: str):
@@ -39,19 +47,28 @@ def torch_function(dotted: str):
 def cases_from_records() -> list[tuple[str, object, list[float]]]:
     """(spec, torch function of x, kinks) for every record with a torch name (PReLU, whose
     weight is a tensor, has its own rows below). relucli's parameter names are PyTorch's
-    keywords, so the function is called with the spec's parameters spelled out."""
+    keywords, so the function is called with the spec's parameters spelled out (those its
+    signature takes: F.hardsigmoid takes none, its ends are relucli's generalization)."""
     specs = [v.name for v in REGISTRY.variants.values() if v.torch] + EXTRA_SPECS
     out = []
     for spec in specs:
         act = relucli.get(spec)
         if act.variant.learnable:
             continue
-        fn, params = torch_function(act.variant.torch), dict(act.params)
+        fn = torch_function(act.variant.torch)
+        params = {k: v for k, v in act.params.items() if _accepts(fn, k)}
         kinks = list(act.kinks) or [0.0]
         if 0.0 in kinks and spec == act.name:
             kinks.append(-0.0)
         out.append((spec, lambda x, fn=fn, params=params: fn(x, **params), kinks))
     return out
+
+
+def _accepts(fn, keyword: str) -> bool:
+    try:
+        return keyword in inspect.signature(fn).parameters
+    except ValueError:  # a builtin without a signature (F.gelu): it takes relucli's names
+        return True
 
 
 def hexf(v: float) -> str:

@@ -101,6 +101,82 @@ def _hardswish(x):
     return x * (x + 3) / 6, (2 * x + 3) / 6, None
 
 
+# zoo1: references of the frameworks' functions.
+
+
+def _ramp(lo, hi) -> Reference:
+    lo, hi = mpf(lo), mpf(hi)
+    return _plain(
+        lambda x: min(max((x - lo) / (hi - lo), mpf(0)), mpf(1)),
+        lambda x: 1 / (hi - lo) if lo < x < hi else mpf(0),
+    )
+
+
+def _softshrink(lambd) -> Reference:
+    lam = mpf(lambd)
+    return _plain(
+        lambda x: x - lam if x > lam else x + lam if x < -lam else mpf(0),
+        lambda x: mpf(1 if abs(x) > lam else 0),
+    )
+
+
+def _hardshrink(lambd) -> Reference:
+    lam = mpf(lambd)
+    return _plain(lambda x: x if abs(x) > lam else mpf(0), lambda x: mpf(1 if abs(x) > lam else 0))
+
+
+def _threshold(threshold, value) -> Reference:
+    t, v = mpf(threshold), mpf(value)
+    return _plain(lambda x: x if x > t else v, lambda x: mpf(1 if x > t else 0))
+
+
+def _step(at_zero) -> Reference:
+    h = mpf(at_zero)
+    return _plain(lambda x: mpf(1) if x > 0 else h if x == 0 else mpf(0), lambda x: mpf(0))
+
+
+def _keras_relu(slope, max_value, threshold) -> Reference:
+    # Keras 3: a given max_value also clips at 0 (x between a negative threshold and 0).
+    a, m, t = mpf(slope), mpf(max_value), mpf(threshold)
+    capped = max_value != INF
+    return _plain(
+        lambda x: a * (x - t) if x <= t else min(max(x, 0), m) if capped else x,
+        lambda x: a if x <= t else mpf(1 if not capped or 0 < x < m else 0),
+    )
+
+
+def _swish(beta) -> Reference:
+    b = mpf(beta)
+
+    def f(x):
+        s = _sig(b * x)
+        second = b * x * s * _sig(-b * x)
+        return x * s, s + second, max(abs(s), abs(second))
+
+    return f
+
+
+def _squareplus(b) -> Reference:
+    # For x < 0, x + sqrt(x^2 + b) cancels even at 50 digits: its conjugate form.
+    b = mpf(b)
+
+    def f(x):
+        r = mp.sqrt(x * x + b)
+        if x >= 0:
+            return (x + r) / 2, (1 + x / r) / 2, None
+        return b / (2 * (r - x)), b / (2 * r * (r - x)), None
+
+    return f
+
+
+def _sparse_plus(x):
+    if x <= -1:
+        return mpf(0), mpf(0), None
+    if x >= 1:
+        return x, mpf(1), None
+    return (x + 1) ** 2 / 4, (x + 1) / 2, None
+
+
 @dataclass(frozen=True)
 class Case:
     name: str  # the registry's canonical name
@@ -266,6 +342,197 @@ CASES: tuple[Case, ...] = (
         _plain(mp.tanh, lambda x: mp.sech(x) ** 2),
         16,
         "torch.tanh",
+    ),
+)
+
+# zoo1: the frameworks' functions.
+CASES += (
+    Case(
+        "hardsigmoid",
+        ((0, 0), (1, 0)),
+        _same({-3.0: 0.0, 3.0: 0.0}),
+        _ramp(-3, 3),
+        4,
+        _F + "hardsigmoid",
+        specs=("hardsigmoid:lower=-2.5,upper=2.5",),
+        kernel_specs=("hardsigmoid:lower=-0.1,upper=0.7", "hardsigmoid:lower=2,upper=1e30"),
+        references={
+            "hardsigmoid:lower=-2.5,upper=2.5": _ramp(-2.5, 2.5),
+            "hardsigmoid:lower=-0.1,upper=0.7": _ramp(-0.1, 0.7),
+        },
+        param_grads=(
+            ("hardsigmoid:lower=-2.55,upper=1.05", "lower"),
+            ("hardsigmoid:lower=-2.55,upper=1.05", "upper"),
+        ),
+    ),
+    Case(
+        "sparse_sigmoid",
+        ((0, 0), (1, 0)),
+        {"torch": {-1.0: 0.0, 1.0: 0.0}, "jax": {-1.0: 0.25, 1.0: 0.25}},
+        _ramp(-1, 1),
+        4,
+        NOT_IN_TORCH,
+    ),
+    Case(
+        "softsign",
+        ((-1, 0), (1, 0)),
+        _same({}),
+        _plain(lambda x: x / (1 + abs(x)), lambda x: 1 / (1 + abs(x)) ** 2),
+        4,
+        _F + "softsign",
+    ),
+    Case(
+        "logsigmoid",
+        ((-INF, 1), (0, 0)),
+        _same({}),
+        _plain(lambda x: -mp.log1p(mp.exp(-x)), lambda x: _sig(-x)),
+        16,
+        _F + "logsigmoid",
+    ),
+)
+
+CASES += (
+    Case(
+        "softshrink",
+        ((-INF, 1), (INF, 1)),
+        _same({-0.5: 0.0, 0.5: 0.0}),
+        _softshrink(0.5),
+        4,
+        _F + "softshrink",
+        specs=("softshrink:lambd=2",),
+        kernel_specs=("softshrink:0", "softshrink:0.1"),
+        references={"softshrink:0.1": _softshrink(0.1), "softshrink:lambd=2": _softshrink(2)},
+        param_grads=(("softshrink:0.57", "lambd"),),
+    ),
+    Case(
+        "hardshrink",
+        ((-INF, 1), (INF, 1)),
+        _same({-0.5: 0.0, 0.5: 0.0}),
+        _hardshrink(0.5),
+        4,
+        _F + "hardshrink",
+        specs=("hardshrink:lambd=2",),
+        kernel_specs=("hardshrink:0", "hardshrink:0.1"),
+        references={"hardshrink:0.1": _hardshrink(0.1), "hardshrink:lambd=2": _hardshrink(2)},
+        param_grads=(("hardshrink:0.57", "lambd"),),
+    ),
+    Case(
+        "tanhshrink",
+        ((-INF, 1), (INF, 1)),
+        _same({}),
+        _plain(lambda x: x - mp.tanh(x), lambda x: mp.tanh(x) ** 2),
+        16,
+        _F + "tanhshrink",
+    ),
+    Case(
+        "threshold",
+        ((0, 0), (INF, 1)),
+        _same({0.0: 0.0}),
+        _threshold(0, 0),
+        4,
+        _F + "threshold",
+        specs=("threshold:threshold=1,value=2", "threshold:threshold=0.5,value=-1"),
+        kernel_specs=("threshold:threshold=0.1,value=0.3",),
+        references={"threshold:threshold=0.1,value=0.3": _threshold(0.1, 0.3)},
+        param_grads=(
+            ("threshold:0.55,value=-2", "threshold"),
+            ("threshold:0.55,value=-2", "value"),
+        ),
+    ),
+    Case(
+        "step",
+        ((0, 0), (1, 0)),
+        _same({0.0: 0.0}),
+        _step(0.5),
+        4,
+        NOT_IN_TORCH,
+        specs=("step:at_zero=1", "step:at_zero=0"),
+        kernel_specs=("step:at_zero=-2",),
+        references={"step:at_zero=1": _step(1)},
+        param_grads=(("step", "at_zero"),),
+    ),
+    Case(
+        "keras_relu",
+        ((0, 0), (INF, 1)),
+        _same({0.0: 0.0}),
+        _keras_relu(0, INF, 0),
+        4,
+        NOT_IN_TORCH,
+        specs=(
+            "keras_relu:negative_slope=0.2,max_value=6",
+            "keras_relu:negative_slope=0.1,max_value=6,threshold=1.5",
+            "keras_relu:negative_slope=0.3,threshold=-0.7",
+            "keras_relu:negative_slope=0.3,max_value=4,threshold=-0.7",
+            "keras_relu:max_value=2,threshold=3",
+        ),
+        kernel_specs=("keras_relu:negative_slope=-0.5,max_value=0.1,threshold=0.3",),
+        references={
+            "keras_relu:negative_slope=0.1,max_value=6,threshold=1.5": _keras_relu(0.1, 6, 1.5),
+            "keras_relu:negative_slope=0.3,threshold=-0.7": _keras_relu(0.3, INF, -0.7),
+            "keras_relu:negative_slope=0.3,max_value=4,threshold=-0.7": _keras_relu(0.3, 4, -0.7),
+            "keras_relu:negative_slope=-0.5,max_value=0.1,threshold=0.3": _keras_relu(
+                -0.5, 0.1, 0.3
+            ),
+        },
+        param_grads=tuple(
+            ("keras_relu:negative_slope=0.15,max_value=5.55,threshold=-1.45", p)
+            for p in ("negative_slope", "max_value", "threshold")
+        ),
+    ),
+)
+
+CASES += (
+    Case(
+        "swish",
+        ((0, 0), (INF, 1)),
+        _same({}),
+        _silu,
+        16,
+        NOT_IN_TORCH,
+        specs=("swish:beta=2.5", "swish:beta=0.3"),
+        kernel_specs=("swish:beta=1e-5", "swish:beta=1e5"),
+        references={"swish:beta=2.5": _swish(2.5), "swish:beta=0.3": _swish(0.3)},
+        param_grads=(("swish:beta=1.3", "beta"),),
+    ),
+    Case("quick_gelu", ((0, 0), (INF, 1)), _same({}), _swish(1.702), 16, NOT_IN_TORCH),
+)
+
+CASES += (
+    Case(
+        "squareplus",
+        ((0, 0), (INF, 1)),
+        _same({}),
+        _squareplus(4),
+        16,
+        NOT_IN_TORCH,
+        specs=("squareplus:b=0.5",),
+        kernel_specs=("squareplus:b=1e-20", "squareplus:b=1e20"),
+        references={"squareplus:b=0.5": _squareplus(0.5)},
+        param_grads=(("squareplus:b=2.5", "b"),),
+    ),
+    Case(
+        "sparse_plus",
+        ((0, 0), (INF, 1)),
+        _same({-1.0: 0.0, 1.0: 1.0}),
+        _sparse_plus,
+        4,
+        NOT_IN_TORCH,
+    ),
+    Case(
+        "relu2",
+        ((0, 0), (INF, INF)),
+        _same({0.0: 0.0}),
+        _plain(lambda x: max(x, 0) ** 2, lambda x: 2 * max(x, 0)),
+        4,
+        NOT_IN_TORCH,
+    ),
+    Case(
+        "identity",
+        ((-INF, 1), (INF, 1)),
+        _same({}),
+        _plain(lambda x: x, lambda x: mpf(1)),
+        4,
+        NOT_IN_TORCH,
     ),
 )
 

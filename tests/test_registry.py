@@ -45,7 +45,7 @@ def test_records_are_complete_and_consistent(variant):
     for fact in ("range", "grad_range"):
         assert isinstance(variant.fact(fact, p), Interval)
     assert all(isinstance(z, Interval) for z in variant.fact("dead_zones", p))
-    assert variant.fact("continuity", p) in ("C0", "C1", "C∞")
+    assert variant.fact("continuity", p) in ("C0", "C1", "C∞", "jump")
     assert isinstance(variant.fact("monotonic", p), bool)
     assert variant.init in ("he", "xavier", "lecun")
     assert not variant.learnable or variant.learnable in p
@@ -86,7 +86,7 @@ def test_training_learning_and_init_facts_come_from_the_records():
         ("Leaky-ReLU", "leaky_relu", {"negative_slope": 0.01}),
         ("LEAKY:1/8", "leaky_relu", {"negative_slope": 0.125}),
         ("leaky_relu:slope=0.2", "leaky_relu", {"negative_slope": 0.2}),
-        ("swish", "silu", {}),
+        ("swish", "swish", {"beta": 1.0}),
         ("hard_tanh:min_val=-2", "hardtanh", {"min_val": -2.0, "max_val": 1.0}),
         ("hardtanh:-2,max_val=3", "hardtanh", {"min_val": -2.0, "max_val": 3.0}),
         ("gelu:approximate=TANH", "gelu", {"approximate": "tanh"}),

@@ -172,9 +172,15 @@ def test_dead_zone_is_exactly_where_the_gradient_is_zero(spec):
 
 @pytest.mark.parametrize("spec", SPECS)
 def test_continuity_class_matches_the_gradient(spec):
-    """C0: the gradient jumps at some kink; C1 and C∞: it does not (one-sided limits)."""
+    """jump: the value jumps at some kink; C0: it does not, the gradient does; C1 and C∞:
+    neither (one-sided limits)."""
     act = relucli.get(spec)
     points = [*act.kinks, 0.0]
+    steps = [abs(float(act(k - 1e-9)) - float(act(k + 1e-9))) for k in points]
+    if act.continuity == "jump":
+        assert max(steps) > 1e-3
+        return
+    assert max(steps) < 1e-6
     jumps = [abs(float(act.grad(k - 1e-9)) - float(act.grad(k + 1e-9))) for k in points]
     if act.continuity == "C0":
         assert max(jumps) > 1e-3
@@ -328,7 +334,7 @@ def test_rrelu_training_mode_is_reproducible_and_inside_its_band():
         ("rrelu:lower=1/10,upper=0.3", "rrelu", {"lower": 0.1, "upper": 0.3}),
         ("rrelu:0.1", "rrelu", {"lower": 0.1, "upper": 1 / 3}),
         ("gelu:approximate=TANH", "gelu", {"approximate": "tanh"}),
-        ("swish", "silu", {}),
+        ("swish", "swish", {"beta": 1.0}),
         ("prelu:a=0.1", "prelu", {"weight": 0.1}),
         (" softplus : beta = 2 , threshold = 10 ", "softplus", {"beta": 2.0, "threshold": 10.0}),
     ],

@@ -126,9 +126,14 @@ class KernelArgs:
     variants a random generator."""
 
     def __init__(self, params: dict[str, Any], dtype: np.dtype, jax: bool, rng=None):
+        # The parameters as given (float64): a float32 kernel that computes in float64 uses
+        # these, so a parameter like 1.702 is not first rounded to float32.
+        self.exact = dict(params)
         for name, value in params.items():
-            # A NumPy float64 scalar would silently promote float32 work to float64.
-            setattr(self, name, dtype.type(value) if isinstance(value, float) else value)
+            # A NumPy float64 scalar would silently promote float32 work to float64. A value
+            # beyond float32's range becomes +-inf there (kernels needing it use ``exact``).
+            with np.errstate(over="ignore"):
+                setattr(self, name, dtype.type(value) if isinstance(value, float) else value)
         self.jax = jax
         self.rng = rng
 

@@ -8,9 +8,13 @@ tests/cases.py (a test fails until both exist).
 from __future__ import annotations
 
 from ..registry import Registry, Variant
+from .algebraic import IDENTITY, RELU2, SPARSE_PLUS, SQUAREPLUS
 from .exponential import CELU, ELU, SELU, SELU_ALPHA, SELU_SCALE
 from .piecewise import HARDSWISH, HARDTANH, LEAKY_RELU, PRELU, RELU, RELU6, RRELU
+from .shrink import HARDSHRINK, KERAS_RELU, SOFTSHRINK, STEP, TANHSHRINK, THRESHOLD
+from .sigmoidal import HARDSIGMOID, LOGSIGMOID, SOFTSIGN, SPARSE_SIGMOID
 from .smooth import GELU, MISH, SIGMOID, SILU, SOFTPLUS, TANH
+from .swish import QUICK_GELU, SWISH
 
 VARIANTS: tuple[Variant, ...] = (
     RELU,
@@ -29,6 +33,26 @@ VARIANTS: tuple[Variant, ...] = (
     HARDTANH,
     SIGMOID,
     TANH,
+    # zoo1: the frameworks' functions. Sigmoid-like (variants/sigmoidal.py):
+    HARDSIGMOID,
+    SPARSE_SIGMOID,
+    SOFTSIGN,
+    LOGSIGMOID,
+    # Shrinkage and thresholds (variants/shrink.py):
+    SOFTSHRINK,
+    HARDSHRINK,
+    TANHSHRINK,
+    THRESHOLD,
+    STEP,
+    KERAS_RELU,
+    # Swish with β and quick_gelu (variants/swish.py):
+    SWISH,
+    QUICK_GELU,
+    # Algebraic rectifiers and the identity (variants/algebraic.py):
+    SQUAREPLUS,
+    SPARSE_PLUS,
+    RELU2,
+    IDENTITY,
 )
 
 # The seven variants of the source material: the default set of every command.
@@ -46,6 +70,10 @@ GROUPS = {
         v for v in reg.variants.values() if _at_defaults(v, "continuity") == "C∞"
     ],
     "bounded": lambda reg: [v for v in reg.variants.values() if _at_defaults(v, "range").bounded],
+    # From the records' origin field: in a framework (PyTorch, JAX, TF, Keras, MLX) or only
+    # in the literature.
+    "frameworks": lambda reg: [v for v in reg.variants.values() if v.origin == "framework"],
+    "research": lambda reg: [v for v in reg.variants.values() if v.origin == "research"],
 }
 
 REGISTRY = Registry(VARIANTS, GROUPS)

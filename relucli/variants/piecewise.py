@@ -376,7 +376,7 @@ def hardswish_kernel(x, value, grad, a: KernelArgs, w: Workspace) -> None:
 
 HARDSWISH = Variant(
     name="hardswish",
-    aliases=("hard_swish",),
+    aliases=("hard_swish", "hard_silu"),  # JAX's two names
     summary="Piecewise-quadratic swish from MobileNetV3: x·relu6(x + 3)/6.",
     formula="x·min(max(x + 3, 0), 6)/6",
     latex=r"x \, \frac{\min(\max(x + 3, 0), 6)}{6}",

@@ -375,7 +375,7 @@ GELU = Variant(
 
 SILU = Variant(
     name="silu",
-    aliases=("swish",),
+    # `swish` names the record with β (variants/swish.py): at β = 1 the same numbers.
     summary="Sigmoid linear unit (swish): x times sigmoid(x).",
     formula="x·σ(x)",
     latex=r"x\,\sigma(x)",

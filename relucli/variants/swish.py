@@ -1,0 +1,126 @@
+"""Swish with its β (x·σ(βx), Ramachandran et al.) and the sigmoid form of GELU,
+quick_gelu = swish with β = 1.702, each record next to its kernel.
+
+σ(βx) amplifies the rounding of βx by up to |βx| (hundreds of ulp in the left tail), so βx
+is formed exactly as p + e (a two-product of x, scaled by a power of two, with β's mantissa)
+and σ corrected to first order in e. β = 1 is SiLU's kernel itself: `swish` at its default
+gives SiLU's numbers bit for bit.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..numerics.chunked import KernelArgs, Workspace
+from ..numerics.elementwise import in_float64, two_prod
+from ..registry import Interval, Param, Variant
+from .smooth import _pick, _sigmoid_parts, silu_kernel
+
+INF = math.inf
+QUICK_GELU_BETA = 1.702  # OpenAI CLIP's constant: x·σ(1.702x) approximates x·Φ(x)
+# Where |βx| passes this, σ(βx) is 0 or 1 to the last bit of float64.
+_SATURATED = 1e4
+
+# The extremes of u·σ(u) and of its derivative (SiLU's, mpmath at 40 digits): swish with β
+# has the same gradient range and its minimum value divided by β.
+_SILU_MIN = -0.2784645427610738
+_SILU_GRAD = Interval(-0.09983932012886692, 1.0998393201288670)
+
+
+def _swish_parts(x, beta: float, w: Workspace):
+    """(s, sn, ss, t) for float64 x: s = σ(βx), sn = σ(-βx), ss = σ(βx)σ(-βx) and t = βx,
+    each to full relative accuracy (arrays in ``w``, valid until its next call)."""
+    limit = min(_SATURATED / beta, np.finfo(np.float64).max)
+    xs = np.clip(x, -limit, limit, out=w.buf(0, x))  # |βx| <= 1e4: no overflow below
+    # β = m·2^k with 1/2 <= m < 1: xs·2^k is exact (unless it underflows, where βx is tiny
+    # and the correction irrelevant) and small enough for the two-product's splitting.
+    m, k = math.frexp(beta)
+    np.ldexp(xs, k, out=xs)
+    p, e = two_prod(xs, m)
+    r, er, h, _, _ = _sigmoid_parts(p, w.scope("sigmoid"))
+    s = _pick(r, er, h, w.buf(1, x))
+    h = np.subtract(1.0, h, out=h)
+    sn = _pick(r, er, h, w.buf(2, x))
+    ss = np.multiply(r, er, out=r)
+    # σ(p + e) = σ(p) + σσ̄·e and (σσ̄)(p + e) = σσ̄·(1 + (σ̄ - σ)e), to first order.
+    corr = np.multiply(ss, e, out=er)
+    s += corr
+    sn -= corr
+    diff = np.subtract(sn, s, out=h)
+    diff *= e
+    diff += 1.0
+    ss *= diff
+    return s, sn, ss, p
+
+
+def _swish(x, value, grad, beta: float, w: Workspace) -> None:
+    s, _, ss, t = _swish_parts(x, beta, w)
+    big = np.finfo(x.dtype).max
+    xm = np.maximum(x, -big, out=w.buf(3, x))  # -inf * 0 would be NaN
+    np.multiply(xm, s, out=value)
+    if grad is not None:
+        # swish' = σ(βx) + βx σ(βx)σ(-βx): no 1 - σ cancellation.
+        np.multiply(t, ss, out=grad)
+        grad += s
+
+
+def swish_kernel(x, value, grad, a: KernelArgs, w: Workspace) -> None:
+    beta = float(a.exact["beta"])
+    if beta == 1:
+        silu_kernel(x, value, grad, a, w)  # SiLU's numbers, bit for bit
+        return
+    _beta_kernel(x, value, grad, beta, w)
+
+
+def quick_gelu_kernel(x, value, grad, a: KernelArgs, w: Workspace) -> None:
+    _beta_kernel(x, value, grad, QUICK_GELU_BETA, w)
+
+
+def _beta_kernel(x, value, grad, beta: float, w: Workspace) -> None:
+    if x.dtype == np.float32:
+        # In float64 with β as given, rounded once.
+        body = lambda x, v, g: _swish(x, v, g, beta, w.scope("swish"))  # noqa: E731
+        in_float64(body, x, value, grad, w.scope("float64"))
+        return
+    _swish(x, value, grad, beta, w.scope("swish"))
+
+
+def _d_swish_beta(x: np.ndarray, p) -> np.ndarray:
+    # d/dβ x σ(βx) = x² σ(βx)σ(-βx), as x·(x·σσ̄) so that x² cannot overflow to inf·0.
+    x = np.asarray(x, np.float64)
+    _, _, ss, _ = _swish_parts(x.reshape(-1), p["beta"], Workspace(x.size))
+    xf = np.clip(x.reshape(-1), -np.finfo(np.float64).max, np.finfo(np.float64).max)
+    with np.errstate(over="ignore"):  # x² σσ̄ beyond the float range (tiny β): inf
+        return (xf * (xf * ss)).reshape(x.shape)
+
+
+SWISH = Variant(
+    name="swish",
+    summary="Swish: x·σ(βx); β = 1 is SiLU, β → ∞ approaches ReLU.",
+    formula="x·σ(βx)",
+    latex=r"x\,\sigma(\beta x)",
+    kernel=swish_kernel,
+    params=(Param("beta", 1.0, "sharpness (trainable in the paper)", "β", low=0.0, low_open=True),),
+    range=lambda p: Interval(_SILU_MIN / p["beta"], INF),
+    grad_range=_SILU_GRAD,
+    continuity="C∞",
+    monotonic=False,
+    param_grads={"beta": _d_swish_beta},
+    reference="Ramachandran et al. 2017",
+)
+
+QUICK_GELU = Variant(
+    name="quick_gelu",
+    aliases=("gelu_sigmoid", "quickgelu", "gelu_fast_approx"),  # the last is MLX's name
+    summary="GELU's sigmoid approximation (CLIP): x·σ(1.702x).",
+    formula="x·σ(1.702x)",
+    latex=r"x\,\sigma(1.702\,x)",
+    kernel=quick_gelu_kernel,
+    range=Interval(_SILU_MIN / QUICK_GELU_BETA, INF),
+    grad_range=_SILU_GRAD,
+    continuity="C∞",
+    monotonic=False,
+    reference="Hendrycks & Gimpel 2016 (the sigmoid form); Radford et al. 2021 (CLIP)",
+)
