@@ -87,8 +87,10 @@ def resolve(
     acts: list[Activation] = []
     seen: set[str] = set()
     for spec in REGISTRY.expand(specs, default):
-        variant, params = REGISTRY.parse(spec)
-        act = Activation(variant, params, convention=convention, train=train, seed=seed)
+        variant, params, conv, framework = REGISTRY.parse_spec(spec, convention)
+        act = Activation(
+            variant, params, convention=conv, train=train, seed=seed, framework=framework
+        )
         if act.spec not in seen:
             seen.add(act.spec)
             acts.append(act)
@@ -142,7 +144,8 @@ def activation_options(f: Callable) -> Callable:
         type=click.Choice(CONVENTIONS),
         default="torch",
         show_default=True,
-        help="Gradient at kinks: PyTorch autograd, or JAX (leaky family: 1 at 0).",
+        help="A framework's defaults and gradients at kinks (see relucli frameworks);"
+        " NAME@FRAMEWORK sets them per variant.",
     )(f)
 
 
