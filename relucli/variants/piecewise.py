@@ -175,7 +175,7 @@ RELU = Variant(
 
 _RIGHT = {0.0: 1.0}  # the x >= 0 branch at 0
 _KERAS_LEAKY = ("keras.activations.leaky_relu", "keras.ops.leaky_relu", "keras.layers.LeakyReLU")
-_F32_SLOPE = "the slope is rounded to float32 in every dtype (0.2 -> 0.20000000298023224)"
+_F32_SLOPE = "the slope is rounded to float32, also for float64 input"
 _LEAKY_FW = {
     "torch": facts("torch.nn.functional.leaky_relu", "torch.nn.LeakyReLU"),
     "jax": facts("jax.nn.leaky_relu", kinks=_RIGHT),
