@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -304,3 +305,127 @@ def test_framework_spec_errors(spec, message):
 def test_unknown_convention_lists_every_framework():
     with pytest.raises(SpecError, match=r"unknown convention 'keras' \(valid: torch, jax, flax,"):
         relucli.get("relu", convention="keras")
+
+
+# --------------------------------------------------------------- relucli frameworks
+
+
+@pytest.fixture
+def run():
+    from click.testing import CliRunner
+
+    from relucli.cli import main
+
+    def invoke(*args: str):
+        return CliRunner().invoke(main, list(args), prog_name="relucli", catch_exceptions=False)
+
+    return invoke
+
+
+def test_frameworks_csv_is_exact(run):
+    result = run("frameworks", "celu", "--format", "csv")
+    assert result.exit_code == 0
+    head = "variant,framework,name,defaults,f′ at kinks,f(−∞),f′(−∞),f(∞),f′(∞),notes\n"
+    assert result.stdout == head + (
+        "celu,torch,torch.nn.functional.celu,alpha=1,f′(0) = 1,-1.0,0.0,inf,1.0,\n"
+        "celu,jax,jax.nn.celu,alpha=1,f′(0) = 1,-1.0,0.0,inf,1.0,\n"
+        "celu,flax,flax.linen.celu,alpha=1,f′(0) = 1,-1.0,0.0,inf,1.0,\n"
+        "celu,keras-tf,keras.activations.celu,alpha=1,f′(0) = 2 (sum),-1.0,0.0,inf,1.0,"
+        '"celu′(0) = 2, the sum of both sides (relucli: 1)"\n'
+        "celu,keras-jax,keras.activations.celu,alpha=1,f′(0) = 1,-1.0,0.0,inf,1.0,\n"
+        "celu,keras-torch,keras.activations.celu,alpha=1,f′(0) = 1,-1.0,0.0,inf,1.0,\n"
+        "celu,mlx,mlx.nn.celu,alpha=1,f′(0) = 0 (neither),-1.0,0.0,inf,1.0,"
+        "celu′(0) = 0 (relucli: 1)\n"
+    )
+
+
+def test_frameworks_json_is_exact(run):
+    result = run("frameworks", "leaky", "--format", "json")
+    rows = json.loads(result.stdout)
+    assert [r["framework"] for r in rows] == list(FRAMEWORKS)
+    assert rows[8] == {
+        "variant": "leaky_relu",
+        "framework": "mlx",
+        "name": "mlx.nn.leaky_relu",
+        "defaults": "negative_slope=0.01",
+        "f′ at kinks": "f′(0) = 1 (right)",
+        "f(−∞)": "-inf",
+        "f′(−∞)": 1.0,
+        "f(∞)": "inf",
+        "f′(∞)": 1.0,
+        "notes": "leaky_relu′(0) = the right branch (relucli: the left branch);"
+        " f′(−∞) = 1 (relucli: the limit 0.01)",
+    }
+    assert rows[6]["notes"] == (
+        "default negative_slope = 0.2 (relucli: 0.01);"
+        " keras.layers.LeakyReLU: negative_slope = 0.3 (spec NAME@FRAMEWORK.layer);"
+        " leaky_relu′(0) = the right branch (relucli: the left branch)"
+    )
+
+
+def test_frameworks_text_formats_number_their_footnotes(run):
+    result = run("frameworks", "gelu", "selu")
+    table, _, notes = result.stdout.partition("\n\n")
+    lines = notes.splitlines()
+    assert lines[0] == ("[1] f(−∞) = NaN, f′(−∞) = NaN, f′(∞) = NaN (relucli: the limits 0, 0, 1)")
+    assert [line.split("]")[0] for line in lines] == [f"[{i}" for i in range(1, len(lines) + 1)]
+    cited = {
+        int(m)
+        for row in table.splitlines()[2:]
+        for m in row.split("  ")[-1].split(", ")
+        if m.strip().isdigit()
+    }
+    assert cited == set(range(1, len(lines) + 1))
+
+
+def _measured_entry(variant, fw: str, params: dict):
+    """The reference entry that measured ``variant`` at ``params`` (the framework's defaults)."""
+    for f, key, v, entry in ENTRIES:
+        if f != fw or v is not variant:
+            continue
+        act = _activation(fw, key, entry)
+        if act.params == params:
+            return entry
+    return None
+
+
+def test_frameworks_table_shows_the_measured_kinks_and_limits(run):
+    rows = json.loads(run("frameworks", "all", "--format", "json").stdout)
+    checked = 0
+    for row in rows:
+        variant = REGISTRY.variants[row["variant"]]
+        fw = row["framework"]
+        entry = _measured_entry(variant, fw, variant.defaults(fw))
+        if entry is None:
+            continue
+        points = _points(entry, "float64") or _points(entry, "float32")
+        for col, x, i in (("f(−∞)", -math.inf, 0), ("f′(−∞)", -math.inf, 1)):
+            assert _same(float(row[col]), points[x][i], 1e-5), (row, col)
+        for col, x, i in (("f(∞)", math.inf, 0), ("f′(∞)", math.inf, 1)):
+            assert _same(float(row[col]), points[x][i], 1e-5), (row, col)
+        for cell in filter(None, row["f′ at kinks"].split("; ")):
+            at, _, rest = cell.partition(") = ")
+            k, g = float(at.removeprefix("f′(")), float(Fraction(rest.split(" ")[0]))
+            assert _same(g, points[k][1], 1e-5), (row, cell)
+        checked += 1
+    assert checked >= 100
+
+
+def test_frameworks_takes_names_only(run):
+    result = run("frameworks", "leaky:0.1")
+    assert result.exit_code == 2
+    assert "frameworks takes variant names, got 'leaky:0.1'" in result.stderr
+
+
+def test_completion_offers_frameworks_after_at():
+    from relucli.cli.options import complete_specs
+
+    def words(text: str) -> list[str]:
+        return [c.value for c in complete_specs(None, None, text)]
+
+    assert words("leaky@k") == ["leaky@keras-tf", "leaky@keras-jax", "leaky@keras-torch"]
+    assert words("rrelu@") == ["rrelu@torch"]
+    assert words("leaky@keras-tf.") == ["leaky@keras-tf.layer"]
+    assert words("gelu@jax.") == []
+    assert words("leaky@tf:") == ["leaky@tf:negative_slope="]
+    assert words("nope@") == []
