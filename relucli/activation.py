@@ -88,14 +88,24 @@ class Activation:
         Kernels compute PyTorch's kink gradients (and JAX's, told by ``KernelArgs.jax``); any
         other rule comes from the record's measured facts for the convention and is written
         at the kink points after the kernel has run. None under the default convention, nor
-        where the framework's rule is relucli's, so those paths cost nothing extra; RReLU's
-        training mode has random slopes, not a kink rule.
+        where the kernel already gives the framework's value, so those paths cost nothing
+        extra; RReLU's training mode has random slopes, not a kink rule.
         """
         facts = self.variant.frameworks.get(self.convention)
         if self.convention == "torch" or self.train or facts is None:
             return ()
         kinks = facts.kink_map(self.params)
-        return tuple(sorted(kinks.items())) if kinks else ()
+        if not kinks:
+            return ()
+        # Only where the kernel's own rule gives another value (under jax the kernels
+        # already take JAX's branch): one tiny kernel call, once per activation.
+        at = np.array(sorted(kinks))
+        jax = self.convention == "jax"
+        _, own = evaluate(
+            self.variant.kernel, at, lambda dtype: KernelArgs(self.params, dtype, jax)
+        )
+        assert own is not None
+        return tuple((float(k), float(kinks[k])) for k, g in zip(at, own) if float(g) != kinks[k])
 
     def one_sided(self, x: float) -> tuple[float, float]:
         """(f'(x-), f'(x+)): the gradient just left and right of x (a relative step of 1e-9),

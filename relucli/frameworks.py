@@ -25,9 +25,13 @@ mathematical limits at +-inf, the same definition.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the registry imports this module
+    from .activation import Activation
+    from .registry import Variant
 
 # The frameworks, in the order tables list them. Keras 3 is named with its backend because
 # its kink gradients follow the backend's autodiff (leaky'(0) is 0.2 on TF and torch, 1 on
@@ -138,12 +142,12 @@ class Row:
     notes: tuple[str, ...]
 
 
-def comparison(variants: Any) -> list[Row]:
+def comparison(variants: Iterable[Variant]) -> list[Row]:
     """Rows for each variant (a record) and each framework that has it, from the records."""
     return [_row(v, fw) for v in variants for fw in FRAMEWORKS if v.in_framework(fw)]
 
 
-def _row(variant: Any, framework: str) -> Row:
+def _row(variant: Variant, framework: str) -> Row:
     from .activation import Activation, _fmt  # the activation module imports the registry
 
     facts = variant.frameworks[framework]
@@ -201,7 +205,7 @@ def _row(variant: Any, framework: str) -> Row:
     return Row(cells, tuple(notes))
 
 
-def _kink_points(variant: Any, params: Params, act: Any) -> list[float]:
+def _kink_points(variant: Variant, params: Params, act: Activation) -> list[float]:
     """The variant's kinks, and every point where some framework's kink rule applies (CELU
     is C1 at 0 for relucli, but MLX and Keras on TF give it a gradient of its own there)."""
     points = set(act.kinks)
@@ -223,7 +227,7 @@ def _form_of(name: str) -> str:
     return "layer" if name.rsplit(".", 1)[-1][:1].isupper() else ""
 
 
-def _kink(act: Any, k: float) -> tuple[float, str]:
+def _kink(act: Activation, k: float) -> tuple[float, str]:
     """f'(k) under the activation's convention, and which one-sided value it is."""
     g = float(act.grad(k))
     left, right = act.one_sided(k)
@@ -251,7 +255,7 @@ def _said(g: float, side: str) -> str:
     return f"{_fmt(g)}, {named}" if named else _fmt(g)
 
 
-def _limits(act: Any) -> Limits:
+def _limits(act: Activation) -> Limits:
     import numpy as np
 
     v, g = act.value_and_grad(np.array([-INF, INF]))
