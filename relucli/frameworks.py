@@ -7,7 +7,7 @@ typed from documentation: scripts/make_framework_reference.py runs each framewor
 functions and autodiff into tests/data/framework_reference.json, and tests/test_frameworks.py
 checks every fact in every record against that file. Nothing here reads the file at run time.
 
-They drive three things:
+They drive two things:
 
 - ``--convention FRAMEWORK`` and ``NAME@FRAMEWORK`` specs: the framework's defaults and its
   gradient at each kink (written at the kink points after the kernel has run, see
@@ -15,7 +15,6 @@ They drive three things:
   mathematical limits where frameworks return NaN.
 - ``relucli frameworks``: the table of names, defaults, definitions, kink gradients and
   values at +-inf (NaN where the framework gives NaN).
-- ``relucli list``: the names users know from their framework.
 
 Adding a framework fact to a variant is one entry in its record's ``frameworks`` mapping;
 a fact left out means "as relucli": relucli's defaults, its PyTorch kink rule, the
