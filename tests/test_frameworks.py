@@ -430,3 +430,20 @@ def test_completion_offers_frameworks_after_at():
     assert words("gelu@jax.") == []
     assert words("leaky@tf:") == ["leaky@tf:negative_slope="]
     assert words("nope@") == []
+
+
+def test_learned_slopes_follow_the_framework_kink_rule_per_neuron():
+    from relucli.lab.nn import Network
+
+    layers = [(np.ones((2, 3)), np.zeros(3)), (np.ones((3, 1)), np.zeros(1))]
+    z = np.array([[0.0, 0.0, -1.0], [1.0, 0.0, 0.0]])
+    expected = {
+        "prelu@mlx": [[1.1, 1.2, 0.3], [1.0, 1.2, 1.3]],
+        "prelu@flax": [[1.0, 1.0, 0.3], [1.0, 1.0, 1.0]],
+        "prelu@keras-tf": [[0.1, 0.2, 0.3], [1.0, 0.2, 0.3]],
+        "prelu": [[0.1, 0.2, 0.3], [1.0, 0.2, 0.3]],
+    }
+    for spec, grad in expected.items():
+        net = Network(layers, relucli.get(spec))
+        net.prelu_slopes[0][...] = [0.1, 0.2, 0.3]
+        assert net.activate(z, 0)[1].tolist() == grad, spec
