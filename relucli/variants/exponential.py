@@ -182,10 +182,11 @@ _CELU_FW = {
     "torch": facts("torch.nn.functional.celu", "torch.nn.CELU"),
     "jax": facts("jax.nn.celu"),
     "flax": facts("flax.linen.celu"),
-    # Keras on TF: max(x, 0) + min(0, alpha*expm1(x/alpha)), both ties passing 1: 2.
+    # Keras on TF: maximum(x, 0) + alpha*expm1(minimum(x, 0)/alpha), and at the tie TF's
+    # maximum and minimum each pass x a gradient of 1: 2.
     "keras-tf": facts("keras.activations.celu", "keras.ops.celu", kinks={0.0: 2.0}),
     **same_facts(("keras-jax", "keras-torch"), facts("keras.activations.celu", "keras.ops.celu")),
-    # MLX: the same sum with both ties passing 0.
+    # MLX: the same sum, with maximum(x, 0) and minimum(x, 0) passing x 0 at the tie.
     "mlx": facts("mlx.nn.celu", "mlx.nn.CELU", kinks={0.0: 0.0}),
 }
 

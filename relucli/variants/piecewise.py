@@ -242,7 +242,7 @@ _PRELU_FW = {
     **same_facts(
         KERAS, facts("keras.layers.PReLU", defaults={"weight": 0.0}, limits=_KERAS_PRELU_LIMITS)
     ),
-    # MLX: maximum(0, x) + a * minimum(0, x), each tie sending its gradient to x: 1 + a.
+    # MLX: maximum(0, x) + a * minimum(0, x), both ties passing x a gradient of 1: 1 + a.
     "mlx": facts("mlx.nn.PReLU", "mlx.nn.prelu", kinks=lambda p: {0.0: 1 + p["weight"]}),
 }
 
