@@ -447,3 +447,16 @@ def test_learned_slopes_follow_the_framework_kink_rule_per_neuron():
         net = Network(layers, relucli.get(spec))
         net.prelu_slopes[0][...] = [0.1, 0.2, 0.3]
         assert net.activate(z, 0)[1].tolist() == grad, spec
+
+
+@pytest.mark.parametrize("variant", list(REGISTRY.variants.values()), ids=lambda v: v.name)
+def test_every_recorded_form_is_a_measured_spelling(variant):
+    for fw, facts in variant.frameworks.items():
+        measured = {
+            name
+            for f, _, v, entry in ENTRIES
+            if f == fw and v is variant
+            for name in entry["defaults"]
+        }
+        for form in facts.forms:
+            assert any(_form(name) == form for name in measured), (fw, form)
