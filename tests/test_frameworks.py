@@ -75,8 +75,9 @@ def _activation(fw: str, key: str, entry) -> Activation:
         except SpecError:
             continue
         if value is not None:
-            called[param.name] = value if isinstance(value, float) else _VALUE.get(value, value)
-    fixed = dict(item.split("=") for item in params.split(",")) if params else {}
+            called[param.name] = _value(value)
+    keyed = REGISTRY.parse(key)[1]
+    fixed = {k: keyed[k] for k in (item.split("=")[0] for item in params.split(",") if params)}
     return Activation(act.variant, {**act.params, **called, **fixed}, convention=fw)
 
 
@@ -113,10 +114,15 @@ def test_record_names_are_the_measured_names(variant):
             assert names[0] == first["names"][0]
 
 
-# Framework spellings of a parameter that are not relucli synonyms: initializers of PReLU's
-# learned slope, MLX's GELU switch.
+# Framework spellings of a parameter that are not relucli synonyms (initializers of PReLU's
+# learned slope), and of values (GELU's approximate=True, Keras's "zeros" initializer).
 _PARAM = {"init": "weight", "negative_slope_init": "weight", "alpha_initializer": "weight"}
-_VALUE = {True: "tanh", False: "none", "Zeros": 0.0, "zeros": 0.0}
+
+
+def _value(value):
+    if isinstance(value, bool):
+        return "tanh" if value else "none"
+    return {"Zeros": 0.0, "zeros": 0.0}.get(value, value) if isinstance(value, str) else value
 
 
 def _form(name: str) -> str:
@@ -135,12 +141,8 @@ def test_record_defaults_are_the_signature_defaults(fw, key, variant, entry):
                 param = variant.param(_PARAM.get(fparam, fparam))
             except SpecError:
                 continue  # a framework parameter relucli's variant has not (keras relu's max_value)
-            if value is None or (fparam == "approx" and param.name != "approximate"):
-                continue
-            value = _VALUE.get(value, value) if not isinstance(value, float) else value
-            if fparam == "approx":
-                value = {"none": "none", "tanh": "tanh", "precise": "tanh"}[value]
-            assert expected[param.name] == value, (name, fparam)
+            if value is not None:
+                assert expected[param.name] == _value(value), (name, fparam)
 
 
 # ------------------------------------------------------- kinks and limits, as measured
