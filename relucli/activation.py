@@ -139,11 +139,13 @@ class Activation:
 
     @property
     def label(self) -> str:
-        """A legend label with the parameters: ``leaky_relu (α=0.01)``."""
+        """A legend label with the parameters: ``leaky_relu (α=0.01)``, and the spec's own
+        framework: ``leaky_relu@keras-jax (α=0.2)``."""
         shown = [f"{p.label}={_fmt(self.params[p.name])}" for p in self.variant.params]
         mode = ["train"] if self.train else []
         inner = ", ".join(shown + mode)
-        return f"{self.name} ({inner})" if inner else self.name
+        name = self.name + (f"@{self.framework}" if self.framework else "")
+        return f"{name} ({inner})" if inner else name
 
     @property
     def range(self) -> Interval:
