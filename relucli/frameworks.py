@@ -48,8 +48,14 @@ FRAMEWORKS: tuple[str, ...] = (
     "keras-torch",
     "mlx",
 )
-# Spellings a user may type that name no single framework: the error says which to pick.
-AMBIGUOUS = {"keras": ("keras-tf", "keras-jax", "keras-torch"), "tensorflow": ("tf",)}
+# Spellings a user may type that are not framework names here: the error says which to pick.
+AMBIGUOUS = {
+    "keras": ("keras-tf", "keras-jax", "keras-torch"),
+    "keras3": ("keras-tf", "keras-jax", "keras-torch"),
+    "keras2": ("tf-keras",),
+    "tensorflow": ("tf",),
+    "pytorch": ("torch",),
+}
 
 NAN = math.nan
 INF = math.inf

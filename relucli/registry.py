@@ -298,12 +298,11 @@ def _closest(word: str, choices: Iterable[str]) -> str:
 def _framework(variant: Variant, suffix: str, spec: str) -> tuple[str, str]:
     """The (framework, form) of a spec's ``@`` suffix, or a SpecError naming the valid ones."""
     framework, form = split(suffix)
-    if framework in AMBIGUOUS and framework not in FRAMEWORKS:
-        raise SpecError(
-            f"'{spec}': {framework} is ambiguous, name one of {', '.join(AMBIGUOUS[framework])}"
-        )
+    meant = AMBIGUOUS.get(framework, ())
+    if len(meant) > 1:
+        raise SpecError(f"'{spec}': {framework} is ambiguous, name one of {', '.join(meant)}")
     if framework not in FRAMEWORKS:
-        hint = _closest(framework, FRAMEWORKS)
+        hint = f"; did you mean '{meant[0]}'?" if meant else _closest(framework, FRAMEWORKS)
         raise SpecError(
             f"unknown framework '{framework}' in '{spec}'{hint} (valid: {', '.join(FRAMEWORKS)})"
         )

@@ -278,6 +278,11 @@ def test_framework_specs(spec, params, convention, shown):
             "'leaky@keras': keras is ambiguous, name one of keras-tf, keras-jax, keras-torch",
         ),
         (
+            "leaky@tensorflow",
+            "unknown framework 'tensorflow' in 'leaky@tensorflow'; did you mean 'tf'? (valid:"
+            " torch, jax, flax, tf, tf-keras, keras-tf, keras-jax, keras-torch, mlx)",
+        ),
+        (
             "leaky@pytorch",
             "unknown framework 'pytorch' in 'leaky@pytorch'; did you mean 'torch'? (valid: torch,"
             " jax, flax, tf, tf-keras, keras-tf, keras-jax, keras-torch, mlx)",
