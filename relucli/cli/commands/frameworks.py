@@ -20,7 +20,9 @@ from ..output import TableOutput
 def frameworks_cmd(names, out: TableOutput) -> None:
     """Per variant and framework: its name there, its defaults, f' at each kink and f, f' at
     -inf and +inf (NaN where the framework gives NaN), and a footnote per difference from
-    relucli. Use a framework's conventions with --convention FRAMEWORK or NAME@FRAMEWORK.
+    relucli (every variant by default). Frameworks: torch, jax, flax, tf, tf-keras (Keras 2),
+    keras-tf, keras-jax, keras-torch (Keras 3 on that backend), mlx. Take one's defaults and
+    kink gradients with --convention FRAMEWORK or NAME@FRAMEWORK.
 
     \b
     Examples:
