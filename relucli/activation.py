@@ -29,15 +29,20 @@ class Activation:
         convention: str = "torch",
         train: bool = False,
         seed: int | None = None,
+        framework: str = "",
     ):
         if convention not in CONVENTIONS:
             raise SpecError(f"unknown convention '{convention}' (valid: {', '.join(CONVENTIONS)})")
         self.variant = variant
         self.params: dict[str, Any] = {**variant.defaults(), **(params or {})}
         self.convention = convention
+        # The spec's own @FRAMEWORK[.FORM] ("" when the convention came from --convention):
+        # shown in ``spec``, so `leaky leaky@keras-tf` are two columns.
+        self.framework = framework
         # Only stochastic variants (RReLU) sample; for the others training mode is eval mode.
         self.train = train and variant.stochastic
         self.seed = seed
+        self._kernel = _with_kinks(variant.kernel, self.kink_fixes())
 
     # ------------------------------------------------------------------ evaluation
     def value_and_grad(
@@ -75,7 +80,32 @@ class Activation:
             rng = np.random.default_rng(self.seed) if self.train else None
             return KernelArgs(self.params, dtype, self.convention == "jax", rng)
 
-        return evaluate(self.variant.kernel, x, make_args, want_grad, out, want_value=want_value)
+        return evaluate(self._kernel, x, make_args, want_grad, out, want_value=want_value)
+
+    def kink_fixes(self) -> tuple[tuple[float, float], ...]:
+        """(kink, f'(kink)) pairs the convention writes over the kernel's gradient.
+
+        Kernels compute PyTorch's kink gradients (and JAX's, told by ``KernelArgs.jax``); any
+        other rule comes from the record's measured facts for the convention and is written
+        at the kink points after the kernel has run. None under the default convention, nor
+        where the kernel already gives the framework's value, so those paths cost nothing
+        extra; RReLU's training mode has random slopes, not a kink rule.
+        """
+        facts = self.variant.frameworks.get(self.convention)
+        if self.convention == "torch" or self.train or facts is None:
+            return ()
+        kinks = facts.kink_map(self.params)
+        if not kinks:
+            return ()
+        # Only where the kernel's own rule gives another value (under jax the kernels
+        # already take JAX's branch): one tiny kernel call, once per activation.
+        at = np.array(sorted(kinks))
+        jax = self.convention == "jax"
+        _, own = evaluate(
+            self.variant.kernel, at, lambda dtype: KernelArgs(self.params, dtype, jax)
+        )
+        assert own is not None
+        return tuple((float(k), float(kinks[k])) for k, g in zip(at, own) if float(g) != kinks[k])
 
     def one_sided(self, x: float) -> tuple[float, float]:
         """(f'(x-), f'(x+)): the gradient just left and right of x (a relative step of 1e-9),
@@ -90,21 +120,32 @@ class Activation:
 
     @property
     def spec(self) -> str:
-        """The shortest spec that recreates this activation (defaults left out)."""
+        """The shortest spec that recreates this activation under its convention (defaults,
+        the convention's or the spec's @FRAMEWORK's, left out)."""
+        framework, _, form = self.framework.partition(".")
+        if framework:
+            defaults = self.variant.defaults(framework, form)
+        elif self.variant.in_framework(self.convention):
+            defaults = self.variant.defaults(self.convention)
+        else:
+            defaults = self.variant.defaults()
         changed = [
             f"{p.name}={_fmt(self.params[p.name])}"
             for p in self.variant.params
-            if self.params[p.name] != p.default
+            if self.params[p.name] != defaults[p.name]
         ]
-        return self.name + (":" + ",".join(changed) if changed else "")
+        name = self.name + (f"@{self.framework}" if self.framework else "")
+        return name + (":" + ",".join(changed) if changed else "")
 
     @property
     def label(self) -> str:
-        """A legend label with the parameters: ``leaky_relu (α=0.01)``."""
+        """A legend label with the parameters: ``leaky_relu (α=0.01)``, and the spec's own
+        framework: ``leaky_relu@keras-jax (α=0.2)``."""
         shown = [f"{p.label}={_fmt(self.params[p.name])}" for p in self.variant.params]
         mode = ["train"] if self.train else []
         inner = ", ".join(shown + mode)
-        return f"{self.name} ({inner})" if inner else self.name
+        name = self.name + (f"@{self.framework}" if self.framework else "")
+        return f"{name} ({inner})" if inner else name
 
     @property
     def range(self) -> Interval:
@@ -166,10 +207,33 @@ class Activation:
     def kink_rule(self) -> str:
         if self.convention == "jax" and self.variant.jax_rule:
             return self.variant.jax_rule
+        fixes = self.kink_fixes()
+        if fixes and self.convention != "jax":
+            at = " and ".join(f"{self.name}′({_fmt(k)}) = {_fmt(g)}" for k, g in fixes)
+            return f"{at} ({self.convention})"
         return self.variant.kink_rule or "smooth: no kink"
 
     def __repr__(self) -> str:
         return f"Activation({self.spec!r}, convention={self.convention!r})"
+
+
+def _with_kinks(kernel, fixes: tuple[tuple[float, float], ...]):
+    """``kernel``, then each kink's gradient written where x is that kink (NaN never is)."""
+    if not fixes:
+        return kernel
+
+    def fixed(x, value, grad, a: KernelArgs, w) -> None:
+        kernel(x, value, grad, a, w)
+        if grad is None:
+            return
+        hit = w.scope("kinks").buf(0, x, np.bool_)
+        for kink, slope in fixes:
+            # The kink as the kernel saw it: parameters are cast to the working dtype.
+            np.equal(x, x.dtype.type(kink), out=hit)
+            np.copyto(grad, x.dtype.type(slope), where=hit)
+
+    fixed.streaming = getattr(kernel, "streaming", False)  # type: ignore[attr-defined]
+    return fixed
 
 
 def _fmt(value: Any) -> str:

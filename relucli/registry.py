@@ -19,9 +19,15 @@ from typing import Any
 
 import numpy as np
 
+from .frameworks import AMBIGUOUS, FRAMEWORKS, FrameworkFacts, split
 from .numerics.chunked import Kernel, KernelArgs
 
-CONVENTIONS = ("torch", "jax")
+# A convention is a framework: its kink gradients and, for specs without their own
+# @FRAMEWORK, its defaults (relucli/frameworks.py).
+CONVENTIONS = FRAMEWORKS
+# Spellings of a framework's forms whose defaults may differ from its function's
+# (Keras: keras.layers.LeakyReLU 0.3 vs keras.activations.leaky_relu 0.2; keras.ops.gelu tanh).
+FORMS = ("function", "layer", "ops")
 
 __all__ = [
     "CONVENTIONS",
@@ -255,6 +261,9 @@ class Variant:
     # "framework": PyTorch, JAX, TF, Keras or MLX has it; "research": from the literature only.
     # The groups `frameworks` and `research` are derived from it.
     origin: str = "framework"
+    # framework -> what it calls this variant, its defaults, kink gradients, values at +-inf
+    # (measured; relucli/frameworks.py, checked by tests/test_frameworks.py)
+    frameworks: Mapping[str, FrameworkFacts] = field(default_factory=dict)
 
     def fact(self, name: str, params: Params) -> Any:
         value = getattr(self, name)
@@ -269,8 +278,18 @@ class Variant:
         hint = _closest(key, [p.name for p in self.params])
         raise SpecError(f"unknown parameter '{name}' for {self.name}{hint} (valid: {choices})")
 
-    def defaults(self) -> dict[str, float | str]:
-        return {p.name: p.default for p in self.params}
+    def defaults(self, framework: str = "torch", form: str = "") -> dict[str, float | str]:
+        """The default parameters: relucli's, or a framework's (and its form's) in their place."""
+        out: dict[str, float | str] = {p.name: p.default for p in self.params}
+        facts = self.frameworks.get(framework)
+        if facts is not None:
+            out.update(facts.defaults)
+            out.update(facts.forms.get(form, {}))
+        return out
+
+    def in_framework(self, framework: str) -> bool:
+        facts = self.frameworks.get(framework)
+        return facts is not None and bool(facts.names)
 
 
 def normalize(name: str) -> str:
@@ -281,6 +300,29 @@ def normalize(name: str) -> str:
 def _closest(word: str, choices: Iterable[str]) -> str:
     found = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f"; did you mean '{found[0]}'?" if found else ""
+
+
+def _framework(variant: Variant, suffix: str, spec: str) -> tuple[str, str]:
+    """The (framework, form) of a spec's ``@`` suffix, or a SpecError naming the valid ones."""
+    framework, form = split(suffix)
+    meant = AMBIGUOUS.get(framework, ())
+    if len(meant) > 1:
+        raise SpecError(f"'{spec}': {framework} is ambiguous, name one of {', '.join(meant)}")
+    if framework not in FRAMEWORKS:
+        hint = f"; did you mean '{meant[0]}'?" if meant else _closest(framework, FRAMEWORKS)
+        raise SpecError(
+            f"unknown framework '{framework}' in '{spec}'{hint} (valid: {', '.join(FRAMEWORKS)})"
+        )
+    if form and form not in FORMS:
+        hint = _closest(form, FORMS)
+        raise SpecError(f"unknown form '{form}' in '{spec}'{hint} (valid: {', '.join(FORMS)})")
+    if not variant.in_framework(framework):
+        where = [f for f in FRAMEWORKS if variant.in_framework(f)]
+        raise SpecError(
+            f"'{spec}': {framework} has no {variant.name}"
+            f" (frameworks that have it: {', '.join(where) or 'none'})"
+        )
+    return framework, "" if form == "function" else form
 
 
 class Registry:
@@ -324,10 +366,39 @@ class Registry:
         )
 
     def parse(self, spec: str) -> tuple[Variant, dict[str, float | str]]:
-        """``leaky:0.1``, ``elu:alpha=0.5``, ``rrelu:lower=1/10,upper=0.3`` -> (variant, params)."""
-        name, _, rest = str(spec).partition(":")
+        """``leaky:0.1``, ``elu:alpha=0.5``, ``rrelu:lower=1/10,upper=0.3`` -> (variant, params);
+        ``leaky@keras-tf`` takes that framework's defaults (see :meth:`parse_spec`)."""
+        variant, params, _, _ = self.parse_spec(spec)
+        return variant, params
+
+    def parse_spec(
+        self, spec: str, convention: str = "torch"
+    ) -> tuple[Variant, dict[str, float | str], str, str]:
+        """``NAME[@FRAMEWORK[.FORM]][:PARAMS]`` -> (variant, params, convention, framework).
+
+        ``@FRAMEWORK`` (``leaky_relu@keras-tf``, ``gelu@jax``) takes that framework's defaults
+        and kink gradients; ``.FORM`` picks a form whose defaults differ (``@keras-tf.layer``:
+        keras.layers.LeakyReLU's 0.3); parameters after it override them
+        (``leaky@tf:0.1``). Without ``@`` the defaults are ``convention``'s, where the
+        framework has the variant (else relucli's). ``framework`` is the ``@`` suffix as
+        normalized ("" without one).
+        """
+        head, _, rest = str(spec).partition(":")
+        if "@" in rest:
+            raise SpecError(
+                f"write @FRAMEWORK before the parameters, e.g. '{head}@{rest.partition('@')[2]}"
+                f":{rest.partition('@')[0]}', got '{spec}'"
+            )
+        name, at, suffix = head.partition("@")
         variant = self.lookup(name)
-        params = variant.defaults()
+        form = ""
+        if at:
+            convention, form = _framework(variant, suffix, spec)
+            params = variant.defaults(convention, form)
+            suffix = convention + (f".{form}" if form else "")
+        else:
+            params = variant.defaults(convention)
+            suffix = ""
         rest = rest.strip()
         if rest:
             if not variant.params:
@@ -344,7 +415,7 @@ class Registry:
                     param = variant.param(key)
                 params[param.name] = param.coerce(variant.name, raw)
         variant.check(params)
-        return variant, params
+        return variant, params, convention, suffix
 
     def expand(self, specs: Iterable[str], default: str = "seed") -> list[str]:
         """Expand group names; an empty list means the default group."""

@@ -126,6 +126,8 @@ def main(debug: bool) -> None:
     \b
     Variants are NAME[:VALUE | :PARAM=VALUE[,PARAM=VALUE]], e.g. leaky:0.1, elu:alpha=0.5,
     or a group: seed (the default seven), all, smooth, bounded. See `relucli list`.
+    NAME@FRAMEWORK (leaky@keras-tf, gelu@jax, leaky@keras-tf.layer:0.1) takes a
+    framework's defaults and kink gradients. See `relucli frameworks`.
 
     \b
     Examples:

@@ -37,13 +37,16 @@ def complete_specs(
     ctx: click.Context | None, param: click.Parameter | None, incomplete: str
 ) -> list[CompletionItem]:
     """Shell completion: variant names, then groups, then aliases, each once; after
-    ``NAME:`` (or ``NAME:P=V,``) the parameter names not given yet, as ``P=``."""
+    ``NAME@`` the frameworks that have the variant (and ``.FORM`` after one with forms);
+    after ``NAME:`` (or ``NAME:P=V,``) the parameter names not given yet, as ``P=``."""
     from click.shell_completion import CompletionItem
 
     name, colon, rest = incomplete.partition(":")
+    if not colon and "@" in name:
+        return [CompletionItem(w) for w in _framework_words(name)]
     if colon:
         try:
-            variant = REGISTRY.lookup(name)
+            variant = REGISTRY.lookup(name.partition("@")[0])
         except SpecError:
             return []
         head, _, word = f"{name}:{rest}".rpartition(",") if "," in rest else (name, ":", rest)
@@ -70,9 +73,29 @@ def complete_specs(
     return [CompletionItem(w) for w in dict.fromkeys(words) if w.startswith(prefix)]
 
 
+def _framework_words(word: str) -> list[str]:
+    """``leaky@k`` -> leaky@keras-tf, leaky@keras-jax, ...; ``leaky@keras-tf.`` -> its forms."""
+    name, _, suffix = word.partition("@")
+    try:
+        variant = REGISTRY.lookup(name)
+    except SpecError:
+        return []
+    framework, dot, form = suffix.lower().partition(".")
+    if dot:
+        facts = variant.frameworks.get(framework)
+        forms = list(facts.forms) if facts is not None and variant.in_framework(framework) else []
+        return [f"{name}@{framework}.{f}" for f in forms if f.startswith(form)]
+    return [
+        f"{name}@{f}" for f in CONVENTIONS if variant.in_framework(f) and f.startswith(framework)
+    ]
+
+
 def specs_argument(f: Callable) -> Callable:
     return click.argument(
-        "specs", nargs=-1, metavar="[VARIANT[:PARAMS]]...", shell_complete=complete_specs
+        "specs",
+        nargs=-1,
+        metavar="[VARIANT[@FRAMEWORK][:PARAMS]]...",
+        shell_complete=complete_specs,
     )(f)
 
 
@@ -87,8 +110,10 @@ def resolve(
     acts: list[Activation] = []
     seen: set[str] = set()
     for spec in REGISTRY.expand(specs, default):
-        variant, params = REGISTRY.parse(spec)
-        act = Activation(variant, params, convention=convention, train=train, seed=seed)
+        variant, params, conv, framework = REGISTRY.parse_spec(spec, convention)
+        act = Activation(
+            variant, params, convention=conv, train=train, seed=seed, framework=framework
+        )
         if act.spec not in seen:
             seen.add(act.spec)
             acts.append(act)
@@ -147,7 +172,9 @@ def convention_option(f: Callable) -> Callable:
         type=click.Choice(CONVENTIONS),
         default="torch",
         show_default=True,
-        help="Gradient at kinks: PyTorch autograd, or JAX (leaky family: 1 at 0).",
+        metavar="FRAMEWORK",
+        help=f"Defaults and gradients at kinks of {', '.join(CONVENTIONS)}"
+        " (relucli frameworks shows them; NAME@FRAMEWORK sets them per variant).",
     )(f)
 
 

@@ -9,7 +9,12 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
-from ..tables import Block, blocks_from_rows, check_size, render
+from ..tables import WRITERS, Block, blocks_from_rows, canonical_format, check_size, render
+from ..textenc import speller
+
+# Formats whose output is a document of its own (data, markup): no text may follow the table,
+# so notes go in a column instead of footnotes under it.
+_SELF_CONTAINED = ("tsv", "html", "unsafehtml", "mediawiki")
 
 
 class UserError(Exception):
@@ -55,15 +60,23 @@ class TableOutput:
     precision: int | None = None
     path: str | None = None
 
+    @property
+    def takes_footnotes(self) -> bool:
+        """Whether text may follow the table (plain-text formats, not csv, json or LaTeX)."""
+        writer = WRITERS[canonical_format(self.fmt)]
+        return not (writer.streaming or writer.latex or writer.name in _SELF_CONTAINED)
+
     def emit(
         self,
         headers: Sequence[str],
         rows: Iterable[Sequence[Any]],
         total_rows: int,
         dtype: str = "float64",
+        footnotes: Sequence[str] = (),
     ) -> None:
-        """Render rows (an iterable of lists)."""
-        self.emit_blocks(headers, blocks_from_rows(rows), total_rows, dtype)
+        """Render rows (an iterable of lists), then ``footnotes`` (a line each, after a blank
+        line) where the format ``takes_footnotes``."""
+        self.emit_blocks(headers, blocks_from_rows(rows), total_rows, dtype, footnotes)
 
     def emit_blocks(
         self,
@@ -71,8 +84,12 @@ class TableOutput:
         blocks: Iterable[Block],
         total_rows: int,
         dtype: str = "float64",
+        footnotes: Sequence[str] = (),
     ) -> None:
         """Render column blocks (one list per column); the fast path for long tables."""
         check_size(self.fmt, total_rows)
         with output_stream(self.path) as stream:
             render(headers, blocks, self.fmt, self.precision, stream, single=dtype == "float32")
+            if footnotes and self.takes_footnotes:
+                spell = speller(stream)
+                stream.write("\n" + "".join(spell(line) + "\n" for line in footnotes))

@@ -86,6 +86,11 @@ class Network:
         params = {**self.act.params, self.learned: self.prelu_slopes[layer]}
         args = KernelArgs(params, z.dtype, self._jax)
         self.act.variant.kernel(z, value, grad, args, Workspace(0))
+        # Another framework's kink rule, with each neuron's slope (MLX: 1 + a).
+        facts = self.act.variant.frameworks.get(self.act.convention)
+        if self.act.convention != "torch" and facts is not None and facts.kinks is not None:
+            for kink, slope in (facts.kink_map(params) or {}).items():
+                np.copyto(grad, np.broadcast_to(slope, z.shape[-1:]), where=z == kink)
         return value, grad
 
     def forward(self, x: np.ndarray) -> Forward:

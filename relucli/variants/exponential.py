@@ -13,6 +13,7 @@ import math
 
 import numpy as np
 
+from ..frameworks import KERAS, facts, same_facts
 from ..numerics.chunked import KernelArgs, Workspace
 from ..numerics.elementwise import const, in_float64
 from ..numerics.exp32 import exp_grid32
@@ -110,6 +111,16 @@ def _d_celu_alpha(x: np.ndarray, p) -> np.ndarray:
     return np.expm1(y) - y * np.exp(y)
 
 
+_ELU_FW = {
+    "torch": facts("torch.nn.functional.elu", "torch.nn.ELU"),
+    "jax": facts("jax.nn.elu"),
+    "flax": facts("flax.linen.elu"),
+    "tf": facts("tf.nn.elu", definition="no alpha parameter (alpha = 1)"),
+    "tf-keras": facts("tf_keras.activations.elu", "tf_keras.layers.ELU"),
+    **same_facts(KERAS, facts("keras.activations.elu", "keras.ops.elu", "keras.layers.ELU")),
+    "mlx": facts("mlx.nn.elu", "mlx.nn.ELU", limits=((-1.0, 0.0), (INF, math.nan))),
+}
+
 ELU = Variant(
     name="elu",
     summary="Exponential linear unit: smooth negative side saturating at -alpha.",
@@ -127,7 +138,26 @@ ELU = Variant(
     kink_rule="elu′(0) = alpha",
     reference="Clevert et al. 2015",
     torch="torch.nn.functional.elu",
+    frameworks=_ELU_FW,
 )
+
+_SCALE_AT_0 = {0.0: SELU_SCALE}  # TF: the x > 0 branch
+_SELU_FW = {
+    "torch": facts("torch.nn.functional.selu", "torch.nn.SELU"),
+    "jax": facts("jax.nn.selu"),
+    "flax": facts("flax.linen.selu"),
+    "tf": facts("tf.nn.selu", kinks=_SCALE_AT_0),
+    "tf-keras": facts("tf_keras.activations.selu", kinks=_SCALE_AT_0),
+    "keras-tf": facts("keras.activations.selu", "keras.ops.selu", kinks=_SCALE_AT_0),
+    **same_facts(("keras-jax", "keras-torch"), facts("keras.activations.selu", "keras.ops.selu")),
+    "mlx": facts(
+        "mlx.nn.selu",
+        "mlx.nn.SELU",
+        definition="truncated constants: scale = 1.0507, alpha = 1.67326",
+        limits=((-1.7580942819999998, 0.0), (INF, math.nan)),
+        limits32=((-1.7580941915512085, 0.0), (INF, math.nan)),
+    ),
+}
 
 SELU = Variant(
     name="selu",
@@ -145,7 +175,20 @@ SELU = Variant(
     reference="Klambauer et al. 2017",
     torch="torch.nn.functional.selu",
     init="lecun",  # self-normalizing needs LeCun's variance 1/fan_in
+    frameworks=_SELU_FW,
 )
+
+_CELU_FW = {
+    "torch": facts("torch.nn.functional.celu", "torch.nn.CELU"),
+    "jax": facts("jax.nn.celu"),
+    "flax": facts("flax.linen.celu"),
+    # Keras on TF: maximum(x, 0) + alpha*expm1(minimum(x, 0)/alpha), and at the tie TF's
+    # maximum and minimum each pass x a gradient of 1: 2.
+    "keras-tf": facts("keras.activations.celu", "keras.ops.celu", kinks={0.0: 2.0}),
+    **same_facts(("keras-jax", "keras-torch"), facts("keras.activations.celu", "keras.ops.celu")),
+    # MLX: the same sum, with maximum(x, 0) and minimum(x, 0) passing x 0 at the tie.
+    "mlx": facts("mlx.nn.celu", "mlx.nn.CELU", kinks={0.0: 0.0}),
+}
 
 CELU = Variant(
     name="celu",
@@ -162,4 +205,5 @@ CELU = Variant(
     kink_rule="celu′(0) = 1 (both sides agree)",
     reference="Barron 2017",
     torch="torch.nn.functional.celu",
+    frameworks=_CELU_FW,
 )

@@ -14,6 +14,7 @@ import math
 
 import numpy as np
 
+from ..frameworks import KERAS, NAN_TAILS, facts, same_facts
 from ..numerics.chunked import KernelArgs, Workspace, streaming
 from ..numerics.elementwise import blend, const, step_ceil
 from ..registry import Interval, Param, SpecError, Variant
@@ -144,6 +145,16 @@ def _dead_if(zero: bool) -> tuple[Interval, ...]:
 
 _JAX_LEAKY = "1"
 
+_RELU_FW = {
+    "torch": facts("torch.nn.functional.relu", "torch.relu", "torch.nn.ReLU"),
+    "jax": facts("jax.nn.relu"),
+    "flax": facts("flax.linen.relu"),
+    "tf": facts("tf.nn.relu"),
+    "tf-keras": facts("tf_keras.activations.relu", "tf_keras.layers.ReLU"),
+    **same_facts(KERAS, facts("keras.activations.relu", "keras.ops.relu", "keras.layers.ReLU")),
+    "mlx": facts("mlx.nn.relu", "mlx.nn.ReLU"),
+}
+
 RELU = Variant(
     name="relu",
     summary="Rectified linear unit: passes positives, zeroes negatives.",
@@ -159,7 +170,39 @@ RELU = Variant(
     kink_rule="relu′(0) = 0",
     reference="Nair & Hinton 2010",
     torch="torch.nn.functional.relu",
+    frameworks=_RELU_FW,
 )
+
+_RIGHT = {0.0: 1.0}  # the x >= 0 branch at 0
+_KERAS_LEAKY = ("keras.activations.leaky_relu", "keras.ops.leaky_relu", "keras.layers.LeakyReLU")
+_F32_SLOPE = "the slope is rounded to float32, also for float64 input"
+_LEAKY_FW = {
+    "torch": facts("torch.nn.functional.leaky_relu", "torch.nn.LeakyReLU"),
+    "jax": facts("jax.nn.leaky_relu", kinks=_RIGHT),
+    "flax": facts("flax.linen.leaky_relu", kinks=_RIGHT),
+    "tf": facts("tf.nn.leaky_relu", defaults={"negative_slope": 0.2}, definition=_F32_SLOPE),
+    "tf-keras": facts(
+        "tf_keras.layers.LeakyReLU", defaults={"negative_slope": 0.3}, definition=_F32_SLOPE
+    ),
+    "keras-tf": facts(
+        *_KERAS_LEAKY,
+        defaults={"negative_slope": 0.2},
+        forms={"layer": {"negative_slope": 0.3}},
+        definition=_F32_SLOPE,
+    ),
+    "keras-jax": facts(
+        *_KERAS_LEAKY,
+        defaults={"negative_slope": 0.2},
+        forms={"layer": {"negative_slope": 0.3}},
+        kinks=_RIGHT,
+    ),
+    "keras-torch": facts(
+        *_KERAS_LEAKY, defaults={"negative_slope": 0.2}, forms={"layer": {"negative_slope": 0.3}}
+    ),
+    "mlx": facts(
+        "mlx.nn.leaky_relu", "mlx.nn.LeakyReLU", kinks=_RIGHT, limits=((-INF, 1.0), (INF, 1.0))
+    ),
+}
 
 LEAKY_RELU = Variant(
     name="leaky_relu",
@@ -180,7 +223,28 @@ LEAKY_RELU = Variant(
     jax_rule="1 (the x ≥ 0 branch)",
     reference="Maas et al. 2013",
     torch="torch.nn.functional.leaky_relu",
+    frameworks=_LEAKY_FW,
 )
+
+# Keras starts PReLU at 0 (alpha_initializer="zeros"), and 0 * -inf is NaN there.
+_KERAS_PRELU_LIMITS = ((math.nan, 0.0), (INF, 1.0))
+_PRELU_FW = {
+    "torch": facts("torch.nn.PReLU", "torch.nn.functional.prelu"),
+    "flax": facts(
+        "flax.linen.PReLU",
+        defaults={"weight": 0.01},
+        kinks=_RIGHT,
+        definition="the slope is stored in float32 (0.01 -> 0.009999999776482582)",
+    ),
+    "tf-keras": facts(
+        "tf_keras.layers.PReLU", defaults={"weight": 0.0}, limits=_KERAS_PRELU_LIMITS
+    ),
+    **same_facts(
+        KERAS, facts("keras.layers.PReLU", defaults={"weight": 0.0}, limits=_KERAS_PRELU_LIMITS)
+    ),
+    # MLX: maximum(0, x) + a * minimum(0, x), both ties passing x a gradient of 1: 1 + a.
+    "mlx": facts("mlx.nn.PReLU", "mlx.nn.prelu", kinks=lambda p: {0.0: 1 + p["weight"]}),
+}
 
 PRELU = Variant(
     name="prelu",
@@ -201,6 +265,7 @@ PRELU = Variant(
     reference="He et al. 2015",
     torch="torch.nn.functional.prelu",
     learnable="weight",  # lab/nn.py learns one slope per neuron
+    frameworks=_PRELU_FW,
 )
 
 RRELU = Variant(
@@ -229,6 +294,7 @@ RRELU = Variant(
     torch="torch.nn.functional.rrelu",
     stochastic=True,  # --train samples one slope per element from U(lower, upper)
     band=("lower", "upper"),
+    frameworks={"torch": facts("torch.nn.functional.rrelu", "torch.nn.RReLU")},
 )
 
 # ------------------------------------------------------------ clipped: relu6, hardtanh
@@ -267,6 +333,15 @@ def relu6_kernel(x, value, grad, a: KernelArgs, w: Workspace) -> None:
         grad -= top
 
 
+_RELU6_FW = {
+    "torch": facts("torch.nn.functional.relu6", "torch.nn.ReLU6"),
+    "jax": facts("jax.nn.relu6"),
+    "flax": facts("flax.linen.relu6"),
+    "tf": facts("tf.nn.relu6"),
+    **same_facts(KERAS, facts("keras.activations.relu6", "keras.ops.relu6")),
+    "mlx": facts("mlx.nn.relu6", "mlx.nn.ReLU6"),
+}
+
 RELU6 = Variant(
     name="relu6",
     summary="ReLU capped at 6 (MobileNet): bounded on both sides.",
@@ -277,6 +352,7 @@ RELU6 = Variant(
     kink_rule="relu6′(0) = 0 and relu6′(6) = 0",
     reference="Howard et al. 2017",
     torch="torch.nn.functional.relu6",
+    frameworks=_RELU6_FW,
 )
 
 
@@ -324,6 +400,19 @@ def _d_bound(below: bool):
     return rule
 
 
+_INNER = lambda p: {p["min_val"]: 1.0, p["max_val"]: 1.0}  # noqa: E731 (1 at both ends)
+_HARDTANH_FW = {
+    "torch": facts("torch.nn.functional.hardtanh", "torch.nn.Hardtanh"),
+    "jax": facts("jax.nn.hard_tanh", kinks=_INNER),
+    "flax": facts("flax.linen.hard_tanh", kinks=_INNER),
+    **same_facts(
+        ("keras-tf", "keras-jax"),
+        facts("keras.activations.hard_tanh", "keras.ops.hard_tanh", kinks=_INNER),
+    ),
+    "keras-torch": facts("keras.activations.hard_tanh", "keras.ops.hard_tanh"),
+    "mlx": facts("mlx.nn.hard_tanh", "mlx.nn.HardTanh"),
+}
+
 HARDTANH = Variant(
     name="hardtanh",
     aliases=("hard_tanh",),
@@ -342,6 +431,7 @@ HARDTANH = Variant(
     jax_rule="1 at both ends (the inner branch)",
     torch="torch.nn.functional.hardtanh",
     init="xavier",  # like tanh: slope 1 at 0 and saturating, Glorot's setting
+    frameworks=_HARDTANH_FW,
 )
 
 # ------------------------------------------------------------------------- hardswish
@@ -374,6 +464,23 @@ def hardswish_kernel(x, value, grad, a: KernelArgs, w: Workspace) -> None:
     grad += h
 
 
+# x * relu6(x + 3)/6 at -inf is -inf * 0, NaN in every framework; TF and MLX lose f' too.
+_NAN_AT_MINUS_INF = ((math.nan, 0.0), (INF, 1.0))
+_KERAS_HARDSWISH = (
+    "keras.activations.hard_silu",
+    "keras.activations.hard_swish",
+    "keras.ops.hard_silu",
+)
+_HARDSWISH_FW = {
+    "torch": facts("torch.nn.functional.hardswish", "torch.nn.Hardswish", limits=_NAN_AT_MINUS_INF),
+    "jax": facts("jax.nn.hard_swish", "jax.nn.hard_silu", limits=_NAN_AT_MINUS_INF),
+    "flax": facts("flax.linen.hard_swish", "flax.linen.hard_silu", limits=_NAN_AT_MINUS_INF),
+    "keras-tf": facts(*_KERAS_HARDSWISH, limits=NAN_TAILS),
+    "keras-jax": facts(*_KERAS_HARDSWISH, limits=_NAN_AT_MINUS_INF),
+    "keras-torch": facts(*_KERAS_HARDSWISH, limits=_NAN_AT_MINUS_INF),
+    "mlx": facts("mlx.nn.hardswish", "mlx.nn.Hardswish", limits=NAN_TAILS),
+}
+
 HARDSWISH = Variant(
     name="hardswish",
     aliases=("hard_swish", "hard_silu"),  # JAX's two names
@@ -390,4 +497,5 @@ HARDSWISH = Variant(
     kink_rule="hardswish′(−3) = 0 and hardswish′(3) = 1",
     reference="Howard et al. 2019",
     torch="torch.nn.functional.hardswish",
+    frameworks=_HARDSWISH_FW,
 )

@@ -14,6 +14,7 @@ import math
 
 import numpy as np
 
+from ..frameworks import KERAS, NAN_TAILS, facts, same_facts
 from ..numerics.chunked import KernelArgs, Workspace
 from ..numerics.elementwise import finite, in_float64, no_neg_inf, two_prod
 from ..numerics.exp32 import EXP_HIGH, MAGIC, MAGIC_BITS, exp_parts_mixed, log1p_exp_table64
@@ -356,6 +357,33 @@ _GELU_GRAD = {
 }
 
 
+_TANH = {"approximate": "tanh"}
+_GELU_FW = {
+    # PyTorch's exact GELU in float32 is NaN at +inf too.
+    "torch": facts(
+        "torch.nn.functional.gelu",
+        "torch.nn.GELU",
+        limits=NAN_TAILS,
+        limits32=lambda p: ((math.nan, math.nan),) * 2 if p["approximate"] == "none" else NAN_TAILS,
+    ),
+    "jax": facts("jax.nn.gelu", defaults=_TANH, limits=NAN_TAILS),
+    "flax": facts("flax.linen.gelu", defaults=_TANH, limits=NAN_TAILS),
+    "tf": facts("tf.nn.gelu", limits=NAN_TAILS),
+    "tf-keras": facts("tf_keras.activations.gelu", limits=NAN_TAILS),
+    **same_facts(
+        ("keras-tf", "keras-jax"),
+        facts("keras.activations.gelu", "keras.ops.gelu", forms={"ops": _TANH}, limits=NAN_TAILS),
+    ),
+    "keras-torch": facts(
+        "keras.activations.gelu",
+        "keras.ops.gelu",
+        forms={"ops": _TANH},
+        limits=NAN_TAILS,
+        limits32=lambda p: ((math.nan, math.nan),) * 2 if p["approximate"] == "none" else NAN_TAILS,
+    ),
+    "mlx": facts("mlx.nn.gelu", "mlx.nn.gelu_approx", "mlx.nn.GELU", limits=NAN_TAILS),
+}
+
 GELU = Variant(
     name="gelu",
     summary="Gaussian error linear unit: x weighted by the normal CDF.",
@@ -371,7 +399,26 @@ GELU = Variant(
     monotonic=False,
     reference="Hendrycks & Gimpel 2016",
     torch="torch.nn.functional.gelu",
+    frameworks=_GELU_FW,
 )
+
+_SILU_FW = {
+    "torch": facts("torch.nn.functional.silu", "torch.nn.SiLU", limits=NAN_TAILS),
+    "jax": facts("jax.nn.silu", "jax.nn.swish", limits=NAN_TAILS),
+    "flax": facts("flax.linen.silu", "flax.linen.swish", limits=NAN_TAILS),
+    "tf": facts("tf.nn.silu", "tf.nn.swish", limits=NAN_TAILS),
+    "tf-keras": facts("tf_keras.activations.swish", limits=NAN_TAILS),
+    **same_facts(
+        KERAS,
+        facts(
+            "keras.activations.silu",
+            "keras.activations.swish",
+            "keras.ops.silu",
+            limits=NAN_TAILS,
+        ),
+    ),
+    "mlx": facts("mlx.nn.silu", "mlx.nn.SiLU", limits=NAN_TAILS),
+}
 
 SILU = Variant(
     name="silu",
@@ -386,7 +433,16 @@ SILU = Variant(
     monotonic=False,
     reference="Elfwing et al. 2017; Ramachandran et al. 2017",
     torch="torch.nn.functional.silu",
+    frameworks=_SILU_FW,
 )
+
+_MISH_FW = {
+    "torch": facts("torch.nn.functional.mish", "torch.nn.Mish", limits=NAN_TAILS),
+    "jax": facts("jax.nn.mish", limits=NAN_TAILS),
+    "tf-keras": facts("tf_keras.activations.mish", limits=NAN_TAILS),
+    **same_facts(KERAS, facts("keras.activations.mish", limits=NAN_TAILS)),
+    "mlx": facts("mlx.nn.mish", "mlx.nn.Mish", limits=NAN_TAILS),
+}
 
 MISH = Variant(
     name="mish",
@@ -400,7 +456,23 @@ MISH = Variant(
     monotonic=False,
     reference="Misra 2019",
     torch="torch.nn.functional.mish",
+    frameworks=_MISH_FW,
 )
+
+# Where softplus returns exactly x (gradient exactly 1), measured (float32; float64).
+_NO_SWITCH = "no switch to x: log1p(exp(x)) throughout (exactly x from 14.56; 33.27 by rounding)"
+_TF_SWITCH = "switches to x from 13.94 (gradient 1 from 16.64) in float32; 32.94 in float64"
+_SOFTPLUS_FW = {
+    "torch": facts("torch.nn.functional.softplus", "torch.nn.Softplus"),
+    "jax": facts("jax.nn.softplus", definition=_NO_SWITCH),
+    "flax": facts("flax.linen.softplus", definition=_NO_SWITCH),
+    "tf": facts("tf.nn.softplus", "tf.math.softplus", definition=_TF_SWITCH),
+    "tf-keras": facts("tf_keras.activations.softplus", definition=_TF_SWITCH),
+    "keras-tf": facts("keras.activations.softplus", "keras.ops.softplus", definition=_TF_SWITCH),
+    "keras-jax": facts("keras.activations.softplus", "keras.ops.softplus", definition=_NO_SWITCH),
+    "keras-torch": facts("keras.activations.softplus", "keras.ops.softplus"),
+    "mlx": facts("mlx.nn.softplus", "mlx.nn.Softplus", definition=_NO_SWITCH),
+}
 
 SOFTPLUS = Variant(
     name="softplus",
@@ -419,6 +491,7 @@ SOFTPLUS = Variant(
     param_grads={"beta": _d_softplus_beta},
     reference="Dugas et al. 2001",
     torch="torch.nn.functional.softplus",
+    frameworks=_SOFTPLUS_FW,
 )
 
 SIGMOID = Variant(
@@ -434,6 +507,15 @@ SIGMOID = Variant(
     monotonic=True,
     torch="torch.sigmoid",
     init="xavier",  # Glorot's init was derived for saturating, zero-slope-at-the-tails units
+    frameworks={
+        "torch": facts("torch.sigmoid", "torch.nn.Sigmoid"),
+        "jax": facts("jax.nn.sigmoid"),
+        "flax": facts("flax.linen.sigmoid"),
+        "tf": facts("tf.nn.sigmoid", "tf.math.sigmoid"),
+        "tf-keras": facts("tf_keras.activations.sigmoid"),
+        **same_facts(KERAS, facts("keras.activations.sigmoid", "keras.ops.sigmoid")),
+        "mlx": facts("mlx.nn.sigmoid", "mlx.nn.Sigmoid"),
+    },
 )
 
 TANH = Variant(
@@ -448,4 +530,17 @@ TANH = Variant(
     monotonic=True,
     torch="torch.tanh",
     init="xavier",
+    frameworks={
+        "torch": facts("torch.tanh", "torch.nn.Tanh"),
+        "jax": facts("jax.nn.tanh"),
+        "flax": facts("flax.linen.tanh"),
+        "tf": facts("tf.nn.tanh", "tf.math.tanh"),
+        "tf-keras": facts("tf_keras.activations.tanh"),
+        "keras-tf": facts("keras.activations.tanh", "keras.ops.tanh"),
+        "keras-jax": facts(
+            "keras.activations.tanh", "keras.ops.tanh", definition="float64 input gives float32"
+        ),
+        "keras-torch": facts("keras.activations.tanh", "keras.ops.tanh"),
+        "mlx": facts("mlx.nn.tanh", "mlx.nn.Tanh"),
+    },
 )

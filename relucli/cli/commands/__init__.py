@@ -10,6 +10,7 @@ COMMANDS: dict[str, str] = {
     "depth": "depth:depth",
     "dying": "dying:dying",
     "eval": "eval:eval_cmd",
+    "frameworks": "frameworks:frameworks_cmd",
     "grad": "grad:grad_cmd",
     "info": "info:info_cmd",
     "inspect": "inspect:inspect_cmd",
