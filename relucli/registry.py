@@ -177,7 +177,7 @@ class Variant:
     kernel: Kernel
     range: Fact  # Interval: the output range
     grad_range: Fact  # Interval: the range of f'
-    continuity: Fact  # "C0", "C1", "C∞"
+    continuity: Fact  # "discontinuous", "C0", "C1", "C∞"
     monotonic: Fact  # bool
     # The gradient at the kinks in PyTorch's convention (relucli's default), and JAX's where
     # it differs ("" = the same); "" for smooth variants. The README's table is made of them.
@@ -198,6 +198,9 @@ class Variant:
     stochastic: bool = False  # training mode samples (RReLU); else train = eval
     learnable: str = ""  # the parameter a network learns per neuron (PReLU's weight)
     band: tuple[str, str] | None = None  # parameters bounding a random slope (plots a band)
+    # "framework" (PyTorch, JAX, TF, Keras or MLX has it) or "research" (from the literature
+    # only): the groups of the same names are derived from it.
+    origin: str = "framework"
 
     def fact(self, name: str, params: Params) -> Any:
         value = getattr(self, name)

@@ -126,6 +126,9 @@ class KernelArgs:
     variants a random generator."""
 
     def __init__(self, params: dict[str, Any], dtype: np.dtype, jax: bool, rng=None):
+        # As given (float64): kernels that compute float32 in float64 use these, so a float32
+        # result is the rounding of f at the user's parameters, not at rounded ones.
+        self.given = dict(params)
         for name, value in params.items():
             # A NumPy float64 scalar would silently promote float32 work to float64.
             setattr(self, name, dtype.type(value) if isinstance(value, float) else value)

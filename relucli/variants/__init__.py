@@ -10,6 +10,8 @@ from __future__ import annotations
 from ..registry import Registry, Variant
 from .exponential import CELU, ELU, SELU, SELU_ALPHA, SELU_SCALE
 from .piecewise import HARDSWISH, HARDTANH, LEAKY_RELU, PRELU, RELU, RELU6, RRELU
+from .research_piecewise import FRELU, SMELU, SRELU, STARRELU, THRESHOLDED_RELU
+from .research_smooth import ELISH, HARD_ELISH, ISRLU, LISHT, PELU, TANHEXP, XIELU
 from .smooth import GELU, MISH, SIGMOID, SILU, SOFTPLUS, TANH
 
 VARIANTS: tuple[Variant, ...] = (
@@ -29,6 +31,19 @@ VARIANTS: tuple[Variant, ...] = (
     HARDTANH,
     SIGMOID,
     TANH,
+    # The ReLU-family literature (origin "research"): research_piecewise, research_smooth.
+    STARRELU,
+    XIELU,
+    PELU,
+    SRELU,
+    SMELU,
+    ISRLU,
+    THRESHOLDED_RELU,
+    ELISH,
+    HARD_ELISH,
+    TANHEXP,
+    LISHT,
+    FRELU,
 )
 
 # The seven variants of the source material: the default set of every command.

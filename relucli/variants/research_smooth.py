@@ -1,0 +1,459 @@
+"""Exponential and smooth variants from the ReLU-family literature: xIELU, PELU, ISRLU,
+ELiSH, HardELiSH, TanhExp and LiSHT. Each record sits next to its kernel; ``origin`` is
+"research".
+
+Numerics: exp only of non-positive arguments (or clamped where the result has saturated);
+xIELU's negative side crosses zero away from x = 0, so it is formed in double-double from
+exp_dd (numerics/doubled.py); PELU's exp(x/b) amplifies the rounding of x/b by |x/b|, so the
+quotient carries its remainder; ISRLU's 1 + alpha x² is a double-double scaled by frexp, so
+no x² overflows and -1/sqrt(alpha) is the limit. float32 inputs run the float64 bodies and
+round once. Kinks follow the x <= kink (left) branch, PyTorch's ReLU convention.
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+import numpy as np
+
+from ..numerics.chunked import KernelArgs
+from ..numerics.doubled import EXP_DD_LOW, exp_dd, quotient, two_sum
+from ..numerics.elementwise import two_prod
+from ..registry import Interval, Param, SpecError, Variant
+from .research_piecewise import Params, float64_body, nan_like
+
+INF = math.inf
+_BIG = np.finfo(np.float64).max
+
+
+def _scaled(hi, lo, k):
+    with np.errstate(over="ignore"):
+        return np.ldexp(hi, k), np.ldexp(lo, k)
+
+
+def _times(c: float, hi, lo):
+    """c (hi + lo) as hi' + lo' without overflow inside Dekker's product (c scaled)."""
+    cm, ec = math.frexp(c)
+    p, pe = two_prod(cm, hi)
+    pe += cm * lo
+    return _scaled(p, pe, ec)
+
+
+def _times_x(c: float, x):
+    """c x as hi + lo exactly (x finite): both scaled to mantissas first."""
+    cm, ec = math.frexp(c)
+    xm, ex = np.frexp(x)
+    p, pe = two_prod(cm, xm)
+    return _scaled(p, pe, ex + ec)
+
+
+def _sum_round(ah, al, bh, bl):
+    """(ah + al) + (bh + bl) rounded once; an infinite term is the result."""
+    with np.errstate(invalid="ignore", over="ignore"):
+        s, e = two_sum(ah, bh)
+        out = s + (e + (al + bl))
+    return np.where(np.isinf(ah), ah, np.where(np.isinf(bh), bh, out))
+
+
+def _expm1_dd_all(x):
+    """expm1(x) and exp(x) as double-doubles for every x <= 0 (-inf included)."""
+    xe = np.maximum(x, EXP_DD_LOW)
+    (mh, ml), (eh, el) = exp_dd(xe)
+    far = x < EXP_DD_LOW  # exp(x) < 4e-18: expm1 = -1 + exp(x), exp to an ulp is plenty
+    tail = np.exp(np.minimum(x, EXP_DD_LOW))
+    return (
+        (np.where(far, -1.0, mh), np.where(far, tail, ml)),
+        (np.where(far, tail, eh), np.where(far, 0.0, el)),
+    )
+
+
+# --------------------------------------------------------------------------- xIELU
+
+
+def _xielu_c(p) -> tuple[float, float]:
+    """beta - alpha_n (< 0) as hi + lo, exactly."""
+    c = Fraction(float(p["beta"])) - Fraction(float(p["alpha_n"]))
+    hi = float(c)
+    return hi, float(c - Fraction(hi))
+
+
+def _xielu(x, value, grad, a: KernelArgs) -> None:
+    ap, an, beta = float(a.alpha_p), float(a.alpha_n), float(a.beta)
+    c, c_lo = _xielu_c({"beta": beta, "alpha_n": an})
+    neg = np.minimum(x, 0.0)  # -0 kept, NaN kept
+    (mh, ml), (eh, el) = _expm1_dd_all(neg)
+    # x <= 0: alpha_n expm1(x) + (beta - alpha_n) x, both in double-double: they cancel
+    # where the value crosses zero (near x = -2.45 at the defaults).
+    nc = np.clip(neg, -_BIG, 0.0)
+    ah, al = _times(an, mh, ml)
+    bh, bl = _times_x(c, nc)
+    bl += c_lo * nc
+    left = _sum_round(ah, al, np.where(neg == -INF, INF, bh), bl)
+    pos = np.maximum(x, 0.0)
+    with np.errstate(over="ignore"):
+        right = pos * (ap * pos + beta)  # both terms >= 0: no cancellation
+    above = x > 0
+    value[...] = np.where(above, right, left)
+    if grad is None:
+        return
+    # f' = alpha_n exp(x) + (beta - alpha_n) for x <= 0 (beta at 0), 2 alpha_p x + beta above.
+    gh, gl = _times(an, eh, el)
+    g_left = _sum_round(gh, gl, np.full_like(gh, c), np.full_like(gh, c_lo))
+    with np.errstate(over="ignore"):
+        g_right = 2 * ap * pos + beta
+    grad[...] = np.where(above, g_right, g_left)
+
+
+def _xielu_min(p) -> float:
+    """The minimum, at x* = log1p(-beta/alpha_n) where f' = 0."""
+    an, beta = p["alpha_n"], p["beta"]
+    if beta == 0:
+        return 0.0
+    xs = math.log1p(-beta / an)
+    return -beta + (beta - an) * xs
+
+
+def _check_xielu(p) -> None:
+    if not p["alpha_n"] > p["beta"]:
+        raise SpecError(
+            f"xielu: alpha_n must be > beta, got alpha_n={p['alpha_n']:g} <= beta={p['beta']:g}"
+        )
+
+
+def _d_xielu_alpha_n(x: np.ndarray, p) -> np.ndarray:
+    neg = np.minimum(x, 0.0)
+    (mh, ml), _ = _expm1_dd_all(neg)
+    nc = np.maximum(neg, -_BIG)
+    s, e = two_sum(mh, -nc)
+    return np.where(neg == -INF, INF, s + (e + ml))  # expm1(x) - x, no cancellation
+
+
+XIELU = Variant(
+    name="xielu",
+    aliases=("x_ielu",),
+    summary="Expanded integral of ELU: trainable ReLU²-like right side, negative-gradient left.",
+    formula=("alpha_p·x² + beta·x if x > 0 else alpha_n·(exp(x) − 1 − x) + beta·x"),
+    latex=(
+        r"\begin{cases} \alpha_p x^2 + \beta x & x > 0 \\"
+        r" \alpha_n (e^{x} - 1 - x) + \beta x & x \le 0 \end{cases}"
+    ),
+    kernel=float64_body(_xielu),
+    params=(
+        Param("alpha_p", 0.8, "curvature for x > 0", "α_p", low=0.0, low_open=True),
+        Param("alpha_n", 0.8, "scale of the negative side (> beta)", "α_n", low=0.0, low_open=True),
+        Param("beta", 0.5, "slope at 0", "β", low=0.0),
+    ),
+    range=lambda p: Interval(_xielu_min(p), INF),
+    grad_range=lambda p: Interval(p["beta"] - p["alpha_n"], INF, lo_open=True),
+    continuity="C1",
+    kinks=(0.0,),  # where the pieces meet (f' continuous)
+    monotonic=False,
+    check=_check_xielu,
+    param_grads={
+        "alpha_p": lambda x, p: np.square(np.maximum(x, 0.0)),
+        "alpha_n": _d_xielu_alpha_n,
+        "beta": lambda x, p: x + 0.0,
+    },
+    kink_rule="xielu′(0) = beta (both sides agree)",
+    reference=(
+        "Huang & Schlag 2024, Deriving Activation Functions Using Integration (alpha_p ="
+        " alpha_n = 0.8, beta = 0.5; the reference code's eps = −1e-6 clamp of exp's"
+        " argument is left out, so f is C1 at 0)"
+    ),
+    origin="research",
+)
+
+# ---------------------------------------------------------------------------- PELU
+
+
+def _ratio(a: float, b: float) -> tuple[float, float]:
+    r = Fraction(a) / Fraction(b)
+    hi = float(r)
+    return hi, float(r - Fraction(hi))
+
+
+_PELU_LOW = -800.0  # exp(-800) = 0: below, the value is -a and the gradient 0
+
+
+def _pelu_parts(x, b: float):
+    """(q, ql, e) for x <= 0: q + ql = x/b, e = exp(q)."""
+    neg = np.clip(np.minimum(x, 0.0), -_BIG, 0.0)
+    q, ql = quotient(neg, b, _PELU_LOW)
+    return q, ql, np.exp(q)
+
+
+def _pelu(x, value, grad, a: KernelArgs) -> None:
+    aa, b = float(a.a), float(a.b)
+    r, r_lo = _ratio(aa, b)
+    q, ql, e = _pelu_parts(x, b)
+    # expm1(q + ql) = expm1(q) + exp(q) ql to far below an ulp; NaN flows through q.
+    left = np.expm1(q)
+    left += e * ql
+    left *= aa
+    with np.errstate(over="ignore"):
+        right = x * r
+        right += np.clip(x, -_BIG, _BIG) * r_lo  # inf * 0 would be NaN
+    above = x > 0
+    value[...] = np.where(above, right, left)
+    if grad is not None:
+        g = e * (r + (r * ql + r_lo))
+        grad[...] = np.where(above, r, g) + nan_like(x)
+
+
+def _check_pelu(p) -> None:
+    if not math.isfinite(p["a"] / p["b"]):
+        raise SpecError(f"pelu: a/b must be a finite number, got a={p['a']:g}, b={p['b']:g}")
+
+
+def _d_pelu_a(x: np.ndarray, p) -> np.ndarray:
+    q, ql, e = _pelu_parts(x, p["b"])
+    left = np.expm1(q) + e * ql
+    return np.where(x > 0, x / p["b"], left)
+
+
+def _d_pelu_b(x: np.ndarray, p) -> np.ndarray:
+    # -a x / b² on both sides, times exp(x/b) on the left.
+    r, r_lo = _ratio(p["a"], p["b"])
+    q, ql, e = _pelu_parts(x, p["b"])
+    left = -(q + ql) * e * (r + r_lo)
+    with np.errstate(over="ignore"):
+        right = -(x / p["b"]) * r
+    return np.where(x > 0, right, left)
+
+
+PELU = Variant(
+    name="pelu",
+    aliases=("parametric_elu",),
+    summary="Parametric ELU: learned a, b with slope a/b on both sides of 0 (C1).",
+    formula="(a/b)·x if x ≥ 0 else a·(exp(x/b) − 1)",
+    latex=r"\begin{cases} \frac{a}{b} x & x \ge 0 \\ a (e^{x/b} - 1) & x < 0 \end{cases}",
+    kernel=float64_body(_pelu),
+    params=(
+        Param("a", 1.0, "negative saturation value", "a", low=0.0, low_open=True),
+        Param("b", 1.0, "scale of the exponential decay", "b", low=0.0, low_open=True),
+    ),
+    range=lambda p: Interval(-p["a"], INF, lo_open=True),
+    grad_range=lambda p: Interval(0.0, p["a"] / p["b"], lo_open=True),
+    continuity="C1",
+    kinks=(0.0,),  # where the pieces meet (f' continuous)
+    monotonic=True,
+    check=_check_pelu,
+    param_grads={"a": _d_pelu_a, "b": _d_pelu_b},
+    kink_rule="pelu′(0) = a/b (both sides agree)",
+    reference="Trottier, Giguère & Chaib-draa 2017, Parametric Exponential Linear Unit (a = b = 1)",
+    origin="research",
+)
+
+# --------------------------------------------------------------------------- ISRLU
+
+
+def _isrlu_parts(y, alpha: float):
+    """(D, Dl) = 1 + alpha y² as a double-double (y >= 0 finite), inf where it overflows."""
+    am, ea = math.frexp(alpha)
+    ym, ey = np.frexp(y)
+    q, qe = two_prod(ym, ym)
+    r, re = two_prod(am, q)
+    re += am * qe
+    big, small = _scaled(r, re, 2 * ey + ea)
+    with np.errstate(invalid="ignore"):
+        d, de = two_sum(1.0, big)
+    return d, de + small
+
+
+def _isrlu(x, value, grad, a: KernelArgs) -> None:
+    alpha = float(a.alpha)
+    y = np.clip(-x, 0.0, _BIG)  # |x| on the left, NaN kept
+    d, dl = _isrlu_parts(y, alpha)
+    huge = np.isinf(d)  # alpha y² overflowed: the value is -1/sqrt(alpha) to rounding
+    d = np.where(huge, 1.0, d)
+    root = np.sqrt(d)
+    corr = dl / d  # 1 + alpha y² = d (1 + corr)
+    g = 1.0 / root * (1 - 0.5 * corr)  # (1 + alpha x²)^(-1/2)
+    left = np.where(huge, -1 / math.sqrt(alpha), -(y * g))
+    above = x >= 0
+    value[...] = np.where(above, x, left)
+    if grad is not None:
+        g3 = 1.0 / d / root * (1 - 1.5 * corr)  # (1 + alpha x²)^(-3/2), underflows quietly
+        grad[...] = np.where(above, 1.0, np.where(huge, 0.0, g3)) + nan_like(x)
+
+
+def _d_isrlu_alpha(x: np.ndarray, p) -> np.ndarray:
+    # f = -y/sqrt(1 + alpha y²) for y = -x > 0, so df/dalpha = y³/(2 (1 + alpha y²)^(3/2))
+    # = -f³/2: bounded by alpha^(-3/2)/2, and f carries no y³ overflow.
+    act = np.empty_like(x)
+    _isrlu(np.asarray(x, np.float64), act, None, Params({"alpha": p["alpha"]}))
+    with np.errstate(over="ignore"):
+        return np.where(x < 0, -(act * act * act) / 2, 0.0)
+
+
+ISRLU = Variant(
+    name="isrlu",
+    summary="Inverse square root linear unit: ELU-like, with an algebraic negative side.",
+    formula="x if x ≥ 0 else x/√(1 + alpha·x²)",
+    latex=r"\begin{cases} x & x \ge 0 \\ \frac{x}{\sqrt{1 + \alpha x^2}} & x < 0 \end{cases}",
+    kernel=float64_body(_isrlu),
+    params=(
+        Param(
+            "alpha", 1.0, "saturation: the value tends to −1/√alpha", "α", low=0.0, low_open=True
+        ),
+    ),
+    range=lambda p: Interval(-1 / math.sqrt(p["alpha"]), INF, lo_open=True),
+    grad_range=Interval(0.0, 1.0, lo_open=True),
+    continuity="C1",  # in fact C2: f'' is 0 from both sides at 0
+    kinks=(0.0,),  # where the pieces meet (f' continuous)
+    monotonic=True,
+    param_grads={"alpha": _d_isrlu_alpha},
+    kink_rule="isrlu′(0) = 1 (both sides agree)",
+    reference=(
+        "Carlile et al. 2017, Improving Deep Learning by Inverse Square Root Linear Units"
+        " (alpha = 1)"
+    ),
+    origin="research",
+)
+
+# ------------------------------------------------------------------ ELiSH, HardELiSH
+
+
+def _elish(x, value, grad, a: KernelArgs) -> None:
+    e = np.exp(-np.abs(x))  # <= 1: exp(x) on the left, exp(-x) on the right
+    d = 1 + e
+    xc = np.clip(x, -_BIG, _BIG)
+    above = x >= 0
+    # x >= 0: x sigmoid(x) = x/(1 + e); x < 0: expm1(x) sigmoid(x) = expm1(x) e/(1 + e)
+    em1 = np.expm1(np.minimum(x, 0.0))
+    value[...] = np.where(above, x / d, em1 * e / d)
+    if grad is None:
+        return
+    # right: sigmoid(x)(1 + x sigmoid(-x)); left: e ((1 + e)² - 2)/(1 + e)², zero at
+    # e = sqrt(2) - 1 (there in ulps of its largest term, e/(1 + e)).
+    right = (1 + xc * e / d) / d
+    left = e * (e * (e + 2) - 1) / (d * d)
+    grad[...] = np.where(above, right, left) + nan_like(x)
+
+
+_ELISH_MIN = -0.17157287525380990  # at x = ln(sqrt(2) - 1): (sqrt(2) - 2)(sqrt(2) - 1)/sqrt(2)
+_ELISH_GRAD_MIN = -0.078546847875555876  # at x = -1.7175297959782471 (mpmath)
+_SILU_GRAD_MAX = 1.0998393201288670  # ELiSH is x sigmoid(x) for x >= 0
+
+ELISH = Variant(
+    name="elish",
+    summary="Exponential linear sigmoid squashing: x·σ(x) right, (eˣ − 1)·σ(x) left.",
+    formula="x·σ(x) if x ≥ 0 else (exp(x) − 1)·σ(x)",
+    latex=r"\begin{cases} x \sigma(x) & x \ge 0 \\ (e^{x} - 1) \sigma(x) & x < 0 \end{cases}",
+    kernel=float64_body(_elish),
+    range=Interval(_ELISH_MIN, INF),
+    grad_range=Interval(_ELISH_GRAD_MIN, _SILU_GRAD_MAX),
+    continuity="C1",
+    kinks=(0.0,),  # where the pieces meet (f' continuous)
+    monotonic=False,
+    kink_rule="elish′(0) = 1/2 (both sides agree)",
+    reference="Basirat & Roth 2018, The Quest for the Golden Activation Function",
+    origin="research",
+)
+
+
+def _hard_elish(x, value, grad, a: KernelArgs) -> None:
+    h = np.clip((x + 1) * 0.5, 0.0, 1.0)  # hard sigmoid max(0, min(1, (x + 1)/2)), NaN kept
+    em1 = np.expm1(np.minimum(x, 0.0))
+    xc = np.clip(x, -_BIG, _BIG)
+    above = x >= 0
+    right = np.maximum(x, 0.0) * h  # (-inf * 0 would be NaN; the right branch is x >= 0)
+    value[...] = np.where(above, right, em1 * h) + 0.0
+    if grad is None:
+        return
+    # Left branch at each kink: 0 at x = -1, x + 1/2 = 3/2 at x = 1.
+    inner = x > -1
+    left = np.where(inner, np.exp(np.minimum(x, 0.0)) * h + em1 * 0.5, 0.0)
+    right_g = np.where(x <= 1, xc + 0.5, 1.0)
+    grad[...] = np.where(above, right_g, left) + nan_like(x)
+
+
+_HARD_ELISH_MIN = -0.099673151528742618  # at x = -0.44285440100238858: e^x (x + 2) = 1
+_HARD_ELISH_GRAD_MIN = -0.31606027941427884  # (1/e - 1)/2, approached from the right of -1
+
+HARD_ELISH = Variant(
+    name="hard_elish",
+    aliases=("hardelish",),
+    summary="ELiSH with the hard sigmoid max(0, min(1, (x + 1)/2)) for σ.",
+    formula="x·hσ(x) if x ≥ 0 else (exp(x) − 1)·hσ(x), hσ(x) = max(0, min(1, (x + 1)/2))",
+    latex=(
+        r"\begin{cases} x\, h(x) & x \ge 0 \\ (e^{x} - 1)\, h(x) & x < 0 \end{cases},"
+        r"\ h(x) = \max(0, \min(1, \tfrac{x + 1}{2}))"
+    ),
+    kernel=float64_body(_hard_elish),
+    range=Interval(_HARD_ELISH_MIN, INF),
+    grad_range=Interval(_HARD_ELISH_GRAD_MIN, 1.5, lo_open=True),
+    continuity="C0",
+    monotonic=False,
+    kinks=(-1.0, 1.0),
+    dead_zones=(Interval(-INF, -1.0),),
+    kink_rule="hard_elish′(−1) = 0 and hard_elish′(1) = 3/2 (the left branch at each kink)",
+    reference="Basirat & Roth 2018, The Quest for the Golden Activation Function",
+    origin="research",
+)
+
+# ----------------------------------------------------------------- TanhExp, LiSHT
+
+
+def _sech2(u):
+    """sech²(u) = 4e/(1 + e)², e = exp(-2|u|): no 1 - tanh² cancellation, no overflow."""
+    e = np.exp(-2 * np.minimum(np.abs(u), 400.0))  # exp(-800) is 0 already
+    return 4 * e / ((1 + e) * (1 + e))
+
+
+_TANHEXP_CAP = 7.0  # exp(7) = 1097: tanh is 1 and sech² is 0 (exp(-2194)) beyond
+
+
+def _tanhexp(x, value, grad, a: KernelArgs) -> None:
+    u = np.exp(np.minimum(x, _TANHEXP_CAP))
+    t = np.tanh(u)
+    np.multiply(np.maximum(x, -_BIG), t, out=value)  # -inf * 0 would be NaN
+    if grad is not None:
+        xc = np.clip(x, -_BIG, _BIG)
+        np.add(t, xc * (u * _sech2(u)), out=grad)  # u sech²(u) <= 0.45: no overflow
+
+
+_TANHEXP_MIN = -0.35328577784821127  # at x = -1.0788600584646241 (mpmath)
+_TANHEXP_GRAD = Interval(-0.13157003618971582, 1.0619753087179160)  # at x = -2.066, 0.697
+
+TANHEXP = Variant(
+    name="tanhexp",
+    aliases=("tanh_exp",),
+    summary="x·tanh(eˣ): Mish-like, linear right, vanishing left.",
+    formula="x·tanh(exp(x))",
+    latex=r"x \tanh(e^{x})",
+    kernel=float64_body(_tanhexp),
+    range=Interval(_TANHEXP_MIN, INF),
+    grad_range=_TANHEXP_GRAD,
+    continuity="C∞",
+    monotonic=False,
+    reference="Liu & Di 2020, TanhExp: A Smooth Activation Function with High Convergence Speed",
+    origin="research",
+)
+
+
+def _lisht(x, value, grad, a: KernelArgs) -> None:
+    t = np.tanh(x)
+    np.multiply(x, t, out=value)  # >= 0; +-inf give inf
+    if grad is not None:
+        xc = np.clip(x, -_BIG, _BIG)
+        np.add(t, xc * _sech2(xc), out=grad)
+
+
+# f' = tanh x + x sech² x peaks where x tanh x = 1, and its value there is that x.
+_LISHT_GRAD_MAX = 1.1996786402577338
+
+LISHT = Variant(
+    name="lisht",
+    summary="Linearly scaled hyperbolic tangent: x·tanh(x), even and non-negative.",
+    formula="x·tanh(x)",
+    latex=r"x \tanh(x)",
+    kernel=float64_body(_lisht),
+    range=Interval(0.0, INF),
+    grad_range=Interval(-_LISHT_GRAD_MAX, _LISHT_GRAD_MAX),
+    continuity="C∞",
+    monotonic=False,
+    reference="Roy et al. 2019, LiSHT: Non-Parametric Linearly Scaled Hyperbolic Tangent",
+    origin="research",
+)
