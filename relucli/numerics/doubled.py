@@ -19,6 +19,7 @@ import numpy as np
 from .elementwise import two_prod
 
 __all__ = [
+    "EXP_DD_LOW",
     "affine",
     "dd_add",
     "dd_mul",
@@ -103,36 +104,42 @@ def quotient(x: np.ndarray, b: float, low: float):
 
 # ------------------------------------------------------------------ exp in double-double
 #
-# exp(x) for x in [-40, 0] to ~2^-95: x = -a - b/1024 + r with integers a, b read off
-# -1024 x (exact) and -1/1024 < r <= 0, so exp(x) = A[a] B[b] e^r with A[a] = e^-a and
-# B[b] = e^(-b/1024) double-double tables and e^r = 1 + r + r²/2 + r³/6 + C: r² and r³/6 in
-# double-double, C = r^4/24 + ... in float64 (C < 2^-44: its rounding is below 2^-96).
+# exp(x) for x in [-40, 0]: x = -a - b/1024 + r with integers a, b read off -1024 x (exact)
+# and -1/1024 < r <= 0, so exp(x) = A[a] B[b] e^r with A[a] = e^-a and B[b] = e^(-b/1024)
+# double-double tables (from the decimal module at 45 digits, so they are exact to 2^-106)
+# and e^r = 1 + P, P = r + r²/2 + r³/6 + r^4/24 + C: the powers in double-double, C =
+# r^5/120 + ... + r^10/10! in float64 (C < 2^-36 of F = P - r: its rounding is below 2^-89).
+#
+# exp(x) - 1 - x (xIELU's negative side, ~x²/2 for small x) is formed without cancellation
+# for |x| < 1: with G[b] = B[b] - 1 + b/1024 tabulated too, it is the sum of three
+# non-negative terms G[b] + (B[b] - 1) P + (P - r).
 
-_E_M1 = (0.36787944117144233, -1.2428753672788363e-17)  # e^-1 as hi + lo
-_E_STEP = (0.9990239141819757, -7.400282329795416e-18)  # e^(-1/1024) as hi + lo
 EXP_DD_LOW = -40.0
 
 
-def _powers(base: tuple[float, float], n: int) -> tuple[np.ndarray, np.ndarray]:
-    """base^0 .. base^(n-1) as double-double arrays, by doubling (log2(n) vector steps)."""
-    hi, lo = np.array([1.0]), np.array([0.0])
-    ph, pl = base
-    while hi.size < n:
-        nh, nl = dd_mul(hi, lo, ph, pl)  # the next block: base^size times the block
-        hi, lo = np.concatenate([hi, nh]), np.concatenate([lo, nl])
-        ph, pl = dd_mul(np.array([ph]), np.array([pl]), np.array([ph]), np.array([pl]))
-        ph, pl = float(ph[0]), float(pl[0])
-    return hi[:n], lo[:n]
+def _split(value) -> tuple[float, float]:
+    hi = float(value)
+    return hi, float(value - type(value)(hi))
 
 
 @functools.cache
 def _exp_tables():
-    return _powers(_E_M1, 41), _powers(_E_STEP, 1024)
+    """(A, B, G) as (hi, lo) float64 array pairs."""
+    from decimal import Decimal, localcontext
+
+    with localcontext() as ctx:
+        ctx.prec = 45
+        a = [_split((-Decimal(i)).exp()) for i in range(41)]
+        steps = [(-Decimal(j) / 1024).exp() for j in range(1024)]
+        b = [_split(e) for e in steps]
+        g = [_split(e - 1 + Decimal(j) / 1024) for j, e in enumerate(steps)]
+    return tuple(tuple(np.array(col) for col in zip(*t)) for t in (a, b, g))
 
 
 def exp_dd(x: np.ndarray):
-    """exp(x) - 1 as double-double (hi, lo), and exp(x) as (eh, el), for x in [-40, 0]."""
-    (ah, al), (bh, bl) = _exp_tables()
+    """exp(x) - 1, exp(x) and exp(x) - 1 - x as double-doubles (hi, lo), for x in [-40, 0]
+    (NaN gives NaN): relative errors below about 2^-98, 2^-104 and 2^-88."""
+    (ah, al), (bh, bl), (gh, gl) = _exp_tables()
     t = np.multiply(x, -1024.0)  # exact
     n = np.floor(t)
     r = (n - t) * (1 / 1024)  # exact (a fraction part): in (-1/1024, 0]
@@ -140,21 +147,39 @@ def exp_dd(x: np.ndarray):
     ia = (n // 1024).astype(np.intp)
     ib = (n - ia * 1024).astype(np.intp)
     th, tl = dd_mul(ah[ia], al[ia], bh[ib], bl[ib])
-    # e^r - 1 = r + r²/2 + r³/6 + C: r² and r³/6 in double-double, the rest float64
+    # P = e^r - 1 = r + F, F = r²/2 + r³/6 + r^4/24 + C
     r2, r2e = two_prod(r, r)
     r3, r3e = two_prod(r2, r)
     r3e += r2e * r
     c3 = r3 / 6
     p6, p6e = two_prod(c3, 6.0)
     c3e = ((r3 - p6) - p6e + r3e) / 6  # the quotient's remainder
-    c = r2 * r2 * (1 / 24 + r * (1 / 120 + r * (1 / 720 + r * (1 / 5040))))
-    ph, pl = two_sum(r, r2 * 0.5)
-    qh, ql = two_sum(ph, c3)
-    ph, pl = two_sum(qh, ql + pl + r2e * 0.5 + c3e + c)
+    r4, r4e = two_prod(r2, r2)
+    r4e += 2 * r2 * r2e
+    c4 = r4 / 24
+    p24, p24e = two_prod(c4, 24.0)
+    c4e = ((r4 - p24) - p24e + r4e) / 24
+    c = 1 / 40320 + r * (1 / 362880 + r * (1 / 3628800))  # to r^10: below 2^-100 of F
+    c = r4 * r * (1 / 120 + r * (1 / 720 + r * (1 / 5040 + r * c)))
+    fh, fl = two_sum(r2 * 0.5, c3)
+    gh_, gl_ = two_sum(fh, c4)
+    fh, fl = two_sum(gh_, gl_ + fl + (r2e * 0.5 + c3e + c4e + c))
+    ph, pl = two_sum(r, fh)
+    ph, pl = two_sum(ph, pl + fl)
     # exp(x) = T (1 + P); exp(x) - 1 = (T - 1) + T P
     mh, ml = dd_mul(th, tl, ph, pl)
     eh, el = dd_add(th, tl, mh, ml)
-    sh, sl = two_sum(th, -1.0)
-    em1h, em1l = dd_add(sh, sl + tl, mh, ml)
+    near = ia == 0  # |x| < 1: T - 1 = G - b/1024 keeps T's small distance from 1 exact
+    sh, sl = two_sum(np.where(near, gh[ib], th), np.where(near, -ib / 1024, -1.0))
+    sl += np.where(near, gl[ib], tl)
+    em1h, em1l = dd_add(sh, sl, mh, ml)
+    # exp(x) - 1 - x = G + (T - 1) P + F for |x| < 1 (all >= 0), else expm1 - x (>= 0.36)
+    uh, ul = dd_mul(sh, sl, ph, pl)
+    vh, vl = dd_add(gh[ib], gl[ib], uh, ul)
+    vh, vl = dd_add(vh, vl, fh, fl)
+    dh, dl = two_sum(em1h, -x)
+    dl += em1l
+    dh, dl = two_sum(dh, dl)
+    dh, dl = np.where(near, vh, dh), np.where(near, vl, dl)
     nan = np.isnan(x)
-    return (np.where(nan, x, em1h), em1l), (np.where(nan, x, eh), el)
+    return (np.where(nan, x, em1h), em1l), (np.where(nan, x, eh), el), (np.where(nan, x, dh), dl)

@@ -80,6 +80,11 @@ def _starrelu(x, value, grad, a: KernelArgs) -> None:
             grad += 0.0  # -0 (x = -0) becomes +0
 
 
+def square_relu(x: np.ndarray) -> np.ndarray:
+    with np.errstate(over="ignore"):  # beyond the float range inf is the rounding
+        return np.square(np.maximum(x, 0.0))
+
+
 def _star_range(p) -> Interval:
     s, b = p["scale"], p["bias"]
     if s > 0:
@@ -111,10 +116,7 @@ STARRELU = Variant(
     monotonic=lambda p: p["scale"] >= 0,
     kinks=(0.0,),  # where the pieces meet (f'' jumps; f' is continuous)
     dead_zones=lambda p: (Interval(-INF, INF),) if p["scale"] == 0 else (Interval(-INF, 0.0),),
-    param_grads={
-        "scale": lambda x, p: np.square(np.maximum(x, 0)),
-        "bias": lambda x, p: np.ones_like(x) + x * 0,
-    },
+    param_grads={"scale": lambda x, p: square_relu(x), "bias": lambda x, p: nan_like(x) + 1},
     kink_rule="starrelu′(0) = 0 (both sides agree)",
     reference=(
         "Yu et al. 2022, MetaFormer Baselines for Vision (s = 0.8944, b = −0.4472: unit"

@@ -21,7 +21,7 @@ from ..numerics.chunked import KernelArgs
 from ..numerics.doubled import EXP_DD_LOW, exp_dd, quotient, two_sum
 from ..numerics.elementwise import two_prod
 from ..registry import Interval, Param, SpecError, Variant
-from .research_piecewise import Params, float64_body, nan_like
+from .research_piecewise import float64_body, nan_like, square_relu
 
 INF = math.inf
 _BIG = np.finfo(np.float64).max
@@ -33,11 +33,13 @@ def _scaled(hi, lo, k):
 
 
 def _times(c: float, hi, lo):
-    """c (hi + lo) as hi' + lo' without overflow inside Dekker's product (c scaled)."""
+    """c (hi + lo) as hi' + lo' (hi finite): both scaled to mantissas first, so Dekker's
+    product cannot overflow."""
     cm, ec = math.frexp(c)
-    p, pe = two_prod(cm, hi)
-    pe += cm * lo
-    return _scaled(p, pe, ec)
+    hm, eh = np.frexp(hi)
+    p, pe = two_prod(cm, hm)
+    pe += cm * np.ldexp(lo, -eh)
+    return _scaled(p, pe, eh + ec)
 
 
 def _times_x(c: float, x):
@@ -56,15 +58,20 @@ def _sum_round(ah, al, bh, bl):
     return np.where(np.isinf(ah), ah, np.where(np.isinf(bh), bh, out))
 
 
-def _expm1_dd_all(x):
-    """expm1(x) and exp(x) as double-doubles for every x <= 0 (-inf included)."""
+def _exp_parts(x):
+    """exp(x) and exp(x) - 1 - x as double-doubles for every x <= 0 (at -inf the second is
+    left 0, for the caller to set to its limit)."""
     xe = np.maximum(x, EXP_DD_LOW)
-    (mh, ml), (eh, el) = exp_dd(xe)
-    far = x < EXP_DD_LOW  # exp(x) < 4e-18: expm1 = -1 + exp(x), exp to an ulp is plenty
+    _, (eh, el), (dh, dl) = exp_dd(xe)
+    far = x < EXP_DD_LOW  # exp(x) < 4e-18: -1 - x + exp(x) is exact enough in double-double
     tail = np.exp(np.minimum(x, EXP_DD_LOW))
+    with np.errstate(invalid="ignore"):  # -1 - (-inf) inside two_sum; replaced below
+        fh, fl = two_sum(-1.0, -x)
+    fl += tail
+    fh, fl = np.where(np.isinf(x), 0.0, fh), np.where(np.isinf(x), 0.0, fl)  # callers: inf
     return (
-        (np.where(far, -1.0, mh), np.where(far, tail, ml)),
         (np.where(far, tail, eh), np.where(far, 0.0, el)),
+        (np.where(far, fh, dh), np.where(far, fl, dl)),
     )
 
 
@@ -80,16 +87,17 @@ def _xielu_c(p) -> tuple[float, float]:
 
 def _xielu(x, value, grad, a: KernelArgs) -> None:
     ap, an, beta = float(a.alpha_p), float(a.alpha_n), float(a.beta)
-    c, c_lo = _xielu_c({"beta": beta, "alpha_n": an})
     neg = np.minimum(x, 0.0)  # -0 kept, NaN kept
-    (mh, ml), (eh, el) = _expm1_dd_all(neg)
-    # x <= 0: alpha_n expm1(x) + (beta - alpha_n) x, both in double-double: they cancel
-    # where the value crosses zero (near x = -2.45 at the defaults).
+    (eh, el), (dh, dl) = _exp_parts(neg)
+    # x <= 0: alpha_n (exp(x) - 1 - x) + beta x, both terms in double-double: they cancel
+    # where the value crosses zero (near x = -2.45 at the defaults, near -2 beta/alpha_n for
+    # a small beta), and exp(x) - 1 - x keeps its relative accuracy down to x²/2.
     nc = np.clip(neg, -_BIG, 0.0)
-    ah, al = _times(an, mh, ml)
-    bh, bl = _times_x(c, nc)
-    bl += c_lo * nc
-    left = _sum_round(ah, al, np.where(neg == -INF, INF, bh), bl)
+    ah, al = _times(an, dh, dl)
+    bh, bl = _times_x(beta, nc)
+    with np.errstate(invalid="ignore"):
+        left = _sum_round(ah, al, bh, bl)
+    left = np.where(neg == -INF, INF, left)  # (alpha_n - beta)|x| -> inf
     pos = np.maximum(x, 0.0)
     with np.errstate(over="ignore"):
         right = pos * (ap * pos + beta)  # both terms >= 0: no cancellation
@@ -98,6 +106,7 @@ def _xielu(x, value, grad, a: KernelArgs) -> None:
     if grad is None:
         return
     # f' = alpha_n exp(x) + (beta - alpha_n) for x <= 0 (beta at 0), 2 alpha_p x + beta above.
+    c, c_lo = _xielu_c({"beta": beta, "alpha_n": an})
     gh, gl = _times(an, eh, el)
     g_left = _sum_round(gh, gl, np.full_like(gh, c), np.full_like(gh, c_lo))
     with np.errstate(over="ignore"):
@@ -123,10 +132,8 @@ def _check_xielu(p) -> None:
 
 def _d_xielu_alpha_n(x: np.ndarray, p) -> np.ndarray:
     neg = np.minimum(x, 0.0)
-    (mh, ml), _ = _expm1_dd_all(neg)
-    nc = np.maximum(neg, -_BIG)
-    s, e = two_sum(mh, -nc)
-    return np.where(neg == -INF, INF, s + (e + ml))  # expm1(x) - x, no cancellation
+    _, (dh, dl) = _exp_parts(neg)
+    return np.where(neg == -INF, INF, dh + dl)  # exp(x) - 1 - x
 
 
 XIELU = Variant(
@@ -151,7 +158,7 @@ XIELU = Variant(
     monotonic=False,
     check=_check_xielu,
     param_grads={
-        "alpha_p": lambda x, p: np.square(np.maximum(x, 0.0)),
+        "alpha_p": lambda x, p: square_relu(x),
         "alpha_n": _d_xielu_alpha_n,
         "beta": lambda x, p: x + 0.0,
     },
@@ -209,14 +216,16 @@ def _check_pelu(p) -> None:
 def _d_pelu_a(x: np.ndarray, p) -> np.ndarray:
     q, ql, e = _pelu_parts(x, p["b"])
     left = np.expm1(q) + e * ql
-    return np.where(x > 0, x / p["b"], left)
+    with np.errstate(over="ignore"):
+        right = x / p["b"]
+    return np.where(x > 0, right, left)
 
 
 def _d_pelu_b(x: np.ndarray, p) -> np.ndarray:
     # -a x / b² on both sides, times exp(x/b) on the left.
     r, r_lo = _ratio(p["a"], p["b"])
     q, ql, e = _pelu_parts(x, p["b"])
-    left = -(q + ql) * e * (r + r_lo)
+    left = -(q + ql) * (e * (1 + ql)) * (r + r_lo)  # exp(q + ql) = exp(q)(1 + ql)
     with np.errstate(over="ignore"):
         right = -(x / p["b"]) * r
     return np.where(x > 0, right, left)
@@ -280,11 +289,30 @@ def _isrlu(x, value, grad, a: KernelArgs) -> None:
 
 def _d_isrlu_alpha(x: np.ndarray, p) -> np.ndarray:
     # f = -y/sqrt(1 + alpha y²) for y = -x > 0, so df/dalpha = y³/(2 (1 + alpha y²)^(3/2))
-    # = -f³/2: bounded by alpha^(-3/2)/2, and f carries no y³ overflow.
-    act = np.empty_like(x)
-    _isrlu(np.asarray(x, np.float64), act, None, Params({"alpha": p["alpha"]}))
+    # = Q^(3/2)/2 with Q = y²/(1 + alpha y²) <= 1/alpha. With y = m 2^k (frexp),
+    # Q = m²/(2^-2k + alpha m²): both in double-double, so no y² or y³ overflows, and Q's
+    # three roundings are carried (Q = Qh (1 + delta)) into Q^(3/2) = Qh^(3/2)(1 + 1.5 delta).
+    alpha = float(p["alpha"])
+    am, ea = math.frexp(alpha)
+    y = np.clip(-np.asarray(x, np.float64), 0.0, _BIG)
+    ym, ey = np.frexp(y)
+    q, qe = two_prod(ym, ym)
+    r, re = two_prod(am, q)
+    re += am * qe
     with np.errstate(over="ignore"):
-        return np.where(x < 0, -(act * act * act) / 2, 0.0)
+        big, small = np.ldexp(r, ea), np.ldexp(re, ea)
+        unit = np.ldexp(1.0, -2 * ey)
+    with np.errstate(invalid="ignore"):
+        dh, dl = two_sum(unit, big)
+        dl += small
+        qh = q / dh
+        ph, pe = two_prod(qh, np.minimum(dh, 1e150))  # the quotient's residual
+        delta = np.where(
+            np.isinf(dh) | (dh > 1e150), 0.0, qe / q - dl / dh + ((q - ph) - pe) / (qh * dh)
+        )
+        out = 0.5 * qh * np.sqrt(qh) * (1 + 1.5 * delta)
+    out = np.where(q == 0, 0.0, out)  # y = 0: nothing to divide
+    return np.where(np.asarray(x) < 0, out, np.where(np.isnan(x), np.nan, 0.0))
 
 
 ISRLU = Variant(
