@@ -8,9 +8,9 @@ once, so it keeps full relative accuracy right up to its zero. float32 inputs ru
 float64 body and round once (``_float64_body``).
 
 Kinks follow PyTorch's ReLU convention: the gradient at a kink is the left (x <= kink)
-branch's, since PyTorch has none of these functions. ``kinks`` lists every point where two
-pieces meet, also where f' is continuous there (C1: the sides agree, f'' jumps), so the
-quadrature splits there and finite differences keep away.
+branch's, since PyTorch has none of these functions. As for CELU, ``kinks`` lists only
+the points where f' jumps: where C1 pieces meet (StarReLU, SmeLU, xIELU, PELU, ISRLU, ELiSH)
+the kink rule says that both sides agree.
 """
 
 from __future__ import annotations
@@ -114,7 +114,6 @@ STARRELU = Variant(
     grad_range=_star_grads,
     continuity="C1",
     monotonic=lambda p: p["scale"] >= 0,
-    kinks=(0.0,),  # where the pieces meet (f'' jumps; f' is continuous)
     dead_zones=lambda p: (Interval(-INF, INF),) if p["scale"] == 0 else (Interval(-INF, 0.0),),
     param_grads={"scale": lambda x, p: square_relu(x), "bias": lambda x, p: nan_like(x) + 1},
     kink_rule="starrelu′(0) = 0 (both sides agree)",
@@ -270,7 +269,7 @@ SMELU = Variant(
     name="smelu",
     aliases=("smooth_relu",),
     summary="Smooth ReLU: 0, a quadratic bridge of half-width beta, then x (C1).",
-    formula="0 if x ≤ −beta; (x + beta)²/(4·beta) if |x| < beta; x if x ≥ beta",
+    formula="0 if x ≤ −beta; (x + beta)²/(4·beta) if −beta < x < beta; x if x ≥ beta",
     latex=(
         r"\begin{cases} 0 & x \le -\beta \\ \frac{(x + \beta)^2}{4\beta} & |x| < \beta \\"
         r" x & x \ge \beta \end{cases}"
@@ -281,7 +280,6 @@ SMELU = Variant(
     grad_range=Interval(0.0, 1.0),
     continuity="C1",
     monotonic=True,
-    kinks=lambda p: (-p["beta"], p["beta"]),  # where the pieces meet (f' continuous)
     dead_zones=lambda p: (Interval(-INF, -p["beta"]),),
     param_grads={"beta": _d_smelu_beta},
     kink_rule="smelu′(−beta) = 0 and smelu′(beta) = 1 (both sides agree)",

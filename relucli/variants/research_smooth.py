@@ -154,7 +154,6 @@ XIELU = Variant(
     range=lambda p: Interval(_xielu_min(p), INF),
     grad_range=lambda p: Interval(p["beta"] - p["alpha_n"], INF, lo_open=True),
     continuity="C1",
-    kinks=(0.0,),  # where the pieces meet (f' continuous)
     monotonic=False,
     check=_check_xielu,
     param_grads={
@@ -245,7 +244,6 @@ PELU = Variant(
     range=lambda p: Interval(-p["a"], INF, lo_open=True),
     grad_range=lambda p: Interval(0.0, p["a"] / p["b"], lo_open=True),
     continuity="C1",
-    kinks=(0.0,),  # where the pieces meet (f' continuous)
     monotonic=True,
     check=_check_pelu,
     param_grads={"a": _d_pelu_a, "b": _d_pelu_b},
@@ -329,7 +327,6 @@ ISRLU = Variant(
     range=lambda p: Interval(-1 / math.sqrt(p["alpha"]), INF, lo_open=True),
     grad_range=Interval(0.0, 1.0, lo_open=True),
     continuity="C1",  # in fact C2: f'' is 0 from both sides at 0
-    kinks=(0.0,),  # where the pieces meet (f' continuous)
     monotonic=True,
     param_grads={"alpha": _d_isrlu_alpha},
     kink_rule="isrlu′(0) = 1 (both sides agree)",
@@ -373,7 +370,6 @@ ELISH = Variant(
     range=Interval(_ELISH_MIN, INF),
     grad_range=Interval(_ELISH_GRAD_MIN, _SILU_GRAD_MAX),
     continuity="C1",
-    kinks=(0.0,),  # where the pieces meet (f' continuous)
     monotonic=False,
     kink_rule="elish′(0) = 1/2 (both sides agree)",
     reference="Basirat & Roth 2018, The Quest for the Golden Activation Function",
