@@ -120,7 +120,9 @@ def _xielu(x, value, grad, a: KernelArgs) -> None:
     with np.errstate(over="ignore"):
         right = pos * (ap * pos + beta)  # both terms >= 0: no cancellation
     above = x > 0
-    value[...] = np.where(above, right, left)
+    # No rounding below the declared minimum (the range fact holds for every output).
+    low = _xielu_min({"alpha_n": an, "beta": beta})
+    value[...] = np.maximum(np.where(above, right, left), low)
     if grad is None:
         return
     # f' = alpha_n exp(x) + (beta - alpha_n) for x <= 0 (beta at 0): where it crosses zero
@@ -133,12 +135,14 @@ def _xielu(x, value, grad, a: KernelArgs) -> None:
 
 
 def _xielu_min(p) -> float:
-    """The minimum, at x* = log1p(-beta/alpha_n) where f' = 0."""
-    an, beta = p["alpha_n"], p["beta"]
+    """The minimum, at x* = log1p(-beta/alpha_n) where f' = 0, from the double-double path
+    (the closed form -beta + (beta - alpha_n) x* cancels when beta << alpha_n). f is flat at
+    x*, so f at the float nearest x* is the minimum to far below an ulp."""
+    an, beta = float(p["alpha_n"]), float(p["beta"])
     if beta == 0:
         return 0.0
     xs = math.log1p(-beta / an)
-    return -beta + (beta - an) * xs
+    return float(_xielu_left_exact(np.array([xs]), an, beta)[0])
 
 
 def _check_xielu(p) -> None:
@@ -289,16 +293,22 @@ def _isrlu_parts(y, alpha: float):
 def _isrlu(x, value, grad, a: KernelArgs) -> None:
     alpha = float(a.alpha)
     y = np.clip(-x, 0.0, _BIG)  # |x| on the left, NaN kept
-    d, dl = _isrlu_parts(y, alpha)
-    huge = np.isinf(d)  # alpha y² overflowed: the value is -1/sqrt(alpha) to rounding
-    d = np.where(huge, 1.0, d)
-    root = np.sqrt(d)
-    corr = dl / d  # 1 + alpha y² = d (1 + corr)
-    g = 1.0 / root * (1 - 0.5 * corr)  # (1 + alpha x²)^(-1/2)
-    left = np.where(huge, -1 / math.sqrt(alpha), -(y * g))
+    # The value as -1/sqrt(alpha + (1/y)²): every step is a monotone rounding, so the result
+    # is monotone in x, and it is -1/sqrt(alpha), the declared bound, at y = inf (within 2
+    # ulp: 1/y, its square, the sum, sqrt and the reciprocal). Below y = 2^-500 the value is
+    # -y (alpha y² < 2^-53 there for alpha < 2^947); the two forms meet exactly at 2^-500.
+    with np.errstate(divide="ignore", over="ignore"):
+        t = 1.0 / np.maximum(y, 2.0**-500)
+    left = -1.0 / np.sqrt(alpha + t * t)
+    left = np.where(y < 2.0**-500, -y, left)
     above = x >= 0
     value[...] = np.where(above, x, left)
     if grad is not None:
+        d, dl = _isrlu_parts(y, alpha)
+        huge = np.isinf(d)  # alpha y² overflowed: the gradient has underflowed
+        d = np.where(huge, 1.0, d)
+        root = np.sqrt(d)
+        corr = dl / d  # 1 + alpha y² = d (1 + corr)
         g3 = 1.0 / d / root * (1 - 1.5 * corr)  # (1 + alpha x²)^(-3/2), underflows quietly
         grad[...] = np.where(above, 1.0, np.where(huge, 0.0, g3)) + nan_like(x)
 
@@ -365,7 +375,8 @@ def _elish(x, value, grad, a: KernelArgs) -> None:
     above = x >= 0
     # x >= 0: x sigmoid(x) = x/(1 + e); x < 0: expm1(x) sigmoid(x) = expm1(x) e/(1 + e)
     em1 = np.expm1(np.minimum(x, 0.0))
-    value[...] = np.where(above, x / d, em1 * e / d)
+    # No rounding below the declared minimum (the range fact holds for every output).
+    value[...] = np.maximum(np.where(above, x / d, em1 * e / d), _ELISH_MIN)
     if grad is None:
         return
     # right: sigmoid(x)(1 + x sigmoid(-x)); left: e ((1 + e)² - 2)/(1 + e)², zero at
@@ -401,7 +412,7 @@ def _hard_elish(x, value, grad, a: KernelArgs) -> None:
     xc = np.clip(x, -_BIG, _BIG)
     above = x >= 0
     right = np.maximum(x, 0.0) * h  # (-inf * 0 would be NaN; the right branch is x >= 0)
-    value[...] = np.where(above, right, em1 * h) + 0.0
+    value[...] = np.maximum(np.where(above, right, em1 * h), _HARD_ELISH_MIN) + 0.0
     if grad is None:
         return
     # Left branch at each kink: 0 at x = -1, x + 1/2 = 3/2 at x = 1.
@@ -451,6 +462,7 @@ def _tanhexp(x, value, grad, a: KernelArgs) -> None:
     u = np.exp(np.minimum(x, _TANHEXP_CAP))
     t = np.tanh(u)
     np.multiply(np.maximum(x, -_BIG), t, out=value)  # -inf * 0 would be NaN
+    np.maximum(value, _TANHEXP_MIN, out=value)  # no rounding below the declared minimum
     if grad is not None:
         xc = np.clip(x, -_BIG, _BIG)
         np.add(t, xc * (u * _sech2(u)), out=grad)  # u sech²(u) <= 0.45: no overflow
