@@ -1,11 +1,12 @@
 """Piecewise variants from the ReLU-family literature: StarReLU, SReLU, SmeLU, thresholded
 ReLU and the flexible ReLU (FReLU). Each record sits next to its kernel; ``origin`` is
-"research" (no framework ships them).
+"research" (from papers: none is in PyTorch, JAX, TF 2 or MLX; thresholded ReLU was a Keras 2
+layer).
 
 Where a piece crosses zero away from x = 0 (StarReLU's s x² + b, SReLU's affine pieces with
 a shifted threshold) the value is formed in double-double (numerics/doubled.py) and rounded
 once, so it keeps full relative accuracy right up to its zero. float32 inputs run the
-float64 body and round once (``_float64_body``).
+float64 body and round once (``float64_body``).
 
 Kinks follow PyTorch's ReLU convention: the gradient at a kink is the left (x <= kink)
 branch's, since PyTorch has none of these functions. As for CELU, ``kinks`` lists only

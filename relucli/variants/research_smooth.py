@@ -3,11 +3,14 @@ ELiSH, HardELiSH, TanhExp and LiSHT. Each record sits next to its kernel; ``orig
 "research".
 
 Numerics: exp only of non-positive arguments (or clamped where the result has saturated);
-xIELU's negative side crosses zero away from x = 0, so it is formed in double-double from
-exp_dd (numerics/doubled.py); PELU's exp(x/b) amplifies the rounding of x/b by |x/b|, so the
-quotient carries its remainder; ISRLU's 1 + alpha x² is a double-double scaled by frexp, so
-no x² overflows and -1/sqrt(alpha) is the limit. float32 inputs run the float64 bodies and
-round once. Kinks follow the x <= kink (left) branch, PyTorch's ReLU convention.
+xIELU's negative side crosses zero away from x = 0, so there it is formed in double-double
+from exp_dd (numerics/doubled.py); PELU's exp(x/b) amplifies the rounding of x/b by |x/b|,
+so the quotient carries its remainder; ISRLU's value is -1/sqrt(alpha + (1/y)²), a chain of
+monotone roundings (monotone, and exactly the bound at -inf), its gradients use 1 + alpha x²
+as a frexp-scaled double-double, so no x² overflows. Values are clamped at the declared
+minima, so the range facts hold for every output. float32 inputs run the float64 bodies
+with the parameters as given and round once. Kinks follow the x <= kink (left) branch,
+PyTorch's ReLU convention; C1 joints are not kinks (as for CELU).
 """
 
 from __future__ import annotations
