@@ -59,10 +59,13 @@ def nan_like(x: np.ndarray) -> np.ndarray:
     return np.clip(x, -_BIG, _BIG) * 0.0 + 0.0
 
 
-def _dd(value: Fraction) -> tuple[float, float]:
-    """An exact rational as hi + lo."""
+def _dd(value: Fraction) -> tuple[float, float, float]:
+    """An exact rational as hi + lo + lo2 (159 bits: a product of two floats fits)."""
     hi = float(value)
-    return hi, float(value - Fraction(hi)) if math.isfinite(hi) else 0.0
+    if not math.isfinite(hi):
+        return hi, 0.0, 0.0
+    lo = float(value - Fraction(hi))
+    return hi, lo, float(value - Fraction(hi) - Fraction(lo))
 
 
 # ------------------------------------------------------------------------ StarReLU
@@ -128,8 +131,8 @@ STARRELU = Variant(
 # --------------------------------------------------------------------------- SReLU
 
 
-def _srelu_constants(p) -> tuple[tuple[float, float], tuple[float, float]]:
-    """(1 - a) t for each side, exactly, as hi + lo: each piece is a*x + (1 - a)*t."""
+def _srelu_constants(p) -> tuple[tuple[float, float, float], tuple[float, float, float]]:
+    """(1 - a) t for each side, exactly, as hi + lo + lo2: each piece is a*x + (1 - a)*t."""
     left = (1 - Fraction(float(p["a_left"]))) * Fraction(float(p["t_left"]))
     right = (1 - Fraction(float(p["a_right"]))) * Fraction(float(p["t_right"]))
     return _dd(left), _dd(right)
@@ -142,10 +145,10 @@ def _srelu_limit(slope: float, end: float, sign: float) -> float:
 
 def _srelu(x, value, grad, a: KernelArgs) -> None:
     p = {k: float(getattr(a, k)) for k in ("t_left", "a_left", "t_right", "a_right")}
-    (cl, cl_lo), (cr, cr_lo) = _srelu_constants(p)
+    cl, cr = _srelu_constants(p)
     xc = np.clip(x, -_BIG, _BIG)
-    left = affine(xc, p["a_left"], cl, cl_lo)
-    right = affine(xc, p["a_right"], cr, cr_lo)
+    left = affine(xc, p["a_left"], cl)
+    right = affine(xc, p["a_right"], cr)
     at_left = x <= p["t_left"]
     middle = (x > p["t_left"]) & (x <= p["t_right"])
     v = np.where(at_left, left, np.where(middle, x, right))
