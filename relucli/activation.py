@@ -73,7 +73,9 @@ class Activation:
             raise SpecError(f"{self.name}: parameter gradients are defined in eval mode only")
         x = np.asarray(x)
         dtype = np.float32 if x.dtype == np.float32 else np.float64
-        return np.asarray(rule(x.astype(np.float64), self.params)).astype(dtype)
+        result = np.asarray(rule(x.astype(np.float64), self.params))
+        with np.errstate(over="ignore"):  # beyond float32's range inf is the rounding
+            return result.astype(dtype)
 
     def _run(self, x, want_grad, out, want_value=True):
         def make_args(dtype):

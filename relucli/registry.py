@@ -237,7 +237,7 @@ class Variant:
     kernel: Kernel
     range: Fact  # Interval: the output range
     grad_range: Fact  # Interval: the range of f'
-    continuity: Fact  # "C0", "C1", "C∞", or "jump" (the value itself jumps at a kink)
+    continuity: Fact  # "C0", "C1", "C∞", or "discontinuous" (the value itself jumps)
     monotonic: Fact  # bool
     # The gradient at the kinks in PyTorch's convention (relucli's default), and JAX's where
     # it differs ("" = the same); "" for smooth variants. The README's table is made of them.

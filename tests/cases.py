@@ -536,6 +536,234 @@ CASES += (
     ),
 )
 
+
+# ------------------------------------------------- the ReLU-family literature (zoo2)
+#
+# References written from the papers' formulas (see each record's `reference`).
+
+
+def _starrelu(s, b) -> Reference:
+    s, b = mpf(s), mpf(b)
+    return _plain(lambda x: s * max(x, 0) ** 2 + b, lambda x: 2 * s * max(x, 0))
+
+
+def _xielu(ap, an, beta) -> Reference:
+    ap, an, beta = mpf(ap), mpf(an), mpf(beta)
+
+    def f(x):
+        if x > 0:
+            return ap * x * x + beta * x, 2 * ap * x + beta, None
+        value = an * (mp.expm1(x) - x) + beta * x
+        first = an * mp.exp(x)
+        return value, first + (beta - an), max(abs(first), abs(beta - an))
+
+    return f
+
+
+def _pelu(a, b) -> Reference:
+    a, b = mpf(a), mpf(b)
+    return _plain(
+        lambda x: a / b * x if x >= 0 else a * mp.expm1(x / b),
+        lambda x: a / b if x >= 0 else a / b * mp.exp(x / b),
+    )
+
+
+def _srelu(tl, al, tr, ar) -> Reference:
+    tl, al, tr, ar = mpf(tl), mpf(al), mpf(tr), mpf(ar)
+
+    def f(x):
+        if x <= tl:
+            return tl + al * (x - tl), al, None
+        if x <= tr:
+            return x, mpf(1), None
+        return tr + ar * (x - tr), ar, None
+
+    return f
+
+
+def _smelu(beta) -> Reference:
+    b = mpf(beta)
+
+    def f(x):
+        if x <= -b:
+            return mpf(0), mpf(0), None
+        if x >= b:
+            return x, mpf(1), None
+        return (x + b) ** 2 / (4 * b), (x + b) / (2 * b), None
+
+    return f
+
+
+def _isrlu(alpha) -> Reference:
+    a = mpf(alpha)
+    return _plain(
+        lambda x: x if x >= 0 else x / mp.sqrt(1 + a * x * x),
+        lambda x: mpf(1) if x >= 0 else (1 + a * x * x) ** mpf(-1.5),
+    )
+
+
+def _thresholded(theta) -> Reference:
+    t = mpf(theta)
+    return _plain(lambda x: x if x > t else mpf(0), lambda x: mpf(1 if x > t else 0))
+
+
+def _elish(x):
+    if x >= 0:
+        return _silu(x)
+    s, e = _sig(x), mp.exp(x)
+    first, second = e * s, mp.expm1(x) * s * _sig(-x)
+    return mp.expm1(x) * s, first + second, max(abs(first), abs(second))
+
+
+def _hard_elish(x):
+    h = max(mpf(0), min(mpf(1), (x + 1) / 2))
+    if x >= 0:
+        return x * h, (x + mpf(0.5) if x <= 1 else mpf(1)), None
+    if x <= -1:
+        return mpf(0), mpf(0), None
+    first, second = mp.exp(x) * h, mp.expm1(x) / 2
+    return mp.expm1(x) * h, first + second, max(abs(first), abs(second))
+
+
+def _tanhexp(x):
+    if x > 40:  # tanh(e^x) = 1 - 2e^(-2e^x) to far below 50 digits; mpmath's tanh overflows
+        return x, mpf(1), None
+    u = mp.exp(x)
+    t = mp.tanh(u)
+    second = x * u * mp.sech(u) ** 2
+    return x * t, t + second, max(abs(t), abs(second))
+
+
+def _lisht(x):
+    return x * mp.tanh(x), mp.tanh(x) + x * mp.sech(x) ** 2, None
+
+
+def _frelu(b) -> Reference:
+    b = mpf(b)
+    return _plain(lambda x: max(x, 0) + b, lambda x: mpf(1) if x > 0 else mpf(0))
+
+
+CASES += (
+    Case(
+        "starrelu",
+        ((-0.4472, 0), (INF, INF)),
+        _same({0.0: 0.0}),
+        _starrelu(0.8944, -0.4472),
+        4,
+        NOT_IN_TORCH,
+        specs=("starrelu:scale=2,bias=-3",),
+        kernel_specs=("starrelu:scale=-0.5,bias=1", "starrelu:scale=0,bias=2"),
+        references={"starrelu:scale=2,bias=-3": _starrelu(2, -3)},
+        param_grads=(("starrelu", "scale"), ("starrelu", "bias")),
+    ),
+    Case(
+        "xielu",
+        ((INF, 0.5 - 0.8), (INF, INF)),
+        _same({0.0: 0.5}),
+        _xielu(0.8, 0.8, 0.5),
+        4,
+        NOT_IN_TORCH,
+        specs=("xielu:alpha_p=2,alpha_n=1.5,beta=0.25",),
+        kernel_specs=("xielu:beta=0", "xielu:alpha_n=0.5000001"),
+        references={
+            "xielu:alpha_p=2,alpha_n=1.5,beta=0.25": _xielu(2, 1.5, 0.25),
+            "xielu:beta=0": _xielu(0.8, 0.8, 0),
+        },
+        param_grads=(
+            ("xielu:alpha_p=0.7,alpha_n=1.1,beta=0.3", "alpha_p"),
+            ("xielu:alpha_p=0.7,alpha_n=1.1,beta=0.3", "alpha_n"),
+            ("xielu:alpha_p=0.7,alpha_n=1.1,beta=0.3", "beta"),
+        ),
+    ),
+    Case(
+        "pelu",
+        ((-1, 0), (INF, 1)),
+        _same({0.0: 1.0}),
+        _pelu(1, 1),
+        4,
+        NOT_IN_TORCH,
+        specs=("pelu:a=2,b=0.5",),
+        kernel_specs=("pelu:a=0.5,b=3", "pelu:a=1e-3,b=1e-5"),
+        references={"pelu:a=2,b=0.5": _pelu(2, 0.5), "pelu:a=0.5,b=3": _pelu(0.5, 3)},
+        param_grads=(("pelu:a=1.5,b=0.75", "a"), ("pelu:a=1.5,b=0.75", "b")),
+    ),
+    Case(
+        "srelu",
+        ((-INF, 0.5), (INF, 1)),
+        _same({0.0: 0.5, 2.5: 1.0}),
+        _srelu(0, 0.5, 2.5, 1),
+        4,
+        NOT_IN_TORCH,
+        specs=("srelu:t_left=-1,a_left=0.1,t_right=1,a_right=0.5",),
+        kernel_specs=("srelu:t_left=-2,a_left=-0.5,t_right=3,a_right=2", "srelu:a_left=0"),
+        references={
+            "srelu:t_left=-1,a_left=0.1,t_right=1,a_right=0.5": _srelu(-1, 0.1, 1, 0.5),
+            "srelu:t_left=-2,a_left=-0.5,t_right=3,a_right=2": _srelu(-2, -0.5, 3, 2),
+        },
+        param_grads=tuple(
+            ("srelu:t_left=-0.55,a_left=0.3,t_right=2.05,a_right=0.6", p)
+            for p in ("t_left", "a_left", "t_right", "a_right")
+        ),
+    ),
+    Case(
+        "smelu",
+        ((0, 0), (INF, 1)),
+        _same({-2.0: 0.0, 2.0: 1.0}),
+        _smelu(2),
+        4,
+        NOT_IN_TORCH,
+        specs=("smelu:0.5",),
+        kernel_specs=("smelu:1e-30",),
+        references={"smelu:beta=0.5": _smelu(0.5)},
+        param_grads=(("smelu:beta=1.35", "beta"),),
+    ),
+    Case(
+        "isrlu",
+        ((-1, 0), (INF, 1)),
+        _same({0.0: 1.0}),
+        _isrlu(1),
+        4,
+        NOT_IN_TORCH,
+        specs=("isrlu:alpha=3",),
+        kernel_specs=("isrlu:alpha=1e-30", "isrlu:alpha=1e30"),
+        references={"isrlu:alpha=3": _isrlu(3), "isrlu:alpha=0.25": _isrlu(0.25)},
+        param_grads=(("isrlu:alpha=0.7", "alpha"),),
+    ),
+    Case(
+        "thresholded_relu",
+        ((0, 0), (INF, 1)),
+        _same({1.0: 0.0}),
+        _thresholded(1),
+        4,
+        NOT_IN_TORCH,
+        specs=("thresholded_relu:theta=0", "thresholded_relu:2.5"),
+        references={"thresholded_relu:theta=2.5": _thresholded(2.5)},
+        param_grads=(("thresholded_relu:1.05", "theta"),),
+    ),
+    Case("elish", ((0, 0), (INF, 1)), _same({0.0: 0.5}), _elish, 16, NOT_IN_TORCH),
+    Case(
+        "hard_elish",
+        ((0, 0), (INF, 1)),
+        _same({-1.0: 0.0, 1.0: 1.5}),
+        _hard_elish,
+        4,
+        NOT_IN_TORCH,
+    ),
+    Case("tanhexp", ((0, 0), (INF, 1)), _same({}), _tanhexp, 16, NOT_IN_TORCH),
+    Case("lisht", ((INF, -1), (INF, 1)), _same({}), _lisht, 16, NOT_IN_TORCH),
+    Case(
+        "frelu",
+        ((0, 0), (INF, 1)),
+        _same({0.0: 0.0}),
+        _frelu(0),
+        4,
+        NOT_IN_TORCH,
+        specs=("frelu:bias=-0.4",),
+        references={"frelu:bias=-0.4": _frelu(-0.4)},
+        param_grads=(("frelu:bias=-0.25", "bias"),),
+    ),
+)
+
 BY_NAME = {c.name: c for c in CASES}
 
 # Every setting the property checks run on (the defaults first), and the kernel checks.

@@ -189,7 +189,7 @@ def test_keras_relu_negative_threshold_with_and_without_a_cap():
     capped = relucli.get("keras_relu:negative_slope=0.3,threshold=-0.7,max_value=4")
     np.testing.assert_allclose(uncapped(x), [-0.09, -0.5, 2.0], rtol=1e-15)
     np.testing.assert_allclose(capped(x), [-0.09, 0.0, 2.0], rtol=1e-15)
-    assert uncapped.continuity == "jump" and capped.continuity == "C0"
+    assert uncapped.continuity == "discontinuous" and capped.continuity == "C0"
 
 
 def test_keras_relu_max_value_accepts_inf_only_there():

@@ -116,7 +116,10 @@ class Moments:
 
     @property
     def std(self) -> float:
-        return math.sqrt(max(self.second - self.mean**2, 0.0))
+        # mean * mean is inf past the float range (mean**2 raises); inf - inf: the second
+        # moment has diverged (StarReLU's and xIELU's x² growth), so the spread is infinite.
+        var = self.second - self.mean * self.mean
+        return math.inf if math.isnan(var) else math.sqrt(max(var, 0.0))
 
 
 def moments(act: Activation, q: float) -> Moments:

@@ -11,6 +11,8 @@ from ..registry import Registry, Variant
 from .algebraic import IDENTITY, RELU2, SPARSE_PLUS, SQUAREPLUS
 from .exponential import CELU, ELU, SELU, SELU_ALPHA, SELU_SCALE
 from .piecewise import HARDSWISH, HARDTANH, LEAKY_RELU, PRELU, RELU, RELU6, RRELU
+from .research_piecewise import FRELU, SMELU, SRELU, STARRELU, THRESHOLDED_RELU
+from .research_smooth import ELISH, HARD_ELISH, ISRLU, LISHT, PELU, TANHEXP, XIELU
 from .shrink import HARDSHRINK, KERAS_RELU, SOFTSHRINK, STEP, TANHSHRINK, THRESHOLD
 from .sigmoidal import HARDSIGMOID, LOGSIGMOID, SOFTSIGN, SPARSE_SIGMOID
 from .smooth import GELU, MISH, SIGMOID, SILU, SOFTPLUS, TANH
@@ -53,6 +55,19 @@ VARIANTS: tuple[Variant, ...] = (
     SPARSE_PLUS,
     RELU2,
     IDENTITY,
+    # The ReLU-family literature (origin "research"): research_piecewise, research_smooth.
+    STARRELU,
+    XIELU,
+    PELU,
+    SRELU,
+    SMELU,
+    ISRLU,
+    THRESHOLDED_RELU,
+    ELISH,
+    HARD_ELISH,
+    TANHEXP,
+    LISHT,
+    FRELU,
 )
 
 # The seven variants of the source material: the default set of every command.

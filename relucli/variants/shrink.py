@@ -4,7 +4,7 @@ max_value, threshold), each record next to its kernel.
 
 Thresholds are compared with x in float64 (a float32 x against the parameter as given, not
 rounded to float32), so the kink is where the user put it. Several of these jump: their
-continuity is "jump", and their kink rule says which side the point itself takes.
+continuity is "discontinuous", and their kink rule says which side the point itself takes.
 """
 
 from __future__ import annotations
@@ -120,7 +120,7 @@ HARDSHRINK = Variant(
     params=(_LAMBD,),
     range=Interval(-INF, INF),
     grad_range=Interval(0.0, 1.0),
-    continuity=lambda p: "jump" if p["lambd"] > 0 else "C∞",
+    continuity=lambda p: "discontinuous" if p["lambd"] > 0 else "C∞",
     monotonic=True,
     kinks=_shrink_kinks,
     dead_zones=_shrink_dead,
@@ -245,7 +245,7 @@ THRESHOLD = Variant(
     ),
     range=_threshold_range,
     grad_range=Interval(0.0, 1.0),
-    continuity=lambda p: "C0" if p["value"] == p["threshold"] else "jump",
+    continuity=lambda p: "C0" if p["value"] == p["threshold"] else "discontinuous",
     monotonic=lambda p: p["value"] <= p["threshold"],
     kinks=lambda p: (p["threshold"],),
     dead_zones=lambda p: (Interval(-INF, p["threshold"]),),
@@ -281,7 +281,7 @@ STEP = Variant(
     params=(Param("at_zero", 0.5, "the value at 0 (NumPy's and JAX's x2)", "h₀"),),
     range=lambda p: Interval(min(0.0, p["at_zero"]), max(1.0, p["at_zero"])),
     grad_range=Interval(0.0, 0.0),
-    continuity="jump",
+    continuity="discontinuous",
     monotonic=lambda p: 0.0 <= p["at_zero"] <= 1.0,
     kinks=(0.0,),
     dead_zones=(Interval(-INF, 0.0), Interval(0.0, INF)),
@@ -400,7 +400,7 @@ def _keras_jumps(p) -> bool:
 
 def _keras_continuity(p) -> str:
     if _keras_jumps(p):
-        return "jump"
+        return "discontinuous"
     plain = p["negative_slope"] == 1 and p["max_value"] == INF and p["threshold"] == 0
     return "C∞" if plain else "C0"
 
