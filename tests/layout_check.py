@@ -169,7 +169,11 @@ def _entry_look(handle) -> Any:
         return tuple(_entry_look(h) for h in handle)
     if isinstance(handle, Line2D):
         ls = handle.get_linestyle()
-        dashes = None if ls in ("None", "", " ", "none") else tuple(handle._unscaled_dash_pattern[1] or ())
+        dashes = (
+            None
+            if ls in ("None", "", " ", "none")
+            else tuple(handle._unscaled_dash_pattern[1] or ())
+        )
         marker = handle.get_marker()
         marker = None if marker in ("None", "", " ", None) else str(marker)
         if dashes is None and marker is None:
@@ -195,7 +199,9 @@ def check_figure(fig) -> list[Problem]:
     insets = _insets(fig)
     legends = _legends(fig)
     texts = _texts(fig, renderer, legends, insets)
-    legend_boxes = [_box(f"legend {_legend_name(leg)}", leg.get_window_extent(renderer), leg) for leg in legends]
+    legend_boxes = [
+        _box(f"legend {_legend_name(leg)}", leg.get_window_extent(renderer), leg) for leg in legends
+    ]
     inset_boxes = [_inset_box(i, renderer) for i in insets]
     problems: list[Problem] = []
 

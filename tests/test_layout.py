@@ -171,17 +171,23 @@ def _render(case: Case, size: str) -> list[Problem]:
         return check_figure(fig)
 
 
+# Sizes a slide maker uses every day: a figure at these is drawn, never refused.
+EVERYDAY = ("16:9", "4:3", "1:1", "16:10", "3:2")
+REFUSED: dict[str, str] = {}  # case id -> the smaller size refused (for the summary)
+
+
 def problems_of(case: Case) -> list[Problem]:
-    """The checker's findings; a refused size is fine only when the error names a size that
-    works, and that size draws cleanly."""
+    """The checker's findings; a refused size is fine only when it is not an everyday size,
+    the error names a size that works, and that size draws cleanly."""
     from relucli.registry import SpecError
 
     try:
         return _render(case, case.size)
     except SpecError as exc:
         smallest = _SMALLEST.search(str(exc))
-        if smallest is None:
+        if smallest is None or case.size in EVERYDAY:
             return [Problem("refused", str(exc))]
+        REFUSED[case.id] = smallest.group(1)
         return _render(case, smallest.group(1).rstrip(")"))
     except Exception as exc:  # noqa: BLE001 - an internal error is a finding too
         return [Problem("error", f"{type(exc).__name__}: {exc}")]
@@ -225,6 +231,11 @@ def main() -> int:
             by_kind[kind] += n > 0
             total[kind] += n
     print(f"{flagged} of {len(MATRIX)} figures flagged")
+    print(f"{len(REFUSED)} small sizes refused, naming a size that draws cleanly:")
+    for size in SIZES:
+        refused = [k for k in REFUSED if f"-{size}-" in k]
+        if refused:
+            print(f"  {size:10s} {len(refused):3d} of {sum(c.size == size for c in MATRIX)}")
     for kind in by_kind:
         print(f"  {kind:14s} {by_kind[kind]:4d} figures  {total[kind]:5d} findings")
     return 0

@@ -197,8 +197,7 @@ def glow_effects(fig: Figure, color: Any, width: float) -> list:
     from matplotlib import patheffects
 
     halo = [
-        patheffects.Stroke(linewidth=width * (1 + k), foreground=color, alpha=a)
-        for k, a in strokes
+        patheffects.Stroke(linewidth=width * (1 + k), foreground=color, alpha=a) for k, a in strokes
     ]
     return [*halo, patheffects.Normal()]
 
