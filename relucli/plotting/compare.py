@@ -191,11 +191,11 @@ def _draw_overlay(fig: Figure, curves: list[Curve], options: PlotOptions, lo, hi
     # where they hide nothing (or out of the panels). Anything moved out shrinks the panels:
     # lay out again and re-check, until nothing moves.
     insets: dict[int, Any] = {}
-    for _ in range(4):
+    for _ in range(5):
         for ins in insets.values():
             ins.remove()
         insets = {}
-        moved = False
+        moved = _settle_beside(fig, under, right)
         for ax in axes:
             build = inset_of.get(id(ax))
             if build is None:
@@ -266,6 +266,19 @@ def _move_out(fig: Figure, legend: Any, under: list, right: list) -> None:
         right.append(beside)
     else:
         under.append(outside_legend(fig, beside, "under"))
+
+
+def _settle_beside(fig: Figure, under: list, right: list) -> bool:
+    """Legends beside the panels must end above what is under them: move the last one under
+    when they reach down that far. Returns whether one moved."""
+    if not right or not under:
+        return False
+    renderer = renderer_of(fig)
+    floor = max(item.get_window_extent(renderer).y1 for item in under)
+    if right[-1].get_window_extent(renderer).y0 >= floor:
+        return False
+    under.append(outside_legend(fig, right.pop(), "under"))
+    return True
 
 
 def _fitting(ax: Axes, texts: list, inset: Any) -> tuple[list, list]:
