@@ -123,7 +123,7 @@ def _dying_result(variants: str, extra: str):
     from relucli.lab.dying import DEFAULT_VARIANTS, run_dying, scenario_config
 
     overrides = {"bias_init": -100.0} if extra == "all-dead" else {}
-    config = scenario_config("high-lr", steps=40, every=20, **overrides)
+    config = scenario_config("high-lr", **overrides)  # 1000 steps, as the command runs
     return run_dying(config, _acts(LAB_SETS[variants], DEFAULT_VARIANTS))
 
 

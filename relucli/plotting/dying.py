@@ -32,8 +32,9 @@ BULBS_PER_ROW = 32
 
 
 # Beside the loss axes: curves fill every corner of it at some learning rate.
-_LOSS_LEGEND = dict(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize="x-small",
-                    frameon=False, handlelength=2.2)  # fmt: skip
+# Two font sizes from the axes: clear of the last x tick label, which overhangs it.
+_LOSS_LEGEND = dict(loc="center left", bbox_to_anchor=(1.0, 0.5), fontsize="x-small",
+                    frameon=False, handlelength=2.2, borderaxespad=2.0)  # fmt: skip
 _SMALLEST_FONT = 5.0  # points: smaller bulb labels are not shrunk further (refused instead)
 
 

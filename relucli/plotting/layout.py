@@ -358,18 +358,30 @@ def require_clean(fig: Figure, redraw: Callable[[Figure], None]) -> None:
         return
     w, h = fig.get_size_inches()
     style = getattr(fig, "relucli_style", "light")
-    found = None
-    for k in range(1, 11):
-        scale = 1.2**k
-        size = (math.ceil(w * scale * 10) / 10, math.ceil(h * scale * 10) / 10)
-        with new_figure(style, size, fig.dpi) as trial:
+
+    def size_at(k: int) -> tuple[float, float]:  # 1.2**k times larger, to 0.1 in
+        return (math.ceil(w * 1.2**k * 10) / 10, math.ceil(h * 1.2**k * 10) / 10)
+
+    def clean(k: int) -> bool:
+        with new_figure(style, size_at(k), fig.dpi) as trial:
             try:
                 redraw(trial)
             except SpecError:
-                continue
-            if not find_problems(trial):
-                found = size
-                break
+                return False
+            return not find_problems(trial)
+
+    # Doubling steps find a size that works, halving steps the smallest one (a figure only
+    # gets easier to lay out as it grows, until fonts stop shrinking with it).
+    found, bad = None, 0
+    for k in (1, 2, 4, 8, 12):
+        if clean(k):
+            found = k
+            break
+        bad = k
+    while found is not None and found - bad > 1:
+        mid = (found + bad) // 2
+        found, bad = (mid, bad) if clean(mid) else (found, mid)
+    found = None if found is None else size_at(found)
     shown = f"{w:.3g}x{h:.3g} in ({w * fig.dpi:.0f}x{h * fig.dpi:.0f} px)"
     message = f"a {shown} figure is too small to lay this out legibly ({problems[0]})"
     if found is None:
