@@ -114,13 +114,17 @@ class PlotOptions:
             check_mathtext(self.title)
 
 
-def draw_comparison(fig: Figure, acts: Sequence[Activation], options: PlotOptions) -> None:
+def draw_comparison(
+    fig: Figure, acts: Sequence[Activation], options: PlotOptions, *, check: bool = True
+) -> None:
     """Draw the comparison (overlay) or gallery (grid) of ``acts`` into ``fig``.
 
     Call inside :func:`relucli.plotting.figure.new_figure` so the style is active. Raises
-    SpecError when the figure is too small to lay out legibly, naming a size that works."""
+    SpecError when the figure is too small to lay out legibly, naming a size that works
+    (``check=False``: the caller checks, as save_figure does on the drawing it saves)."""
     _draw(fig, acts, options)
-    require_clean(fig, lambda other: _draw(other, acts, options))
+    if check:
+        require_clean(fig, lambda other: _draw(other, acts, options))
 
 
 def _draw(fig: Figure, acts: Sequence[Activation], options: PlotOptions) -> None:
@@ -284,6 +288,8 @@ def _settle_beside(fig: Figure, under: list, right: list) -> bool:
 def _fitting(ax: Axes, texts: list, inset: Any) -> tuple[list, list]:
     """Split a panel's labels into those that fit (inside the panel, clear of each other,
     of the tick labels and of the inset) and those that do not."""
+    if not texts:
+        return [], []
     renderer = renderer_of(ax.figure)
     frame = ax.get_window_extent(renderer)
     taken = [
@@ -509,8 +515,14 @@ def write_comparison(
 ) -> Path:
     """Draw the comparison of ``acts`` and write it atomically to ``path``."""
     with new_figure(style, size, dpi) as fig:
-        draw_comparison(fig, acts, options)
-        return save_figure(fig, path, transparent=transparent, make_folder=make_folder)
+        draw_comparison(fig, acts, options, check=False)
+        return save_figure(
+            fig,
+            path,
+            transparent=transparent,
+            make_folder=make_folder,
+            check=lambda other: _draw(other, acts, options),
+        )
 
 
 def show_comparison(

@@ -167,5 +167,7 @@ def write_depth_figure(
 ) -> Path:
     """Draw ``result`` and write it atomically to ``path`` (png, svg or pdf by suffix)."""
     with new_figure(style, size, dpi) as fig:
-        draw_depth(fig, result)
-        return save_figure(fig, path, make_folder=True)
+        _draw_depth(fig, result)  # checked on the drawing saved (save_figure)
+        return save_figure(
+            fig, path, make_folder=True, check=lambda other: _draw_depth(other, result)
+        )

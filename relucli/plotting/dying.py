@@ -345,8 +345,10 @@ def write_dying_figure(
 ) -> Path:
     """Draw the figure and write it atomically; a missing folder is created."""
     with new_figure(style, size or SIZES["16:9"], dpi) as fig:
-        draw_dying(fig, result, scenario)
-        return save_figure(fig, path, make_folder=True)
+        _draw_dying(fig, result, scenario)  # checked on the drawing saved (save_figure)
+        return save_figure(
+            fig, path, make_folder=True, check=lambda other: _draw_dying(other, result, scenario)
+        )
 
 
 __all__ = ["draw_dying", "write_dying_figure"]

@@ -21,11 +21,12 @@ The API: ``STYLES``, ``FORMATS``, ``SIZES``, ``DEFAULT_DPI``, ``parse_size``, ``
 from __future__ import annotations
 
 import contextlib
+import io
 import math
 import os
 import re
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -238,7 +239,12 @@ def glow_line(
 
 
 def save_figure(
-    fig: Figure, path: str | os.PathLike, *, transparent: bool = False, make_folder: bool = False
+    fig: Figure,
+    path: str | os.PathLike,
+    *,
+    transparent: bool = False,
+    make_folder: bool = False,
+    check: Callable[[Figure], None] | None = None,
 ) -> Path:
     """Write ``fig`` to ``path`` atomically (temporary file beside it, then rename).
 
@@ -246,6 +252,11 @@ def save_figure(
     deterministic: no dates or software versions in the metadata, fixed SVG ids. A missing
     folder is created when ``make_folder`` is true; otherwise, and for any unwritable
     target, the OSError propagates and no partial file is left. Returns the path written.
+
+    ``check``: the function that drew ``fig``. The figure's layout is then checked on the
+    drawing made for the file (no second drawing) and a figure too small to lay out is
+    refused (SpecError naming a size that works, see layout.require_clean); nothing is
+    written then.
     """
     import matplotlib
     import matplotlib.style
@@ -262,12 +273,20 @@ def save_figure(
     if make_folder and not os.path.lexists(target.parent):
         target.parent.mkdir(parents=True)
     style = getattr(fig, "relucli_style", "light")
-    with (
-        matplotlib.style.context(_style_sheet(style)),
-        warnings.catch_warnings(),
-        atomic_output(target, "wb") as stream,
-    ):
+    buffer = io.BytesIO()
+    with matplotlib.style.context(_style_sheet(style)), warnings.catch_warnings():
         # A character the font lacks (an emoji in --title) draws as a box: not worth a warning.
         warnings.filterwarnings("ignore", "Glyph .* missing from font", UserWarning)
-        fig.savefig(stream, format=fmt, transparent=transparent, metadata=metadata)
+        # A figure far too small for constrained layout: the check below refuses it.
+        warnings.filterwarnings("ignore", "constrained_layout not applied", UserWarning)
+        fig.savefig(buffer, format=fmt, transparent=transparent, metadata=metadata)
+        if check is not None:
+            from .layout import require_clean
+            from .measure import find_problems
+
+            problems = find_problems(fig, drawn=True)
+            if problems:
+                require_clean(fig, check, problems)
+    with atomic_output(target, "wb") as stream:
+        stream.write(buffer.getbuffer())
     return target

@@ -346,14 +346,17 @@ def place_inset(
     return None
 
 
-def require_clean(fig: Figure, redraw: Callable[[Figure], None]) -> None:
+def require_clean(
+    fig: Figure, redraw: Callable[[Figure], None], problems: list | None = None
+) -> None:
     """Refuse (SpecError, a usage error) a figure whose layout still has a problem (texts
     colliding, a legend or inset hiding a curve, anything past the canvas), naming the
     smallest size of the same shape at which ``redraw`` lays out cleanly.
 
     Fonts scale with the figure (relucli.plotting.figure), down to a floor: so a larger
-    figure helps only below that floor, and the search is short."""
-    problems = find_problems(fig)
+    figure helps only below that floor, and the search is short. ``problems``: already
+    measured (after saving), else measured here."""
+    problems = find_problems(fig) if problems is None else problems
     if not problems:
         return
     w, h = fig.get_size_inches()

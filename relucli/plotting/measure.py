@@ -190,16 +190,23 @@ def _entry_look(handle) -> Any:
         return None
 
 
-def find_problems(fig: Any) -> list[Problem]:
-    """Every layout problem of ``fig`` (empty: the figure is clean). Lays the figure out
-    first as drawing would (layout engine, axis label positions), without rasterizing."""
+def find_problems(fig: Any, drawn: bool = False) -> list[Problem]:
+    """Every layout problem of ``fig`` (empty: the figure is clean). Unless the figure was
+    just ``drawn`` (saved), lays it out first as drawing would (layout engine, axis label
+    positions), without rasterizing."""
     import warnings
 
     with warnings.catch_warnings():
+        if drawn:
+            return _problems(fig)
         # A layout engine that gives up on a figure far too small says so: the problems
         # found here say it to the user instead, as a usage error.
         warnings.simplefilter("ignore", UserWarning)
         fig.draw_without_rendering()
+    return _problems(fig)
+
+
+def _problems(fig: Any) -> list[Problem]:
     renderer = fig.canvas.get_renderer()
     dpi = fig.dpi
     slack = dpi / 72  # one point: anti-aliased edges may touch
