@@ -7,6 +7,7 @@ tolerance, deterministic output, and every error with its exact message and exit
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -184,6 +185,42 @@ def test_output_is_byte_for_byte_deterministic(run, tmp_path, suffix, style, mag
         assert result.exit_code == 0
     assert first.read_bytes().startswith(magic)
     assert first.read_bytes() == second.read_bytes()
+
+
+@pytest.mark.parametrize("suffix", ["pdf", "svg"])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["plot", "seed", "--style", "neon", "--title", "Slide $\\alpha$"],
+        ["dying", "relu", "elu", "--steps", "20", "--size", "4:3"],
+        ["depth", "relu", "selu", "--layers", "4", "--width", "16"],
+    ],
+    ids=["plot", "dying", "depth"],
+)
+def test_pdf_and_svg_are_byte_identical_from_run_to_run(tmp_path, args, suffix):
+    # Separate processes with different hash seeds: nothing may depend on either.
+    outputs = []
+    for seed in ("1", "2"):
+        target = tmp_path / f"{seed}.{suffix}"
+        env = {**os.environ, "PYTHONHASHSEED": seed, "MPLBACKEND": "Agg"}
+        subprocess.run(
+            [sys.executable, "-m", "relucli", *args, "--dpi", "40", "-o", str(target)],
+            check=True,
+            capture_output=True,
+            cwd=ROOT,
+            env=env,
+        )
+        outputs.append(target.read_bytes())
+    assert outputs[0] == outputs[1]
+
+
+def test_text_stays_editable_in_svg_and_pdf(run, tmp_path):
+    svg, pdf = tmp_path / "f.svg", tmp_path / "f.pdf"
+    for target in (svg, pdf):
+        assert run("plot", "elu", "--dpi", "30", "-o", str(target)).exit_code == 0
+    text = svg.read_text()
+    assert "<text" in text and "elu (α=1)" in text  # text elements, not glyph outlines
+    assert b"/FontFile2" in pdf.read_bytes()  # embedded TrueType (pdf.fonttype 42)
 
 
 # ---------------------------------------------------------------- errors
@@ -542,10 +579,53 @@ def test_styles_are_used_by_dotted_name_and_restore_rcparams():
 
 
 def test_light_and_dark_palettes_differ_in_grayscale():
+    # Every pair of colours, so every colour x dash look stays apart in grayscale print.
     for style in ("light", "dark"):
-        rgb = np.array([hex_rgb(c) for c in style_colors(style)[:3]], float)
+        rgb = np.array([hex_rgb(c) for c in style_colors(style)], float)
         luma = rgb @ [0.299, 0.587, 0.114]
-        assert np.min(np.abs(np.subtract.outer(luma, luma))[np.triu_indices(3, 1)]) > 12
+        assert len(luma) == 8
+        assert np.min(np.abs(np.subtract.outer(luma, luma))[np.triu_indices(8, 1)]) > 15
+
+
+def test_every_variant_today_and_forty_more_get_distinct_looks():
+    from relucli.styles import DASHES, STYLES as REGISTRY
+
+    for style in REGISTRY.values():
+        looks = style.looks(56)
+        assert len(set(looks)) == 56  # the whole palette x dash product
+        assert {c for c, _ in looks} == set(style.palette)
+        assert {d for _, d in looks} == set(DASHES)
+    light = REGISTRY["light"].looks(3)  # the first lines differ in dash too, for print
+    assert len({d for _, d in light}) == 3
+
+
+def test_style_registry_reads_the_palette_from_the_colour_sheets():
+    from relucli.styles import STYLES as REGISTRY
+
+    for name, style in REGISTRY.items():
+        assert style.sheets == ["relucli.styles.base", f"relucli.styles.{name}"]
+        assert [c.lower() for c in style.palette] == [
+            c.lower() for c in style_colors(name)
+        ]
+    assert REGISTRY["neon"].glow and not REGISTRY["light"].glow
+    assert REGISTRY["neon"].bulbs.halo and not REGISTRY["light"].bulbs.halo
+
+
+def test_curves_are_numbers_computed_without_matplotlib():
+    code = (
+        "import sys, relucli\n"
+        "from relucli.plotting.curves import sample, plot_range, faint_curves, dead_zones\n"
+        "from relucli.styles import STYLES\n"
+        "acts = [relucli.get(n) for n in ('relu', 'leaky_relu', 'relu6')]\n"
+        "lo, hi = plot_range(acts, None)\n"
+        "curves = sample(acts, lo, hi, 11, STYLES['light'].looks(3))\n"
+        "print(lo, hi, [len(c.kinks) for c in curves], len(faint_curves(curves)),"
+        " sorted(dead_zones(curves, lo, hi)), 'matplotlib' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    ).stdout
+    assert out.splitlines()[-1] == "-7.0 7.0 [1, 1, 2] 1 [(-7.0, 0.0), (6.0, 7.0)] False"
 
 
 # ---------------------------------------------------------------- committed baselines

@@ -130,10 +130,17 @@ def _label_line_ends(ax: Axes, result: DyingResult, colors) -> None:
             va="bottom",
             fontsize="x-small",
             color=color,
+            bbox=_backing(ax),
+            zorder=5,
         )
         label.set_in_layout(False)  # spread apart once laid out (_spread)
         labels.append(label)
     return labels
+
+
+def _backing(ax: Axes) -> dict:
+    # Labels sit on the lines they name: a faint backing keeps them readable.
+    return dict(facecolor=ax.get_facecolor(), alpha=0.75, edgecolor="none", pad=1.0)
 
 
 def _bulb_layout(result: DyingResult) -> tuple[list[tuple[int, int, float]], int, int]:
@@ -292,8 +299,19 @@ def _after_layout(
         wrap_artist(label, 0.9 * dead_ax.get_window_extent(renderer).width)
     for ax in (dead_ax, *(a for a in fig.axes if a.get_yscale() == "log")):
         thin_tick_labels(ax)
-    # The 50% note too: it must not sit under a line-end label.
-    _spread(dead_ax, [*labels, *(t for t in dead_ax.texts if t not in labels)], renderer)
+    _spread(dead_ax, labels, renderer)
+    # The 50% note goes under its line, or over it, or (both taken by labels) away.
+    for note in [t for t in dead_ax.texts if t not in labels]:
+        for flip in (False, True, None):
+            if flip is None:
+                note.remove()
+                break
+            if flip:
+                note.xyann = (0, 4)
+                note.set_va("bottom")
+            box = note.get_window_extent(renderer)
+            if not any(box.overlaps(t.get_window_extent(renderer)) for t in labels if t.axes):
+                break
     if bar is not None:
         wrap_artist(bar.ax.yaxis.label, bar.ax.get_window_extent(renderer).height)
 
