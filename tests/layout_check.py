@@ -185,7 +185,7 @@ def _entry_look(handle) -> Any:
         return ("patch", tuple(np.round(handle.get_facecolor(), 2)), handle.get_hatch())
     try:
         return ("artist", tuple(np.round(to_rgba(handle.get_facecolor()[0]), 2)))
-    except Exception:  # noqa: BLE001 - an unknown handle type is not comparable
+    except Exception:
         return None
 
 

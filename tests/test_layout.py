@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from layout_check import KINDS, Problem, check_figure  # noqa: E402
+from layout_check import KINDS, Problem, check_figure
 
 CHECK_DPI = 50  # layout is measured in points: a low dpi draws the same layout, faster
 SIZE_DPI = 150  # pixel sizes are read at the default dpi, as the CLI reads them
@@ -118,7 +118,7 @@ def _acts(specs: list[str] | None, default: tuple[str, ...]):
     return acts
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _dying_result(variants: str, extra: str):
     from relucli.lab.dying import DEFAULT_VARIANTS, run_dying, scenario_config
 
@@ -127,7 +127,7 @@ def _dying_result(variants: str, extra: str):
     return run_dying(config, _acts(LAB_SETS[variants], DEFAULT_VARIANTS))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _depth_result(variants: str):
     from relucli.lab.depth import DEFAULT_VARIANTS, DepthConfig, run
 
@@ -189,7 +189,7 @@ def problems_of(case: Case) -> list[Problem]:
             return [Problem("refused", str(exc))]
         REFUSED[case.id] = smallest.group(1)
         return _render(case, smallest.group(1).rstrip(")"))
-    except Exception as exc:  # noqa: BLE001 - an internal error is a finding too
+    except Exception as exc:
         return [Problem("error", f"{type(exc).__name__}: {exc}")]
 
 

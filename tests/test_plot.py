@@ -360,7 +360,7 @@ def test_default_figure_labels_variants_dead_zone_kinks_and_leak():
     assert grad_ax.get_title(loc="left") == "derivative  f′(x)"
     # The curves' legend: inside f(x) where it hides nothing, or out of the panels.
     legends = [f_ax.get_legend(), *fig.legends]
-    assert [[t.get_text() for t in leg.get_texts()] for leg in legends if leg][0] == (
+    assert next([t.get_text() for t in leg.get_texts()] for leg in legends if leg) == (
         DEFAULT_LABELS
     )
     jumps = [leg for leg in fig.legends if leg.get_title().get_text().startswith("f′ jumps")]
@@ -588,7 +588,8 @@ def test_light_and_dark_palettes_differ_in_grayscale():
 
 
 def test_every_variant_today_and_forty_more_get_distinct_looks():
-    from relucli.styles import DASHES, STYLES as REGISTRY
+    from relucli.styles import DASHES
+    from relucli.styles import STYLES as REGISTRY
 
     for style in REGISTRY.values():
         looks = style.looks(56)
@@ -604,9 +605,7 @@ def test_style_registry_reads_the_palette_from_the_colour_sheets():
 
     for name, style in REGISTRY.items():
         assert style.sheets == ["relucli.styles.base", f"relucli.styles.{name}"]
-        assert [c.lower() for c in style.palette] == [
-            c.lower() for c in style_colors(name)
-        ]
+        assert [c.lower() for c in style.palette] == [c.lower() for c in style_colors(name)]
     assert REGISTRY["neon"].glow and not REGISTRY["light"].glow
     assert REGISTRY["neon"].bulbs.halo and not REGISTRY["light"].bulbs.halo
 

@@ -103,7 +103,8 @@ def shade_saturation(ax: Axes, curves: list[Curve]) -> str | None:
         if weak.any():
             hatched = True
             ax.fill_between(c.x, c.grad - band, c.grad + band, where=weak, facecolor="none",
-                            edgecolor=c.color, alpha=0.5, hatch="////", lw=0, zorder=0.4)  # fmt: skip
+                            edgecolor=c.color, alpha=0.5, hatch="////", lw=0,
+                            zorder=0.4)  # fmt: skip
     if not hatched:
         return None
     return f"hatched along a curve: saturation, 0 < |f′| < {SATURATION:g}"

@@ -10,6 +10,7 @@ variant. A bulb is lit by its firing rate (the share of samples with z > 0); a d
 
 from __future__ import annotations
 
+import itertools
 import math
 import os
 import warnings
@@ -221,7 +222,7 @@ def _draw_bulbs(fig: Figure, ax: Axes, result: DyingResult, colors) -> None:
             for _, layer, first in blocks
         ]  # fmt: skip
     step = int(result.runs[0].steps[-1]) if result.runs else 0
-    title = ax.set_title(
+    ax.set_title(
         f"The lightbulb grid after {step} steps: one bulb per hidden neuron, lit by how often"
         " it fires",
         fontsize="medium",
@@ -291,7 +292,7 @@ def _after_layout(
     layer_labels = getattr(bulb_ax, "relucli_layer_labels", [])
     if len(layer_labels) > 1:
         boxes = [t.get_window_extent(renderer) for t in layer_labels]
-        if any(a.overlaps(b) for a, b in zip(boxes, boxes[1:])):
+        if any(a.overlaps(b) for a, b in itertools.pairwise(boxes)):
             for t in layer_labels:  # rows too thin to name: the blocks still show layers
                 t.remove()
     lay_out()
