@@ -246,3 +246,44 @@ if __name__ == "__main__":
 
     os.environ.setdefault("MPLBACKEND", "Agg")
     raise SystemExit(main())
+
+
+# ---------------------------------------------------------------- the checker itself
+
+
+def _figure():
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(6, 4), dpi=50)
+    FigureCanvasAgg(fig)
+    return fig, fig.add_subplot()
+
+
+def test_checker_passes_a_clean_figure():
+    import numpy as np
+
+    fig, ax = _figure()
+    x = np.linspace(-5, 5, 200)
+    ax.plot(x, x, label="a", color="C0")
+    ax.plot(x, -x, label="b", color="C1", linestyle="--")
+    ax.legend(loc="upper center")
+    assert check_figure(fig) == []
+
+
+def test_checker_finds_each_kind_of_problem():
+    import numpy as np
+
+    fig, ax = _figure()
+    x = np.linspace(0, 1, 200)
+    ax.plot(x, np.full_like(x, 0.5), label="flat", color="C0")
+    ax.plot(x, x, label="rising", color="C0")  # drawn like "flat"
+    ax.text(0.3, 0.9, "one label here", transform=ax.transAxes)
+    ax.text(0.32, 0.9, "another label", transform=ax.transAxes)  # on top of the first
+    ax.text(1.3, 0.5, "past the right edge", transform=ax.transAxes)
+    ax.legend(loc="center", fontsize=40)  # big, over the middle of both lines
+    ins = ax.inset_axes([0.0, 0.0, 0.3, 0.3])
+    ins.set_title("inset")
+    kinds = {p.kind for p in check_figure(fig)}
+    assert kinds == set(KINDS)  # the inset also sits over the axis tick labels
+    assert any(p.kind == "legend-over" and "inset" in p.what for p in check_figure(fig))
