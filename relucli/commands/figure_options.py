@@ -44,8 +44,9 @@ def slide_options(f: Callable) -> Callable:
         type=click.Choice(LEGEND_MODES),
         default="auto",
         show_default=True,
-        help="Legend placement; auto keeps a short legend inside a panel where it hides"
-        " nothing and puts a long one beside or under the panels.",
+        metavar="WHERE",
+        help="auto, inside, outside or none; auto keeps a short legend inside a panel where"
+        " it hides nothing and puts a long one beside or under the panels.",
     )(f)
     f = click.option(
         "--ylim", nargs=2, metavar="LO HI", help="y range of f(x) (of f'(x) when drawn alone)."
