@@ -7,6 +7,8 @@ array(-0.2)
 
 from __future__ import annotations
 
+from typing import Any
+
 from ._version import __version__
 from .activation import Activation
 from .registry import CONVENTIONS, SpecError, Variant
@@ -36,9 +38,57 @@ def get(
     )
 
 
+def plot(
+    *specs: str,
+    panels: str | tuple[str, ...] = ("f", "grad"),
+    layout: str = "overlay",
+    style: str = "light",
+    size: str | tuple[float, float] = "16:9",
+    dpi: float = 100,
+    title: str | None = None,
+    x_range: tuple[float, float] | None = None,
+    ylim: tuple[float, float] | None = None,
+    legend: str = "auto",
+    clean: bool = False,
+    shade: tuple[str, ...] = (),
+    convention: str = "torch",
+) -> Any:
+    """The comparison figure of ``specs`` (names, specs or groups; none: relu, leaky_relu,
+    elu) as a :class:`matplotlib.figure.Figure`, for notebooks; pyplot's global state is
+    left alone. The options are the CLI's (``relucli plot --help``); ``size`` is a string
+    (``"4:3"``, ``"8x4.5"``) or (width, height) in inches.
+
+    >>> fig = relucli.plot("elu", "selu", style="neon")   # doctest: +SKIP
+    >>> fig.savefig("elu-selu.svg")                       # doctest: +SKIP
+    """
+    from .plotting.compare import PlotOptions, draw_comparison
+    from .plotting.figure import new_figure, parse_size
+
+    acts: list[Activation] = []
+    for spec in REGISTRY.expand(list(specs) or ["relu", "leaky_relu", "elu"], "seed"):
+        variant, params = REGISTRY.parse(spec)
+        act = Activation(variant, params, convention=convention)
+        if act.spec not in {a.spec for a in acts}:
+            acts.append(act)
+    options = PlotOptions(
+        x_range=x_range,
+        panels=(panels,) if isinstance(panels, str) else tuple(panels),
+        layout=layout,
+        title=title,
+        shade=tuple(shade),
+        legend=legend,
+        clean=clean,
+        ylim=ylim,
+    )
+    inches = parse_size(size, dpi) if isinstance(size, str) else size
+    with new_figure(style, inches, dpi) as fig:
+        draw_comparison(fig, acts, options)
+    return fig
+
+
 def names() -> list[str]:
     """Canonical variant names, in registry order."""
     return REGISTRY.names()
 
 
-__all__ = ["Activation", "SpecError", "Variant", "__version__", "get", "names"]
+__all__ = ["Activation", "SpecError", "Variant", "__version__", "get", "names", "plot"]

@@ -30,10 +30,10 @@ def readme_commands() -> list[str]:
 
 
 def main() -> int:
-    relucli = str(Path(sys.executable).parent / "relucli")
     commands = readme_commands() + EXTRA
     for command in commands:
-        argv = [relucli, *shlex.split(command)[1:]]
+        # `python -m relucli`: the relucli of this interpreter's path, installed or not.
+        argv = [sys.executable, "-m", "relucli", *shlex.split(command)[1:]]
         print("$", command, flush=True)
         subprocess.run(argv, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     print(f"{len(commands)} figures written", flush=True)

@@ -7,6 +7,7 @@ tolerance, deterministic output, and every error with its exact message and exit
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -38,6 +39,7 @@ from relucli.registry import SpecError
 
 BASELINE = Path(__file__).parent / "baseline"
 ROOT = Path(__file__).resolve().parent.parent
+SMOOTH = ["gelu", "silu", "mish", "softplus", "sigmoid", "tanh"]
 DEFAULT_LABELS = ["relu", "leaky_relu (α=0.01)", "elu (α=1)"]
 BACKGROUND = {"light": (255, 255, 255), "dark": (0x1C, 0x1F, 0x26), "neon": (0x07, 0x0B, 0x18)}
 
@@ -129,7 +131,7 @@ def test_missing_output_folder_is_created_and_the_path_printed(run, tmp_path):
         ("16:9", "150", (1920, 1080)),
         ("4:3", "40", (384, 288)),
         ("8x4.5", "30", (240, 135)),
-        ("500x250px", "150", (500, 250)),
+        ("960x540px", "150", (960, 540)),
         ("320x180px", "72", (320, 180)),
     ],
 )
@@ -185,6 +187,42 @@ def test_output_is_byte_for_byte_deterministic(run, tmp_path, suffix, style, mag
     assert first.read_bytes() == second.read_bytes()
 
 
+@pytest.mark.parametrize("suffix", ["pdf", "svg"])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["plot", "seed", "--style", "neon", "--title", "Slide $\\alpha$"],
+        ["dying", "relu", "elu", "--steps", "20", "--size", "4:3"],
+        ["depth", "relu", "selu", "--layers", "4", "--width", "16"],
+    ],
+    ids=["plot", "dying", "depth"],
+)
+def test_pdf_and_svg_are_byte_identical_from_run_to_run(tmp_path, args, suffix):
+    # Separate processes with different hash seeds: nothing may depend on either.
+    outputs = []
+    for seed in ("1", "2"):
+        target = tmp_path / f"{seed}.{suffix}"
+        env = {**os.environ, "PYTHONHASHSEED": seed, "MPLBACKEND": "Agg"}
+        subprocess.run(
+            [sys.executable, "-m", "relucli", *args, "--dpi", "40", "-o", str(target)],
+            check=True,
+            capture_output=True,
+            cwd=ROOT,
+            env=env,
+        )
+        outputs.append(target.read_bytes())
+    assert outputs[0] == outputs[1]
+
+
+def test_text_stays_editable_in_svg_and_pdf(run, tmp_path):
+    svg, pdf = tmp_path / "f.svg", tmp_path / "f.pdf"
+    for target in (svg, pdf):
+        assert run("plot", "elu", "--dpi", "30", "-o", str(target)).exit_code == 0
+    text = svg.read_text()
+    assert "<text" in text and "elu (α=1)" in text  # text elements, not glyph outlines
+    assert b"/FontFile2" in pdf.read_bytes()  # embedded TrueType (pdf.fonttype 42)
+
+
 # ---------------------------------------------------------------- errors
 
 
@@ -235,10 +273,28 @@ def test_a_failed_write_keeps_the_old_file_and_leaves_no_temporary(tmp_path, mon
     ("args", "message"),
     [
         (
-            ["--size", "3:2"],
-            "not a figure size: '3:2' (use 16:9, 4:3, WxH in inches (8x4.5)"
+            ["--size", "wide"],
+            "not a figure size: 'wide' (use a ratio W:H (16:9, 4:3, 1:1), WxH in inches (8x4.5)"
             " or pixels (1920x1080px))",
         ),
+        (["--size", "3:0"], "figure ratio '3:0' is out of range (W:H from 1:20 to 20:1)"),
+        (
+            ["elu", "--size", "400x200px"],
+            "a 2.67x1.33 in (400x200 px) figure is too small to lay this out legibly (outside:"
+            " 'derivative f′(x)'); the smallest size that works here is 3.2x1.6in"
+            " (480x240px at 150 dpi)",
+        ),
+        (
+            ["--title", "$x^$"],
+            "--title has bad mathtext '$x^$': cannot parse it at character 3"
+            " (write \\$ for a literal dollar)",
+        ),
+        (
+            ["--title", "$\\foo$"],
+            "--title has bad mathtext '$\\foo$': Unknown symbol: \\foo"
+            " (write \\$ for a literal dollar)",
+        ),
+        (["--ylim", "3", "1"], "--ylim needs finite LO < HI, got 3 1"),
         (["--size", "0.1x2"], "figure size '0.1x2' is out of range (0.5 to 100 inches each side)"),
         (
             ["--size", "100x100", "--dpi", "600"],
@@ -292,14 +348,23 @@ def texts(ax) -> list[str]:
     return found
 
 
+def texts_of(legend) -> list[str]:
+    return [legend.get_title().get_text(), *(t.get_text() for t in legend.get_texts())]
+
+
 def test_default_figure_labels_variants_dead_zone_kinks_and_leak():
     fig = draw(["relu", "leaky_relu", "elu"])
     f_ax, grad_ax = fig.axes
     (inset,) = f_ax.child_axes
     assert f_ax.get_title(loc="left") == "activation  f(x)"
     assert grad_ax.get_title(loc="left") == "derivative  f′(x)"
-    assert [t.get_text() for t in f_ax.get_legend().get_texts()] == DEFAULT_LABELS
-    grad_texts = texts(grad_ax)
+    # The curves' legend: inside f(x) where it hides nothing, or out of the panels.
+    legends = [f_ax.get_legend(), *fig.legends]
+    assert next([t.get_text() for t in leg.get_texts()] for leg in legends if leg) == (
+        DEFAULT_LABELS
+    )
+    jumps = [leg for leg in fig.legends if leg.get_title().get_text().startswith("f′ jumps")]
+    grad_texts = texts(grad_ax) + [t for leg in jumps for t in texts_of(leg)]
     assert "dead zone\nf′ = 0: relu" in grad_texts
     assert "f′ jumps at x = 0 (torch)\n○ left → right limit, ● used" in grad_texts
     assert "relu: 0 → 1, ● 0" in grad_texts
@@ -358,9 +423,23 @@ def test_rrelu_train_draws_seeded_samples_inside_the_band():
 
 
 def test_saturation_shading_is_announced_only_when_something_saturates():
-    hatched = "hatched: saturation, 0 < |f′| < 0.1"
-    assert hatched in texts(draw(["elu"], panels=("grad",), shade=("saturation",)).axes[0])
-    assert hatched not in texts(draw(["relu"], panels=("grad",), shade=("saturation",)).axes[0])
+    hatched = "hatched along a curve: saturation, 0 < |f′| < 0.1"
+    notes = [t.get_text() for t in draw(["elu"], panels=("grad",), shade=("saturation",)).texts]
+    assert hatched in notes
+    fig = draw(["relu"], panels=("grad",), shade=("saturation",))
+    assert hatched not in [t.get_text() for t in fig.texts]
+
+
+def test_saturation_hatching_cannot_dominate_a_panel():
+    # Six smooth variants saturate over most of x < 0: the hatching stays a strip along f' = 0.
+    fig = draw(SMOOTH, panels=("grad",), shade=("saturation",))
+    (ax,) = fig.axes
+    hatched = [c for c in ax.collections if c.get_hatch()]
+    assert len(hatched) == 6
+    y0, y1 = ax.get_ylim()
+    tops = [np.max(c.get_paths()[0].vertices[:, 1]) for c in hatched]
+    bottoms = [np.min(c.get_paths()[0].vertices[:, 1]) for c in hatched]
+    assert (max(tops) - min(bottoms)) / (y1 - y0) < 0.25
 
 
 def test_grid_layout_has_one_titled_panel_per_variant():
@@ -368,9 +447,8 @@ def test_grid_layout_has_one_titled_panel_per_variant():
     with new_figure("neon", SIZES["16:9"], 20) as fig:
         draw_comparison(fig, acts, PlotOptions(layout="grid"))
     visible = [ax for ax in fig.axes if ax.get_visible()]
-    assert [ax.get_title() for ax in visible] == [
-        a.label if len(a.label) <= 18 else a.label.replace(" (", "\n(", 1) for a in acts
-    ]
+    # Titles wrap to the cell's width.
+    assert [ax.get_title().replace("\n", " ") for ax in visible] == [a.label for a in acts]
     assert [t.get_text() for t in fig.legends[0].get_texts()] == [
         "f(x)",
         "f′(x)",
@@ -378,40 +456,58 @@ def test_grid_layout_has_one_titled_panel_per_variant():
     ]
 
 
-CASES = {
-    "default": (["relu", "leaky_relu", "elu"], {}),
-    "crowded-titled": (
-        ["relu", "relu6", "rrelu", "hardswish"],
-        {"title": "Visualizing the Difference"},
-    ),
-    "wide-range": (["selu", "sigmoid"], {"panels": ("grad",), "x_range": (-1000.0, 1000.0)}),
-    "gallery": (relucli.names(), {"layout": "grid"}),
-}
+def test_grid_of_derivatives_alone_says_the_curves_are_f_prime():
+    fig = draw(["relu", "elu"], layout="grid", panels=("grad",))
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == [
+        "f′(x)",
+        "dead zone (f′ = 0)",
+    ]
 
 
-@pytest.mark.parametrize(
-    ("case", "size"),
-    [
-        *(
-            (case, size)
-            for case in CASES
-            if case != "gallery"
-            for size in ("16:9", "4:3", "16x4", "4x3", "3x4")
-        ),
-        *(("gallery", size) for size in ("16:9", "4:3")),
-    ],
-)
-def test_no_text_is_clipped_at_any_size(case, size):
-    specs, options = CASES[case]
-    acts = [relucli.get(s) for s in specs]
-    with new_figure("light", parse_size(size), 30) as fig:
-        draw_comparison(fig, acts, PlotOptions(**options))
-        fig.canvas.draw()
-        drawn = fig.get_tightbbox()  # everything drawn, in inches
-    width, height = fig.get_size_inches()
-    slack = 1 / 30  # one pixel
-    assert drawn.x0 >= -slack and drawn.y0 >= -slack, (case, size, drawn)
-    assert drawn.x1 <= width + slack and drawn.y1 <= height + slack, (case, size, drawn)
+def test_clean_draws_curves_and_legend_only():
+    fig = draw(["relu", "leaky_relu", "elu"], clean=True)
+    f_ax, grad_ax = fig.axes
+    assert f_ax.child_axes == [] and fig.texts == []
+    assert texts(grad_ax) == [] or all(t in DEFAULT_LABELS for t in texts(grad_ax))
+    assert not any(c.get_gid() is None and c.get_alpha() == 0.13 for c in grad_ax.patches)
+
+
+def test_ylim_sets_the_f_panel_and_legend_none_draws_no_legend():
+    fig = draw(["elu", "selu"], ylim=(-3.0, 4.0), legend="none")
+    f_ax, grad_ax = fig.axes
+    assert f_ax.get_ylim() == (-3.0, 4.0) and grad_ax.get_ylim() != (-3.0, 4.0)
+    assert f_ax.get_legend() is None and fig.legends == []
+
+
+@pytest.mark.parametrize("where", ["outside", "inside"])
+def test_legend_outside_and_inside(where):
+    fig = draw(["elu", "selu"], legend=where)
+    outside = [texts_of(leg) for leg in fig.legends]
+    if where == "outside":
+        assert outside == [["", "elu (α=1)", "selu"]]
+    else:
+        assert outside == [] and fig.axes[0].get_legend() is not None
+
+
+def test_any_ratio_is_a_size_7_2_inches_tall():
+    assert parse_size("1:1") == (7.2, 7.2)
+    assert parse_size("16:10") == pytest.approx((11.52, 7.2))
+    assert parse_size("3:2") == pytest.approx((10.8, 7.2))
+    assert parse_size("21:9") == pytest.approx((16.8, 7.2))
+
+
+def test_notebook_api_returns_a_figure_without_pyplot():
+    code = (
+        "import sys, relucli\n"
+        "assert 'matplotlib' not in sys.modules\n"
+        "fig = relucli.plot('elu', 'selu', style='neon', size='4:3', dpi=20)\n"
+        "print(type(fig).__name__, [t.get_text() for t in fig.axes[0].get_legend().get_texts()],"
+        " 'matplotlib.pyplot' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    ).stdout
+    assert out.splitlines()[-1] == "Figure ['elu (α=1)', 'selu'] False"
 
 
 # ---------------------------------------------------------------- sampling and helpers
@@ -483,10 +579,52 @@ def test_styles_are_used_by_dotted_name_and_restore_rcparams():
 
 
 def test_light_and_dark_palettes_differ_in_grayscale():
+    # Every pair of colours, so every colour x dash look stays apart in grayscale print.
     for style in ("light", "dark"):
-        rgb = np.array([hex_rgb(c) for c in style_colors(style)[:3]], float)
+        rgb = np.array([hex_rgb(c) for c in style_colors(style)], float)
         luma = rgb @ [0.299, 0.587, 0.114]
-        assert np.min(np.abs(np.subtract.outer(luma, luma))[np.triu_indices(3, 1)]) > 12
+        assert len(luma) == 8
+        assert np.min(np.abs(np.subtract.outer(luma, luma))[np.triu_indices(8, 1)]) > 15
+
+
+def test_every_variant_today_and_forty_more_get_distinct_looks():
+    from relucli.styles import DASHES
+    from relucli.styles import STYLES as REGISTRY
+
+    for style in REGISTRY.values():
+        looks = style.looks(56)
+        assert len(set(looks)) == 56  # the whole palette x dash product
+        assert {c for c, _ in looks} == set(style.palette)
+        assert {d for _, d in looks} == set(DASHES)
+    light = REGISTRY["light"].looks(3)  # the first lines differ in dash too, for print
+    assert len({d for _, d in light}) == 3
+
+
+def test_style_registry_reads_the_palette_from_the_colour_sheets():
+    from relucli.styles import STYLES as REGISTRY
+
+    for name, style in REGISTRY.items():
+        assert style.sheets == ["relucli.styles.base", f"relucli.styles.{name}"]
+        assert [c.lower() for c in style.palette] == [c.lower() for c in style_colors(name)]
+    assert REGISTRY["neon"].glow and not REGISTRY["light"].glow
+    assert REGISTRY["neon"].bulbs.halo and not REGISTRY["light"].bulbs.halo
+
+
+def test_curves_are_numbers_computed_without_matplotlib():
+    code = (
+        "import sys, relucli\n"
+        "from relucli.plotting.curves import sample, plot_range, faint_curves, dead_zones\n"
+        "from relucli.styles import STYLES\n"
+        "acts = [relucli.get(n) for n in ('relu', 'leaky_relu', 'relu6')]\n"
+        "lo, hi = plot_range(acts, None)\n"
+        "curves = sample(acts, lo, hi, 11, STYLES['light'].looks(3))\n"
+        "print(lo, hi, [len(c.kinks) for c in curves], len(faint_curves(curves)),"
+        " sorted(dead_zones(curves, lo, hi)), 'matplotlib' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    ).stdout
+    assert out.splitlines()[-1] == "-7.0 7.0 [1, 1, 2] 1 [(-7.0, 0.0), (6.0, 7.0)] False"
 
 
 # ---------------------------------------------------------------- committed baselines

@@ -328,10 +328,36 @@ def figure_size_options(f: Callable) -> Callable:
         "--size",
         default=DEFAULT_SIZE,
         show_default=True,
-        metavar="16:9|4:3|WxH",
-        help="Figure size: a slide ratio, inches (8x4.5) or pixels (1920x1080px).",
+        metavar="W:H|WxH",
+        help="Figure size: any ratio W:H (16:9, 4:3, 1:1, drawn 7.2 in tall), inches (8x4.5)"
+        " or pixels (1920x1080px). A size too small to lay out is refused, naming the"
+        " smallest that works.",
     )(f)
 
 
 def title_option(f: Callable) -> Callable:
-    return click.option("--title", metavar="TEXT", help="A title over the figure.")(f)
+    return click.option(
+        "--title", metavar="TEXT", help="A title over the figure ($...$ is math), wrapped to fit."
+    )(f)
+
+
+def slide_options(f: Callable) -> Callable:
+    """--clean, --ylim LO HI and --legend: what slide makers expect (relucli plot)."""
+    from ..plotting.layout import LEGEND_MODES
+
+    f = click.option(
+        "--legend",
+        type=click.Choice(LEGEND_MODES),
+        default="auto",
+        show_default=True,
+        help="Legend placement; auto keeps a short legend inside a panel where it hides"
+        " nothing and puts a long one beside or under the panels.",
+    )(f)
+    f = click.option(
+        "--ylim", nargs=2, metavar="LO HI", help="y range of f(x) (of f'(x) when drawn alone)."
+    )(f)
+    return click.option(
+        "--clean",
+        is_flag=True,
+        help="Curves and legend only: no dead zones, kink markers, leak inset or notes.",
+    )(f)

@@ -12,22 +12,59 @@ import math
 import os
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from ..activation import Activation
 from ..registry import SpecError
+from ..styles import STYLES
+from .annotate import (
+    indicate_leak,
+    leak_inset,
+    leak_note,
+    line_width,
+    mark_kinks,
+    note_leaks,
+    shade_dead_zones,
+    shade_saturation,
+    zone_headroom,
+)
+from .curves import (
+    DEFAULT_POINTS,
+    DEFAULT_RANGE,
+    Curve,
+    break_at_jumps,
+    coincide,
+    data_limits,
+    faint_curves,
+    plot_range,
+    sample,
+    sample_grid,
+)
 from .figure import (
     DEFAULT_DPI,
     SIZES,
+    check_mathtext,
     glow_effects,
     glow_line,
     new_figure,
     save_figure,
     style_colors,
+)
+from .layout import (
+    LEGEND_MODES,
+    add_note,
+    curve_points,
+    freeze_layout,
+    lay_out_panels,
+    outside_legend,
+    place_inset,
+    place_legend,
+    renderer_of,
+    require_clean,
+    text_boxes,
+    wrap_artist,
 )
 
 if TYPE_CHECKING:  # pragma: no cover - typing only; matplotlib is imported lazily
@@ -37,15 +74,6 @@ if TYPE_CHECKING:  # pragma: no cover - typing only; matplotlib is imported lazi
 PANELS: tuple[str, ...] = ("f", "grad")
 LAYOUTS: tuple[str, ...] = ("overlay", "grid")
 SHADES: tuple[str, ...] = ("saturation",)
-DEFAULT_RANGE = (-5.0, 5.0)
-# 4001 samples over the range put more than one sample per pixel column of a 4K-wide figure,
-# and kinks are in the grid exactly, so corners stay sharp at any size.
-DEFAULT_POINTS = 4001
-SATURATION = 0.1  # --shade saturation marks |f'(x)| < SATURATION
-# A curve whose negative side never leaves this share of the panel height looks flat:
-# it gets a magnified inset and a note, so a small leak is visible and said to be magnified.
-_FAINT_SHARE = 0.015
-_TRAIN_SAMPLES = 161
 
 
 class NoDisplayError(RuntimeError):
@@ -54,7 +82,7 @@ class NoDisplayError(RuntimeError):
 
 @dataclass(frozen=True)
 class PlotOptions:
-    """What to draw; the CLI fills it from its options."""
+    """What to draw; the CLI (and :func:`relucli.plot`) fill it from their options."""
 
     x_range: tuple[float, float] | None = None  # None: DEFAULT_RANGE, widened to show kinks
     points: int = DEFAULT_POINTS
@@ -62,6 +90,9 @@ class PlotOptions:
     layout: str = "overlay"
     title: str | None = None
     shade: tuple[str, ...] = ()
+    legend: str = "auto"  # auto, inside, outside, none
+    clean: bool = False  # curves and legend only: no teaching annotations
+    ylim: tuple[float, float] | None = None  # of f(x), or of f'(x) when drawn alone
 
     def __post_init__(self) -> None:
         if self.points < 2:
@@ -71,121 +102,40 @@ class PlotOptions:
             raise SpecError(f"unknown panel '{','.join(bad)}' (valid: {', '.join(PANELS)})")
         if self.layout not in LAYOUTS:
             raise SpecError(f"unknown layout '{self.layout}' (valid: {', '.join(LAYOUTS)})")
+        if self.legend not in LEGEND_MODES:
+            raise SpecError(
+                f"unknown legend placement '{self.legend}' (valid: {', '.join(LEGEND_MODES)})"
+            )
+        if self.ylim is not None:
+            lo, hi = (float(v) for v in self.ylim)
+            if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
+                raise SpecError(f"--ylim needs finite LO < HI, got {lo:g} {hi:g}")
+        if self.title:
+            check_mathtext(self.title)
 
 
-# ----------------------------------------------------------------------------- sampling
-
-
-def plot_range(
-    acts: Sequence[Activation], x_range: tuple[float, float] | None
-) -> tuple[float, float]:
-    """The x range: as given, or DEFAULT_RANGE widened (symmetrically) so that every kink
-    sits at least a tenth of the range inside it (ReLU6's cap at 6 gives -7..7)."""
-    if x_range is not None:
-        lo, hi = (float(v) for v in x_range)
-        if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
-            raise SpecError(f"--range needs finite LO < HI, got {lo:g} {hi:g}")
-        return lo, hi
-    lo, hi = DEFAULT_RANGE
-    margin = 0.1 * (hi - lo)
-    kinks = [abs(k) for a in acts for k in a.kinks if math.isfinite(k)]
-    reach = max([hi, -lo, *(k + margin for k in kinks)])
-    return -reach, reach
-
-
-def sample_grid(lo: float, hi: float, points: int, kinks: Sequence[float] = ()) -> np.ndarray:
-    """Evenly spaced x from lo to hi plus every kink in the range, exactly, sorted."""
-    inside = [k for k in kinks if lo < k < hi]
-    return np.unique(np.concatenate([np.linspace(lo, hi, points), np.asarray(inside, float)]))
-
-
-@dataclass(frozen=True)
-class Kink:
-    x: float
-    left: float  # f'(x-)
-    right: float  # f'(x+)
-    at: float  # f'(x) under the activation's convention
-    value: float  # f(x)
-
-
-@dataclass
-class Curve:
-    """One activation sampled for drawing."""
-
-    act: Activation
-    color: str
-    linestyle: str
-    x: np.ndarray
-    f: np.ndarray
-    grad: np.ndarray
-    kinks: list[Kink] = field(default_factory=list)
-    # (f lower, f upper, f' lower, f' upper) over x, for random-slope variants
-    band: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
-    # training-mode samples (x, f, f') drawn as points
-    samples: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
-
-    @property
-    def label(self) -> str:
-        return self.act.label
-
-
-def _eval_twin(act: Activation, **params: Any) -> Activation:
-    """The same activation in eval mode, optionally with some parameters replaced."""
-    return Activation(act.variant, {**act.params, **params}, convention=act.convention)
-
-
-def sample(
-    acts: Sequence[Activation], lo: float, hi: float, points: int, style: str
-) -> list[Curve]:
-    """Sample every activation on one shared grid (all kinks included), colours from style."""
-    import matplotlib
-    import matplotlib.style
-
-    from .figure import _style_sheet
-
-    with matplotlib.style.context(_style_sheet(style)):
-        cycle = matplotlib.rcParams["axes.prop_cycle"].by_key()
-    colors = cycle["color"]
-    dashes = cycle.get("linestyle", ["-"])
-    x = sample_grid(lo, hi, points, [k for a in acts for k in a.kinks])
-    curves = []
-    for i, act in enumerate(acts):
-        smooth = _eval_twin(act) if act.train else act
-        f, g = smooth.value_and_grad(x)
-        kinks = []
-        for k in smooth.kinks:
-            if lo <= k <= hi:
-                left, right = smooth.one_sided(k)
-                kinks.append(Kink(k, left, right, float(smooth.grad(k)), float(smooth(k))))
-        curve = Curve(act, colors[i % len(colors)], dashes[i % len(dashes)], x, f, g, kinks)
-        if act.variant.band is not None:
-            lower, upper = act.variant.band
-            low = _eval_twin(act, **{upper: act.params[lower]})
-            high = _eval_twin(act, **{lower: act.params[upper]})
-            (f_lo, g_lo), (f_hi, g_hi) = low.value_and_grad(x), high.value_and_grad(x)
-            curve.band = (np.minimum(f_lo, f_hi), np.maximum(f_lo, f_hi), g_lo, g_hi)
-        if act.train:
-            xs = np.linspace(lo, hi, _TRAIN_SAMPLES)
-            fs, gs = act.value_and_grad(xs)
-            curve.samples = (xs, fs, gs)
-        curves.append(curve)
-    return curves
-
-
-# ----------------------------------------------------------------------------- drawing
-
-
-def draw_comparison(fig: Figure, acts: Sequence[Activation], options: PlotOptions) -> None:
+def draw_comparison(
+    fig: Figure, acts: Sequence[Activation], options: PlotOptions, *, check: bool = True
+) -> None:
     """Draw the comparison (overlay) or gallery (grid) of ``acts`` into ``fig``.
 
-    Call inside :func:`relucli.plotting.figure.new_figure` so the style is active."""
+    Call inside :func:`relucli.plotting.figure.new_figure` so the style is active. Raises
+    SpecError when the figure is too small to lay out legibly, naming a size that works
+    (``check=False``: the caller checks, as save_figure does on the drawing it saves)."""
+    _draw(fig, acts, options)
+    if check:
+        require_clean(fig, lambda other: _draw(other, acts, options))
+
+
+def _draw(fig: Figure, acts: Sequence[Activation], options: PlotOptions) -> None:
     if not acts:
         raise SpecError("nothing to plot: give at least one variant")
-    style = getattr(fig, "relucli_style", "light")
+    style = STYLES[getattr(fig, "relucli_style", "light")]
     lo, hi = plot_range(acts, options.x_range)
-    curves = sample(acts, lo, hi, options.points, style)
-    if options.title:  # first: the overlay freezes its layout once drawn
-        fig.suptitle(options.title)
+    curves = sample(acts, lo, hi, options.points, style.looks(len(acts)))
+    if options.title:
+        title = fig.suptitle(options.title)
+        wrap_artist(title, fig.bbox.width * 0.96)
     if options.layout == "grid":
         _draw_grid(fig, curves, options, lo, hi)
     else:
@@ -193,18 +143,20 @@ def draw_comparison(fig: Figure, acts: Sequence[Activation], options: PlotOption
 
 
 def _draw_overlay(fig: Figure, curves: list[Curve], options: PlotOptions, lo, hi) -> None:
-    axes = fig.subplots(1, len(options.panels), squeeze=False)[0]
+    axes = list(fig.subplots(1, len(options.panels), squeeze=False)[0])
     width, height = fig.get_size_inches()
     rows = len(axes) if width < height else 1  # portrait figures stack their panels
     n = len(curves)
-    faint = _faint_curves(curves)
+    teach = not options.clean
+    faint = faint_curves(curves) if teach else {}
     leaks = [c for c in curves if id(c) in faint]
     # Where curves coincide (x > 0 for the whole ReLU family) the earlier ones are drawn
     # wider underneath, so every colour stays visible as a stripe.
-    stripes = 1 < n <= 5 and _coincide(curves)
-    curve_legend_ax = axes[0]
-    # (axes, legend, panel, texts and boxes to avoid, may move under the figure)
-    placed: list[tuple[Axes, Any, str, list, bool]] = []
+    stripes = 1 < n <= 5 and coincide(curves)
+    notes: list[str] = []
+    panel_texts: dict[int, list] = {}  # id(ax) -> labels drawn inside it, kept if they fit
+    inside: list[tuple[Axes, Any, str, bool]] = []  # (axes, legend, panel, may move out)
+    inset_of: dict[int, Any] = {}
     for ax, panel in zip(axes, options.panels):
         for i, c in enumerate(curves):
             width = 1.0 + (0.9 * (n - 1 - i) / (n - 1) if stripes else 0.0)
@@ -212,250 +164,162 @@ def _draw_overlay(fig: Figure, curves: list[Curve], options: PlotOptions, lo, hi
         # Dead zones go on the derivative panel, or on f(x) when it is drawn alone.
         grad_like = panel == "grad" or "grad" not in options.panels
         below = 0.08 + (0.16 * len(leaks) if panel == "grad" else 0.0)
-        above = _zone_headroom(fig, curves, lo, hi, rows) if grad_like else 0.1
-        _finish_axes(ax, curves, panel, lo, hi, below, above)
-        avoid: list = []
-        if grad_like:
-            avoid += _shade_dead_zones(ax, curves, lo, hi)
-        if panel == "grad":
+        above = zone_headroom(fig, curves, lo, hi, rows) if grad_like and teach else 0.1
+        ylim = options.ylim if panel == options.panels[0] else None
+        _finish_axes(ax, curves, panel, lo, hi, below, above, ylim=ylim)
+        texts: list = []
+        if grad_like and teach:
+            texts += shade_dead_zones(ax, curves, lo, hi)
+        if panel == "grad" and teach:
             if "saturation" in options.shade:
-                avoid += _shade_saturation(ax, curves)
-            avoid += _note_leaks(ax, leaks, lo, hi)
-            kinks = _mark_kinks(ax, curves)
+                notes.append(shade_saturation(ax, curves) or "")
+            texts += note_leaks(ax, leaks, lo, hi)
+            kinks = mark_kinks(ax, curves)
             if kinks is not None:
-                placed.append((ax, kinks, panel, avoid, True))
-        else:
-            avoid += _leak_inset(ax, curves, faint, lo, hi)
-        if ax is curve_legend_ax:
-            legend = _legend(ax, curves)
-            placed.append((ax, legend, panel, avoid, False))
-    # Legends last, each where it covers nothing already drawn (nor an earlier legend).
-    # The list of jumps moves under the figure when its panel has no free spot for it; the
-    # curves' legend stays on its panel unless it is wider than the panel (small figures).
-    # Lay the panels out first, so sizes measured in axes fractions are final; legends
-    # that may move go first, since moving one changes the layout again.
-    _freeze_layout(fig)
+                inside.append((ax, kinks, panel, True))
+        elif panel == "f" and faint:
+            inset_of[id(ax)] = leak_inset(ax, curves, faint, lo, hi)
+        panel_texts[id(ax)] = texts
+    if options.legend != "none":
+        legend = _legend(axes[0], curves)
+        inside.append((axes[0], legend, options.panels[0], options.legend != "inside"))
+    freeze_layout(fig)
     under: list = []
-    _lay_out_panels(fig, axes, under)
-    placed.sort(key=lambda item: not item[4])
-    for ax, legend, panel, avoid, movable in placed:
-        boxes = [b if isinstance(b, tuple) else _text_boxes(ax, [b])[0] for b in avoid]
-        fits = _place_legend(ax, legend, _curve_points(ax, curves, panel), boxes)
-        too_wide = _text_boxes(ax, [legend])[0][2] - _text_boxes(ax, [legend])[0][0] > 0.96
-        if too_wide or (not fits and movable):
-            under.append(_move_under_figure(fig, legend))
-            _lay_out_panels(fig, axes, under)
-        else:
-            avoid.append(legend)
-
-
-def _lay_out_panels(fig: Figure, axes, under: list) -> None:
-    """Place side-by-side panels so that no tick label, title or axis name is clipped.
-
-    The margins are the measured sizes of the texts around the axes (tick labels, title,
-    axis name, the suptitle, a legend ``under`` the panels), as constrained layout would
-    find them, but measured once: the same measurements are reused when the figure is
-    drawn, where constrained layout would cost a third of a simple figure's time."""
-    import matplotlib
-
-    rc = matplotlib.rcParams
-    dpi = fig.dpi
-    renderer = fig.canvas.get_renderer()
-    width, height = fig.get_size_inches() * 72  # points
-    pad = 0.08 * 72  # the padding constrained layout uses (figure.constrained_layout.*_pad)
-
-    def size(text: str, artist_like) -> tuple[float, float]:
-        """Width and line height in points; like Matplotlib, a line is never less tall
-        than "lp" (ascender to descender), whatever its letters."""
-        if not text:
-            return 0.0, 0.0
-        prop = artist_like.get_fontproperties()
-        w, h, d = renderer.get_text_width_height_descent(text, prop, ismath=False)
-        _, lh, ld = renderer.get_text_width_height_descent("lp", prop, ismath=False)
-        return w * 72 / dpi, max(h - d, lh - ld) * 72 / dpi + max(d, ld) * 72 / dpi
-
-    def tick_labels(axis, lo: float, hi: float) -> list[str]:
-        locs = [v for v in axis.get_majorticklocs() if lo <= v <= hi]
-        return [t for t in axis.get_major_formatter().format_ticks(locs) if t]
-
-    tick = rc["ytick.major.size"] + rc["ytick.major.pad"]
-    sample_tick = axes[0].xaxis.get_major_ticks()[0].label1
-    title_h = max(size(ax.title.get_text() or "Mg", ax.title)[1] for ax in axes)
-    title_h += rc["axes.titlepad"]
-    below_h = tick + size("0", sample_tick)[1] + axes[0].xaxis.labelpad
-    below_h += size("x", axes[0].xaxis.label)[1]
-    top = pad
-    if fig._suptitle is not None:
-        top += size(fig._suptitle.get_text(), fig._suptitle)[1] + pad
-    bottom = pad
-    for legend in under:  # stacked upwards from the bottom edge
-        legend.set_bbox_to_anchor((0.5, bottom / height), transform=fig.transFigure)
-        bottom += legend.get_window_extent(renderer).height * 72 / dpi + pad
-    # Side by side, except in portrait figures, where panels would be too narrow: stacked.
-    stacked = len(axes) > 1 and width < height  # as _draw_overlay expects
-    # Twice: tick positions (and so their labels) depend on the panels' size.
-    for _ in range(2):
-        lefts, overhangs = [], []
+    right: list = []
+    if options.legend == "outside" or (options.legend == "auto" and n > 6):
+        ax, legend, _, _ = inside.pop()
+        _move_out(fig, legend, under, right)
+    lay_out_panels(fig, axes, under, right)
+    # Then what goes inside the panels, in the final geometry: the inset where it collides
+    # with nothing (or a note instead), labels that fit (others become notes), legends
+    # where they hide nothing (or out of the panels). Anything moved out shrinks the panels:
+    # lay out again and re-check, until nothing moves.
+    insets: dict[int, Any] = {}
+    for _ in range(5):
+        for ins in insets.values():
+            ins.remove()
+        insets = {}
+        moved = _settle_beside(fig, under, right)
         for ax in axes:
-            (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
-            label_w = [size(t, sample_tick)[0] for t in tick_labels(ax.yaxis, y0, y1)]
-            lefts.append(pad + tick + max(label_w, default=0.0))
-            last = tick_labels(ax.xaxis, x0, x1)
-            overhangs.append(size(last[-1], sample_tick)[0] / 2 if last else 0.0)
-        if stacked:
-            left, right = max(lefts), pad + max(overhangs)
-            panel_w = width - left - right
-            panel_h = (height - top - bottom - len(axes) * (title_h + below_h)) / len(axes)
-            y = height - top
-            for ax in axes:
-                y -= title_h + panel_h
-                ax.set_position([left / width, y / height, panel_w / width, panel_h / height])
-                y -= below_h
-            continue
-        gaps = [overhangs[i] + pad + lefts[i + 1] for i in range(len(axes) - 1)]
-        panel_w = (width - lefts[0] - pad - overhangs[-1] - sum(gaps)) / len(axes)
-        panel_h = height - top - title_h - bottom - below_h
-        x = lefts[0]
-        for i, ax in enumerate(axes):
-            box = [x / width, (bottom + below_h) / height, panel_w / width, panel_h / height]
-            ax.set_position(box)
-            x += panel_w + (gaps[i] if i < len(gaps) else 0.0)
-
-
-def _freeze_layout(fig: Figure) -> None:
-    """Keep the layout just computed: savefig would otherwise lay the figure out again (a
-    third of the time of a simple figure). Nothing added afterwards changes the margins."""
-    import matplotlib
-
-    # set_layout_engine(None) consults these rcParams; with both off it removes the engine.
-    with matplotlib.rc_context(
-        {"figure.constrained_layout.use": False, "figure.autolayout": False}
-    ):
-        fig.set_layout_engine(None)
-
-
-_LEGEND_SPOTS = (
-    "lower right",
-    "upper right",
-    "center right",
-    "lower left",
-    "upper left",
-    "center left",
-    "lower center",
-    "upper center",
-)
-
-
-def _move_under_figure(fig: Figure, legend) -> Any:
-    """Re-create an axes legend as a figure legend under the panels, in columns."""
-    handles, labels, options = legend.relucli_source
-    colors = [t.get_color() for t in legend.get_texts()]
-    title = legend.get_title().get_text().replace("\n", ": ")
-    legend.remove()
-    renderer = fig.canvas.get_renderer()
-    # As many columns (up to 3) as fit across the figure.
-    for ncols in range(min(3, len(labels)), 0, -1):
-        moved = fig.legend(
-            handles,
-            labels,
-            title=(title if ncols > 1 else title.replace(": ", "\n")) or None,
-            loc="lower center",
-            ncols=ncols,
-            frameon=False,
-            **options,
-        )
-        if ncols == 1 or moved.get_window_extent(renderer).width < 0.96 * fig.bbox.width:
+            build = inset_of.get(id(ax))
+            if build is None:
+                continue
+            points, groups = curve_points(ax, curves, "f")
+            ins = place_inset(ax, build, points, groups, text_boxes(ax, panel_texts[id(ax)]))
+            if ins is None:
+                del inset_of[id(ax)]
+                notes.append(leak_note(curves, faint, lo))
+                moved = True
+            else:
+                insets[id(ax)] = ins
+        for ax in axes:
+            keep, dropped = _fitting(ax, panel_texts[id(ax)], insets.get(id(ax)))
+            panel_texts[id(ax)] = keep
+            for t in dropped:
+                notes.append(t.get_text().replace("\n", " "))
+                t.remove()
+                moved = True
+        placed: dict[int, list] = {}  # legends already placed in this pass, per panel
+        for item in list(inside):
+            ax, legend, panel, movable = item
+            points, _ = curve_points(ax, curves, panel)
+            boxes = text_boxes(ax, panel_texts[id(ax)]) + placed.get(id(ax), [])
+            if id(ax) in insets:
+                boxes.append(insets[id(ax)].relucli_box)
+            fits = place_legend(ax, legend, points, boxes)
+            box = text_boxes(ax, [legend])[0]
+            too_big = box[2] - box[0] > 0.96 or box[3] - box[1] > 0.96
+            if too_big or (not fits and movable):
+                inside.remove(item)
+                _move_out(fig, legend, under, right)
+                moved = True
+            else:
+                placed.setdefault(id(ax), []).append(box)
+        note_artists = [a for a in under if getattr(a, "relucli_note", False)]
+        for text in dict.fromkeys(t for t in notes if t):
+            if text not in [a.relucli_note for a in note_artists]:
+                note = add_note(fig, text)
+                note.relucli_note = text
+                under.insert(0, note)
+                moved = True
+        if not moved:
             break
-        moved.remove()
-    for text, color in zip(moved.get_texts(), colors):
-        text.set_color(color)
-    for line in moved.get_lines():
-        line.set_path_effects(glow_effects(fig, line.get_color(), line.get_linewidth()))
-    return moved
+        lay_out_panels(fig, axes, under, right)
+    for ax in axes:
+        if id(ax) in insets:
+            indicate_leak(ax, insets[id(ax)])
 
 
-def _curve_points(ax: Axes, curves: list[Curve], panel: str) -> np.ndarray:
-    """Every drawn point of the curves (bands and kink markers too) in axes fractions."""
-    xs, ys = [], []
-    for c in curves:
-        step = max(1, c.x.size // 400)
-        x = c.x[::step]
-        ys_c = [c.f if panel == "f" else c.grad]
-        if c.band is not None:
-            low, high = (c.band[0], c.band[1]) if panel == "f" else (c.band[2], c.band[3])
-            ys_c += [low, high, (low + high) / 2]
-        for y in ys_c:
-            xs.append(x)
-            ys.append(y[::step])
-        for k in c.kinks:
-            xs.append(np.array([k.x, k.x, k.x]))
-            ys.append(np.array([k.left, k.right, k.at]))
-    x, y = np.concatenate(xs), np.concatenate(ys)
-    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
-    return np.column_stack([(x - x0) / (x1 - x0), (y - y0) / (y1 - y0)])
+def _move_out(fig: Figure, legend: Any, under: list, right: list) -> None:
+    """Move a legend out of the panels: under them when it fits there in two rows, else
+    beside them (wide figures, while the legends beside fit in the height), else under
+    them in as many columns as fit."""
+    renderer = renderer_of(fig)
+    below = outside_legend(fig, legend, "under")
+    entries = len(below.get_texts())
+    rows = math.ceil(entries / max(below._ncols, 1))
+    if rows <= 2:
+        under.append(below)
+        return
+    box = below.get_window_extent(renderer)
+    beside = outside_legend(fig, below, "right")
+    box = beside.get_window_extent(renderer)
+    taken = sum(r.get_window_extent(renderer).height for r in right)
+    wide = fig.bbox.width >= 1.3 * fig.bbox.height
+    if wide and box.width <= 0.3 * fig.bbox.width and taken + box.height <= 0.75 * fig.bbox.height:
+        right.append(beside)
+    else:
+        under.append(outside_legend(fig, beside, "under"))
 
 
-def _text_boxes(ax: Axes, artists: list) -> list[tuple[float, float, float, float]]:
-    """Window extents of ``artists`` (texts, inset axes) as axes-fraction boxes."""
-    renderer = ax.figure.canvas.get_renderer()
+def _settle_beside(fig: Figure, under: list, right: list) -> bool:
+    """Legends beside the panels must end above what is under them: move the last one under
+    when they reach down that far. Returns whether one moved."""
+    if not right or not under:
+        return False
+    renderer = renderer_of(fig)
+    floor = max(item.get_window_extent(renderer).y1 for item in under)
+    if right[-1].get_window_extent(renderer).y0 >= floor:
+        return False
+    under.append(outside_legend(fig, right.pop(), "under"))
+    return True
+
+
+def _fitting(ax: Axes, texts: list, inset: Any) -> tuple[list, list]:
+    """Split a panel's labels into those that fit (inside the panel, clear of each other,
+    of the tick labels and of the inset) and those that do not."""
+    if not texts:
+        return [], []
+    renderer = renderer_of(ax.figure)
     frame = ax.get_window_extent(renderer)
-    out = []
-    for artist in artists:
-        box = artist.get_window_extent(renderer)
-        out.append(
-            (
-                (box.x0 - frame.x0) / frame.width,
-                (box.y0 - frame.y0) / frame.height,
-                (box.x1 - frame.x0) / frame.width,
-                (box.y1 - frame.y0) / frame.height,
-            )
+    taken = [
+        t.get_window_extent(renderer)
+        for t in ax.get_xticklabels() + ax.get_yticklabels()
+        if t.get_text()
+    ]
+    if inset is not None:
+        taken.append(inset.get_tightbbox(renderer))
+    keep, dropped = [], []
+    for t in texts:
+        box = t.get_window_extent(renderer)
+        inside = (
+            box.x0 >= frame.x0 and box.x1 <= frame.x1 and box.y0 >= frame.y0 and box.y1 <= frame.y1
         )
-    return out
-
-
-def _place_legend(ax: Axes, legend, points: np.ndarray, boxes: list) -> bool:
-    """Put ``legend`` in the first spot (in order of preference) that covers no curve,
-    marker, label or inset and return True; when every spot covers something, put it in the
-    one covering least and return False."""
-    renderer = ax.figure.canvas.get_renderer()
-    frame = ax.get_window_extent(renderer)
-    size = legend.get_window_extent(renderer)
-    w, h = 1.04 * size.width / frame.width, 1.04 * size.height / frame.height
-    pad, clear = 0.02, 0.01  # clear: keep this far from any point
-    scores = []
-    for spot in _LEGEND_SPOTS:
-        x0 = pad if "left" in spot else 1 - pad - w if "right" in spot else 0.5 - w / 2
-        y0 = pad if "lower" in spot else 1 - pad - h if "upper" in spot else 0.5 - h / 2
-        x1, y1 = x0 + w, y0 + h
-        inside = (points[:, 0] > x0 - clear) & (points[:, 0] < x1 + clear)
-        inside &= (points[:, 1] > y0 - clear) & (points[:, 1] < y1 + clear)
-        covered = int(np.count_nonzero(inside))
-        covered += sum(
-            100 for a0, b0, a1, b1 in boxes if a0 < x1 and x0 < a1 and b0 < y1 and y0 < b1
-        )
-        if covered == 0:
-            legend.set_loc(spot)
-            return True
-        scores.append(covered)
-    legend.set_loc(_LEGEND_SPOTS[int(np.argmin(scores))])
-    return False
-
-
-def _coincide(curves: list[Curve], share: float = 0.1) -> bool:
-    """Whether two curves are drawn on top of each other over a tenth of the range."""
-    for i, a in enumerate(curves):
-        for b in curves[i + 1 :]:
-            if np.mean(np.isclose(a.f, b.f, rtol=0, atol=1e-9)) >= share:
-                return True
-    return False
+        clear = not any(box.overlaps(other) for other in taken)
+        if inside and clear:
+            keep.append(t)
+            taken.append(box)
+        else:
+            dropped.append(t)
+    return keep, dropped
 
 
 def _draw_curve(ax: Axes, c: Curve, panel: str, width: float, zorder: float) -> None:
-    base = _line_width()
+    base = line_width()
     y = c.f if panel == "f" else c.grad
     x = c.x
     if panel == "grad":
-        x, y = _break_at_jumps(c)
+        x, y = break_at_jumps(c)
     if c.band is not None:
         low, high = (c.band[0], c.band[1]) if panel == "f" else (c.band[2], c.band[3])
         ax.fill_between(c.x, low, high, color=c.color, alpha=0.22, lw=0, zorder=zorder - 0.5)
@@ -492,41 +356,6 @@ def curve_id(panel: str, act: Activation) -> str:
     return f"{panel}-" + re.sub(r"[^A-Za-z0-9_.-]", "_", act.spec)
 
 
-def _line_width() -> float:
-    import matplotlib
-
-    return float(matplotlib.rcParams["lines.linewidth"])
-
-
-def _break_at_jumps(c: Curve) -> tuple[np.ndarray, np.ndarray]:
-    """f' with a gap at every jump: the left limit, a break, then the right limit."""
-    jumps = [k for k in c.kinks if k.left != k.right]
-    if not jumps:
-        return c.x, c.grad
-    x, y = c.x.copy(), c.grad.copy()
-    for k in jumps:
-        i = int(np.searchsorted(x, k.x))
-        x = np.insert(x, [i, i], [k.x, k.x])
-        y = np.insert(y, [i, i], [k.left, np.nan])
-        y[i + 2] = k.right
-    return x, y
-
-
-def _data_limits(curves: list[Curve], panel: str) -> tuple[float, float]:
-    """The smallest and largest value drawn (bands included), always spanning 0."""
-    values = [c.f if panel == "f" else c.grad for c in curves]
-    if panel == "both":
-        values = [c.f for c in curves] + [c.grad for c in curves]
-        panel = "f"
-    for c in curves:
-        if c.band is not None:
-            values += list(c.band[:2] if panel == "f" else c.band[2:])
-        if c.samples is not None:
-            values.append(c.samples[1] if panel == "f" else c.samples[2])
-    finite = np.concatenate([v[np.isfinite(v)] for v in values])
-    return float(min(finite.min(), 0.0)), float(max(finite.max(), 0.0))
-
-
 def _finish_axes(
     ax: Axes,
     curves: list[Curve],
@@ -536,12 +365,13 @@ def _finish_axes(
     below: float = 0.08,
     above: float = 0.1,
     titled: bool = True,
+    ylim: tuple[float, float] | None = None,
 ) -> None:
-    ymin, ymax = _data_limits(curves, panel)
+    ymin, ymax = data_limits(curves, panel)
     span = (ymax - ymin) or 1.0
     # ``above`` and ``below`` leave room for labels (dead zones above, leak notes below).
     ax.set_xlim(lo, hi)
-    ax.set_ylim(ymin - below * span, ymax + above * span)
+    ax.set_ylim(ylim or (ymin - below * span, ymax + above * span))
     _axes_through_origin(ax)
     if not titled:  # gallery cells: titled by the caller
         return
@@ -558,271 +388,6 @@ def _axes_through_origin(ax: Axes) -> None:
         ax.axhline(0, color=color, lw=1.3, zorder=1.5)
     if x0 < 0 < x1:
         ax.axvline(0, color=color, lw=1.3, zorder=1.5)
-
-
-def _dead_zones(curves: list[Curve], lo: float, hi: float) -> dict[tuple[float, float], list]:
-    """Distinct zero-gradient intervals in view -> the curves that have them."""
-    zones: dict[tuple[float, float], list[Curve]] = {}
-    for c in curves:
-        for a, b in c.act.dead_zone:
-            a, b = max(a, lo), min(b, hi)
-            if a < b:
-                zones.setdefault((a, b), []).append(c)
-    return zones
-
-
-def _shade_dead_zones(ax: Axes, curves: list[Curve], lo: float, hi: float) -> list:
-    """Shade each variant's zero-gradient intervals and label them "dead zone".
-
-    Labels stack down from the top of the panel, one per distinct interval, so overlapping
-    zones (relu's x < 0 and hardswish's x < -3) keep readable labels. A wide zone is labelled
-    at its middle; a narrow one at its edge, reading inward."""
-    import matplotlib
-
-    zones = _dead_zones(curves, lo, hi)
-    labels = []
-    line = 1.3 * matplotlib.rcParams["font.size"]  # points per line of label
-    drop = 0.0  # points below the top of the panel
-    for (a, b), owners in zones.items():
-        ax.axvspan(a, b, color=owners[0].color, alpha=0.13, lw=0, zorder=0.5)
-        names = ", ".join(c.act.name for c in owners)
-        # Anchored to the panel's edge when the zone reaches it, so the text stays inside.
-        wide = (b - a) >= 0.3 * (hi - lo)
-        text = f"dead zone\nf′ = 0: {names}" if wide else f"dead zone: {names}"
-        if a <= lo and not b >= hi:
-            x, ha = a + 0.015 * (hi - lo), "left"
-            text = text if wide else "← " + text
-        elif b >= hi and not a <= lo:
-            x, ha = b - 0.015 * (hi - lo), "right"
-            text = text if wide else text + " →"
-        else:
-            x, ha = (a + b) / 2, "center"
-        label = ax.annotate(
-            text,
-            xy=(x, 1.0),
-            xycoords=ax.get_xaxis_transform(),
-            xytext=(0, -0.4 * line - drop),
-            textcoords="offset points",
-            ha=ha,
-            va="top",
-            color=owners[0].color,
-            fontweight="bold",
-            linespacing=1.2,
-            zorder=6,
-        )
-        drop += line * (text.count("\n") + 1) + 0.3 * line
-        labels.append(label)
-    return labels
-
-
-def _zone_headroom(fig: Figure, curves: list[Curve], lo: float, hi: float, rows: int) -> float:
-    """Share of the derivative panel's data span to leave above the curves for zone labels
-    (an estimate made before layout: the panel is about 3/4 of the figure's height)."""
-    import matplotlib
-
-    lines = sum(1 + ((b - a) >= 0.3 * (hi - lo)) for a, b in _dead_zones(curves, lo, hi))
-    if not lines:
-        return 0.1
-    label_pts = (1.3 * lines + 0.7) * 1.3 * matplotlib.rcParams["font.size"]
-    panel_pts = fig.get_size_inches()[1] * 72 * 0.75 / rows
-    share = label_pts / panel_pts  # of the panel's height, to keep free at its top
-    return 0.06 + share / max(1.0 - share, 0.2)
-
-
-def _shade_saturation(ax: Axes, curves: list[Curve]) -> list:
-    """Hatch where 0 < |f'| < SATURATION (exact zeros are the dead zones, shaded apart)."""
-    hatched = False
-    for c in curves:
-        weak = (np.abs(c.grad) < SATURATION) & (c.grad != 0)
-        if weak.any():
-            hatched = True
-            ax.fill_between(
-                c.x,
-                0,
-                1,
-                where=weak,
-                transform=ax.get_xaxis_transform(),
-                facecolor="none",
-                edgecolor=c.color,
-                alpha=0.35,
-                hatch="//",
-                lw=0,
-                zorder=0.4,
-            )
-    if not hatched:
-        return []
-    return [
-        ax.text(
-            0.985,
-            0.965,
-            f"hatched: saturation, 0 < |f′| < {SATURATION:g}",
-            transform=ax.transAxes,
-            ha="right",
-            va="top",
-            fontsize="small",
-            zorder=10,
-        )
-    ]
-
-
-def _mark_kinks(ax: Axes, curves: list[Curve]) -> Any:
-    """At each jump of f': open circles at the one-sided limits and a filled dot at the value
-    the convention uses; a legend (placed where it covers least) lists the values."""
-    from matplotlib.lines import Line2D
-
-    handles, labels, colors = [], [], []
-    face = ax.get_facecolor()
-    size = (_line_width() * 2.9) ** 2
-    everywhere_zero = all(k.x == 0 for c in curves for k in c.kinks)
-    for c in curves:
-        for k in c.kinks:
-            if k.left == k.right:
-                continue
-            ax.scatter(
-                [k.x, k.x],
-                [k.left, k.right],
-                s=size,
-                facecolor=face,
-                edgecolor=c.color,
-                lw=_line_width() * 0.8,
-                zorder=20,
-            )
-            ax.scatter([k.x], [k.at], s=size * 0.7, color=c.color, zorder=21, lw=0)
-            where = "" if everywhere_zero else f" at {k.x:g}"
-            labels.append(f"{c.act.name}{where}: {k.left:.3g} → {k.right:.3g}, ● {k.at:.3g}")
-            # The text is coloured like its curve; the legend needs no handle drawn.
-            handles.append(Line2D([], [], linestyle="", marker="", color=c.color))
-            colors.append(c.color)
-    if not handles:
-        return None
-    conventions = ", ".join(sorted({c.act.convention for c in curves}))
-    at = " at x = 0" if everywhere_zero else ""
-    options = dict(fontsize="small", title_fontsize="small", handlelength=0, handletextpad=0)
-    legend = ax.legend(
-        handles,
-        labels,
-        title=f"f′ jumps{at} ({conventions})\n○ left → right limit, ● used",
-        loc="lower right",  # a fixed spot until placed: "best" would scan every point
-        alignment="left",
-        **options,
-    )
-    for text, color in zip(legend.get_texts(), colors):
-        text.set_color(color)
-    legend.relucli_source = (handles, labels, options)  # to re-create it under the figure
-    return legend
-
-
-def _faint_curves(curves: list[Curve]) -> dict[int, float]:
-    """Curves whose negative side is not zero yet would look flat in the f(x) panel:
-    id(curve) -> the largest |f(x)| for x < 0 in view."""
-    ymin, ymax = _data_limits(curves, "f")
-    span = ymax - ymin
-    out = {}
-    for c in curves:
-        neg = c.x < 0
-        if neg.any():
-            m = float(np.nanmax(np.abs(c.f[neg])))
-            if 0 < m < _FAINT_SHARE * span:
-                out[id(c)] = m
-    return out
-
-
-def _note_leaks(ax: Axes, faint: list[Curve], lo: float, hi: float) -> list:
-    """Under the flat-looking line of a faint curve, say that its slope is a leak, not 0."""
-    y0, y1 = ax.get_ylim()
-    notes = []
-    for i, c in enumerate(faint):
-        x = lo + 0.12 * (hi - lo)
-        g = float(c.act.grad(x))
-        note = ax.annotate(
-            f"{c.act.name}: f′ = {g:.3g} for x < 0\n(a leak, not zero)",
-            xy=(x, g),
-            xytext=(lo + 0.02 * (hi - lo), -0.03 * (y1 - y0) - 0.14 * i * (y1 - y0)),
-            color=c.color,
-            fontsize="small",
-            fontweight="bold",
-            ha="left",
-            va="top",
-            arrowprops=dict(arrowstyle="-", color=c.color, lw=_line_width() * 0.4),
-            zorder=22,
-        )
-        notes.append(note)
-    return notes
-
-
-_NICE = tuple(m * 10**e for e in range(5) for m in (1, 1.5, 2, 3, 5, 7.5) if m * 10**e >= 2)
-
-
-def _leak_inset(ax: Axes, curves: list[Curve], faint: dict[int, float], lo, hi) -> list:
-    """A magnified inset near the origin when some curve's negative side is too flat to see.
-
-    The y magnification is a round number and is written in the inset's title."""
-    if not faint:
-        return []
-    names = ", ".join(c.act.name for c in curves if id(c) in faint)
-    panel_width = ax.figure.get_size_inches()[0] * ax.get_position().width
-    if panel_width < 3.2:  # too narrow for an inset to be read: say it in words
-        values = ", ".join(
-            f"f({lo:g}) = {float(c.f[0]):.3g}".replace("-", "\N{MINUS SIGN}")
-            for c in curves
-            if id(c) in faint
-        )
-        note = ax.text(
-            0.04,
-            0.96,
-            f"{names} leaks:\n{values}\n(too small to see here)",
-            transform=ax.transAxes,
-            va="top",
-            fontsize="small",
-            color=next(c.color for c in curves if id(c) in faint),
-            zorder=22,
-        )
-        return [note]
-    from matplotlib.ticker import MaxNLocator
-
-    m = max(faint.values())
-    height = 0.34
-    bounds = [0.08, 0.54, 0.36, height]
-    y0, y1 = ax.get_ylim()
-    # Magnification = (main y units per axes height) / (inset y units per inset height);
-    # pick the largest round value that still leaves the leak filling ~40% of the inset.
-    wanted = (y1 - y0) * height / (2.5 * m)
-    zoom = max([z for z in _NICE if z <= wanted], default=2)
-    inset_span = (y1 - y0) * height / zoom
-    ins = ax.inset_axes(bounds, zorder=15)
-    ins.set_facecolor(ax.get_facecolor())
-    for i, c in enumerate(curves):
-        ins.plot(
-            c.x, c.f, color=c.color, linestyle=c.linestyle, lw=_line_width() * 0.8, zorder=2 + i
-        )
-    ins.set_xlim(lo, 0.12 * (hi - lo))
-    ins.set_ylim(-0.72 * inset_span, 0.28 * inset_span)
-    ins.axhline(0, color=ax.spines["bottom"].get_edgecolor(), lw=0.8, zorder=1)
-    ins.axvline(0, color=ax.spines["bottom"].get_edgecolor(), lw=0.8, zorder=1)
-    # No y tick labels (at slide sizes they would crowd the panel's own): the value at the
-    # left end of each faint curve gives the scale instead.
-    ins.tick_params(labelsize="x-small", left=False, labelleft=False)
-    ins.xaxis.set_major_locator(MaxNLocator(nbins=3, integer=True))
-    ins.grid(False)
-    for c in curves:
-        if id(c) in faint:
-            ins.annotate(
-                f"f({lo:g}) = {float(c.f[0]):.3g}".replace("-", "\N{MINUS SIGN}"),
-                xy=(lo, float(c.f[0])),
-                xytext=(3, -4),  # under the line's left end, where nothing else is drawn
-                textcoords="offset points",
-                color=c.color,
-                fontsize="x-small",
-                va="top",
-            )
-    backing = dict(facecolor=ax.get_facecolor(), alpha=0.8, edgecolor="none", pad=1.0)
-    ins.set_title(
-        f"the {names} leak\n(y magnified ×{zoom:g})", fontsize="small", loc="left", bbox=backing
-    )
-    ax.indicate_inset_zoom(ins, edgecolor=ax.spines["bottom"].get_edgecolor(), alpha=0.7)
-    # The inset and its two-line title, in axes fractions, for placing the legend.
-    x0, y0, w, h = bounds
-    return [(x0 - 0.02, y0 - 0.06, x0 + w, min(1.0, y0 + h + 0.14))]
 
 
 def _legend(ax: Axes, curves: list[Curve]) -> Any:
@@ -859,7 +424,11 @@ def _legend(ax: Axes, curves: list[Curve]) -> Any:
 
 
 def _draw_grid(fig: Figure, curves: list[Curve], options: PlotOptions, lo, hi) -> None:
-    """One small panel per variant (a gallery): f solid, f' dashed, dead zones shaded."""
+    """One small panel per variant (a gallery): f solid, f' dashed, dead zones shaded; a key
+    under the panels says which line is f and which f'."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
     n = len(curves)
     width, height = fig.get_size_inches()
     # Columns so that cells come out a little wider than tall on this figure's shape.
@@ -869,64 +438,61 @@ def _draw_grid(fig: Figure, curves: list[Curve], options: PlotOptions, lo, hi) -
     for ax in axes[n:]:
         ax.set_visible(False)
     both = "f" in options.panels and "grad" in options.panels
-    base = _line_width()
+    base = line_width()
+    teach = not options.clean
     any_dead = False
+    # A cell's title may take the cell's width less its tick labels (about 3 em).
+    title_width = fig.bbox.width / cols - 3 * fig.dpi * _font_size() / 72 * 1.5
     for ax, c in zip(axes, curves):
         if "f" in options.panels:
             _draw_curve(ax, _solid(c), "f", 1.0, zorder=3)
         if "grad" in options.panels:
-            x, g = _break_at_jumps(c)
-            glow_line(
-                ax,
-                x,
-                g,
-                color=c.color,
-                linestyle="--" if both else "-",
-                lw=base * (0.6 if both else 1.0),
-                zorder=2,
-            )
-        _finish_axes(ax, [c], "both" if both else options.panels[0], lo, hi, titled=False)
-        # Long labels (rrelu (l=0.125, u=1/3)) break before their parameters.
-        title = c.label if len(c.label) <= 18 else c.label.replace(" (", "\n(", 1)
-        ax.set_title(title, fontsize="medium", loc="center")
+            x, g = break_at_jumps(c)
+            glow_line(ax, x, g, color=c.color, linestyle="--" if both else "-",
+                      lw=base * (0.6 if both else 1.0), zorder=2)  # fmt: skip
+        _finish_axes(ax, [c], "both" if both else options.panels[0], lo, hi, titled=False,
+                     ylim=options.ylim)  # fmt: skip
+        title = ax.set_title(c.label, fontsize="medium", loc="center")
+        wrap_artist(title, title_width)
         ax.tick_params(labelsize="small")
+        if not teach:
+            continue
         for a, b in c.act.dead_zone:
             a, b = max(a, lo), min(b, hi)
             if a < b:
                 any_dead = True
                 ax.axvspan(a, b, color=c.color, alpha=0.13, lw=0, zorder=0.5)
-        if _faint_curves([c]):
+        if faint_curves([c]):
             g = float(c.act.grad(lo / 2))
-            ax.text(
-                0.04,
-                0.94,
-                f"leak: f′ = {g:.3g}\n(too small to see)",
-                transform=ax.transAxes,
-                fontsize="small",
-                va="top",
-                color=c.color,
-            )
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import Patch
-
+            ax.text(0.04, 0.94, f"leak: f′ = {g:.3g}\n(too small to see)",
+                    transform=ax.transAxes, fontsize="small", va="top", color=c.color)  # fmt: skip
+    if options.legend == "none":
+        return
     neutral = "0.5"  # grey reads on every style's background
+    # The key always names the curves drawn: f, f' or both (a lone f' panel says so).
     key: list[Any] = []
-    if both:
-        key += [
-            Line2D([], [], color=neutral, lw=base, label="f(x)"),
-            Line2D([], [], color=neutral, lw=base * 0.6, ls="--", label="f′(x)"),
-        ]
+    if "f" in options.panels:
+        key.append(Line2D([], [], color=neutral, lw=base, label="f(x)"))
+    if "grad" in options.panels:
+        key.append(Line2D([], [], color=neutral, lw=base * (0.6 if both else 1.0),
+                          ls="--" if both else "-", label="f′(x)"))  # fmt: skip
     if any_dead:
         key.append(Patch(color=neutral, alpha=0.3, label="dead zone (f′ = 0)"))
-    if key:
-        fig.legend(handles=key, loc="outside lower center", ncols=len(key), frameon=False)
+    for ncols in range(len(key), 0, -1):
+        legend = fig.legend(handles=key, loc="outside lower center", ncols=ncols, frameon=False)
+        if ncols == 1 or legend.get_window_extent(renderer_of(fig)).width < 0.96 * fig.bbox.width:
+            break
+        legend.remove()
+
+
+def _font_size() -> float:
+    import matplotlib
+
+    return float(matplotlib.rcParams["font.size"])
 
 
 def _solid(c: Curve) -> Curve:
     return Curve(c.act, c.color, "-", c.x, c.f, c.grad, c.kinks, c.band, c.samples)
-
-
-# ----------------------------------------------------------------------------- entry points
 
 
 def default_filename(specs: Sequence[str], acts: Sequence[Activation]) -> str:
@@ -949,8 +515,14 @@ def write_comparison(
 ) -> Path:
     """Draw the comparison of ``acts`` and write it atomically to ``path``."""
     with new_figure(style, size, dpi) as fig:
-        draw_comparison(fig, acts, options)
-        return save_figure(fig, path, transparent=transparent, make_folder=make_folder)
+        draw_comparison(fig, acts, options, check=False)
+        return save_figure(
+            fig,
+            path,
+            transparent=transparent,
+            make_folder=make_folder,
+            check=lambda other: _draw(other, acts, options),
+        )
 
 
 def show_comparison(
@@ -977,6 +549,24 @@ def show_comparison(
     with new_figure(style, size, dpi, window=True) as fig:
         draw_comparison(fig, acts, options)
         plt.show()
+
+
+__all__ = [
+    "DEFAULT_POINTS",
+    "DEFAULT_RANGE",
+    "LAYOUTS",
+    "PANELS",
+    "SHADES",
+    "PlotOptions",
+    "default_filename",
+    "draw_comparison",
+    "plot_range",
+    "sample",
+    "sample_grid",
+    "show_comparison",
+    "style_colors",
+    "write_comparison",
+]
 
 
 __all__ = [

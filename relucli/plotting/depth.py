@@ -15,14 +15,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..lab.depth import DepthResult
+from ..styles import MARKERS, STYLES
 from .figure import DEFAULT_DPI, SIZES, glow_effects, glow_line, new_figure, save_figure
+from .layout import renderer_of, require_clean, wrap_artist
 
 if TYPE_CHECKING:  # pragma: no cover - typing only; matplotlib is imported lazily
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
-
-# Markers tell the variants apart in grayscale and for colour-blind readers.
-_MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
 
 
 def _positive(values: np.ndarray) -> np.ndarray:
@@ -33,20 +32,26 @@ def _positive(values: np.ndarray) -> np.ndarray:
 
 
 def draw_depth(fig: Figure, result: DepthResult) -> None:
-    """Draw ``result`` on ``fig`` (inside new_figure, where the style is active)."""
+    """Draw ``result`` on ``fig`` (inside new_figure, where the style is active). Raises
+    SpecError when the figure is too small to lay out legibly, naming a size that works."""
+    _draw_depth(fig, result)
+    require_clean(fig, lambda other: _draw_depth(other, result))
+
+
+def _draw_depth(fig: Figure, result: DepthResult) -> None:
     from matplotlib.lines import Line2D
 
-    from .figure import style_colors
-
-    colors = style_colors()
+    looks = STYLES[getattr(fig, "relucli_style", "light")].looks(len(result.variants))
     layers = result.layers
     std_ax, grad_ax = fig.subplots(1, 2)
     mark_every = max(1, len(layers) // 10)
     handles = []
     overflowed: list[str] = []
     for i, v in enumerate(result.variants):
-        color = colors[i % len(colors)]
-        marker = _MARKERS[i % len(_MARKERS)]
+        # The colour tells the variants apart; the marker too, in grayscale and for
+        # colour-blind readers (the dash is kept for theory, dashed, against simulation).
+        color = looks[i][0]
+        marker = MARKERS[i % len(MARKERS)]
         label = f"{v.act.spec} · {v.setup.init_text}"
         for ax, sim, theory in (
             (std_ax, v.sim.std, v.theory.std),
@@ -91,7 +96,7 @@ def draw_depth(fig: Figure, result: DepthResult) -> None:
         ax.set_xlim(1, max(int(layers[-1]), 2))
         ax.set_xlabel("layer $l$")
         ax.set_ylabel(ylabel)
-        ax.set_title(title)
+        wrap_artist(ax.set_title(title), 0.42 * fig.bbox.width)
         ax.grid(True, which="major")
 
     if overflowed:
@@ -110,17 +115,20 @@ def draw_depth(fig: Figure, result: DepthResult) -> None:
         Line2D([], [], color=ink, linestyle="-", label="simulation"),
         Line2D([], [], color=ink, linestyle=(0, (4, 3)), label="mean-field theory"),
     ]
-    legend = fig.legend(
-        handles=[*handles, *key],
-        loc="outside lower center",
-        ncols=min(len(handles) + 2, 4),
-        frameon=False,
-    )
+    # As many columns as fit across the figure.
+    for ncols in range(min(len(handles) + 2, 6), 0, -1):
+        legend = fig.legend(
+            handles=[*handles, *key], loc="outside lower center", ncols=ncols, frameon=False
+        )
+        if ncols == 1 or legend.get_window_extent(renderer_of(fig)).width < 0.96 * fig.bbox.width:
+            break
+        legend.remove()
     for line in legend.get_lines():
         line.set_path_effects(glow_effects(fig, line.get_color(), line.get_linewidth()))
     c = result.config
     networks = f"{c.batch} networks, one per input" if c.ensemble else "one network"
-    fig.suptitle(f"Signals through depth (width {c.width}, {networks}, seed {c.seed})")
+    title = fig.suptitle(f"Signals through depth (width {c.width}, {networks}, seed {c.seed})")
+    wrap_artist(title, 0.96 * fig.bbox.width)
 
 
 def _readable_log_ticks(ax: Axes) -> None:
@@ -159,5 +167,7 @@ def write_depth_figure(
 ) -> Path:
     """Draw ``result`` and write it atomically to ``path`` (png, svg or pdf by suffix)."""
     with new_figure(style, size, dpi) as fig:
-        draw_depth(fig, result)
-        return save_figure(fig, path, make_folder=True)
+        _draw_depth(fig, result)  # checked on the drawing saved (save_figure)
+        return save_figure(
+            fig, path, make_folder=True, check=lambda other: _draw_depth(other, result)
+        )

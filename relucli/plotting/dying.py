@@ -10,15 +10,19 @@ variant. A bulb is lit by its firing rate (the share of samples with z > 0); a d
 
 from __future__ import annotations
 
+import itertools
 import math
 import os
+import warnings
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..lab.dying import DyingResult
-from .figure import DEFAULT_DPI, SIZES, glow_line, new_figure, save_figure, style_colors
+from ..styles import STYLES
+from .figure import DEFAULT_DPI, SIZES, glow_line, new_figure, save_figure
+from .layout import renderer_of, require_clean, thin_tick_labels, wrap_artist
 
 if TYPE_CHECKING:  # pragma: no cover - typing only; matplotlib is imported lazily
     from matplotlib.axes import Axes
@@ -26,42 +30,57 @@ if TYPE_CHECKING:  # pragma: no cover - typing only; matplotlib is imported lazi
 
 # A layer wider than this wraps onto more rows of bulbs, so bulbs stay big enough to see.
 BULBS_PER_ROW = 32
-# Bulb colours by style: unlit glass -> amber -> white-hot; dead bulbs and their cross.
-_BULBS = {
-    "light": {"ramp": ("#e4e0d6", "#f2a900", "#ff6a00"), "dead": "#1c1c1c", "cross": "#d62728"},
-    "dark": {"ramp": ("#3a3f4b", "#f2a900", "#fff4c2"), "dead": "#2b0f0f", "cross": "#ff5a5a"},
-    "neon": {"ramp": ("#1b2540", "#ffd23f", "#fffbe6"), "dead": "#2a0d22", "cross": "#ff4fd8"},
-}
-_GLOWING = frozenset({"dark", "neon"})
+
+
+# Beside the loss axes: curves fill every corner of it at some learning rate.
+# Two font sizes from the axes: clear of the last x tick label, which overhangs it.
+_LOSS_LEGEND = dict(loc="center left", bbox_to_anchor=(1.0, 0.5), fontsize="x-small",
+                    frameon=False, handlelength=2.2, borderaxespad=2.0)  # fmt: skip
+_SMALLEST_FONT = 5.0  # points: smaller bulb labels are not shrunk further (refused instead)
 
 
 def draw_dying(fig: Figure, result: DyingResult, scenario: str = "") -> None:
-    """Draw ``result`` on ``fig`` (inside new_figure, where the style is active)."""
-    colors = style_colors()
-    grid = fig.add_gridspec(2, 2, height_ratios=(1.0, 1.2))
+    """Draw ``result`` on ``fig`` (inside new_figure, where the style is active). Raises
+    SpecError when the figure is too small to lay out legibly, naming a size that works."""
+    _draw_dying(fig, result, scenario)
+    require_clean(fig, lambda other: _draw_dying(other, result, scenario))
+
+
+def _draw_dying(fig: Figure, result: DyingResult, scenario: str = "") -> None:
+    looks = STYLES[getattr(fig, "relucli_style", "light")].looks(len(result.runs))
+    colors = [color for color, _ in looks]
+    # Many variants make many rows of bulbs: the grid grows with them (gently).
+    grid = fig.add_gridspec(2, 2, height_ratios=(1.0, 1.2 * max(1.0, math.sqrt(len(looks) / 5))))
     dead_ax = fig.add_subplot(grid[0, 0])
     loss_ax = fig.add_subplot(grid[0, 1])
     bulb_ax = fig.add_subplot(grid[1, :])
-    _draw_curves(dead_ax, loss_ax, result, colors)
-    _draw_bulbs(fig, bulb_ax, result, colors)
+    labels = _draw_curves(dead_ax, loss_ax, result, looks)
+    bar = _draw_bulbs(fig, bulb_ax, result, colors)
     c, d = result.config, result.dataset
-    fig.suptitle("Dying ReLU" + (f": {scenario}" if scenario else ""), fontsize="large")
-    fig.supxlabel(
+    title = fig.suptitle("Dying ReLU" + (f": {scenario}" if scenario else ""), fontsize="large")
+    # The set-up, as the title of the key under the figure (constrained layout stacks no
+    # caption under a legend placed outside).
+    key = fig.legends[-1]
+    key.set_title(
         f"{d.name} ({d.task}), {c.depth}×{c.width} hidden, {c.optimizer} lr {c.lr:g},"
         f" {c.init_scheme.text} init, bias {c.bias_init:g}, {c.steps} steps of"
         f" {min(c.batch, c.samples)}, seed {c.seed}",
-        fontsize="x-small",
-        color="0.5",
+        prop={"size": "x-small"},
     )
+    key.get_title().set_color("0.5")
+    for text in (title, key.get_title()):
+        wrap_artist(text, 0.96 * fig.bbox.width)
+    _after_layout(fig, dead_ax, loss_ax, bulb_ax, bar, labels)
 
 
-def _draw_curves(dead_ax: Axes, loss_ax: Axes, result: DyingResult, colors) -> None:
-    for i, run in enumerate(result.runs):
-        color = colors[i % len(colors)]
-        glow_line(dead_ax, run.steps, run.dead_pct_history, color=color, label=run.spec)
+def _draw_curves(dead_ax: Axes, loss_ax: Axes, result: DyingResult, looks) -> list:
+    for run, (color, dash) in zip(result.runs, looks):
+        style = (0, dash) if dash else "-"
+        glow_line(dead_ax, run.steps, run.dead_pct_history, color=color, linestyle=style,
+                  label=run.spec)  # fmt: skip
         loss = np.where(np.isfinite(run.loss) & (run.loss > 0), run.loss, np.nan)
-        glow_line(loss_ax, run.steps, loss, color=color, label=run.spec)
-    _label_line_ends(dead_ax, result, colors)
+        glow_line(loss_ax, run.steps, loss, color=color, linestyle=style, label=run.spec)
+    labels = _label_line_ends(dead_ax, result, [color for color, _ in looks])
     dead_ax.axhline(50, color="0.5", linewidth=1.2, linestyle=(0, (5, 4)), zorder=1)
     dead_ax.annotate(
         "50%: too few left to capture the patterns",
@@ -83,13 +102,13 @@ def _draw_curves(dead_ax: Axes, loss_ax: Axes, result: DyingResult, colors) -> N
     task = "cross-entropy" if result.dataset.classes else "mean squared error"
     loss_ax.set_title(f"Training loss ({task})", fontsize="medium")
     loss_ax.set_xlabel("training step", fontsize="small")
-    # Beside the axes: curves fill every corner of it at some learning rate.
-    loss_ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize="x-small",
-                   frameon=False, handlelength=2.2)  # fmt: skip
+    # Columns of at most eight names, so the legend stays within the panel's height.
+    loss_ax.legend(ncols=math.ceil(len(result.runs) / 8), **_LOSS_LEGEND)
     for ax in (dead_ax, loss_ax):
         ax.set_xlim(0, result.config.steps)
         # "which=both": a loss range under a decade is labelled by minor ticks on a log axis.
         ax.tick_params(which="both", labelsize="x-small")
+    return labels
 
 
 def _label_line_ends(ax: Axes, result: DyingResult, colors) -> None:
@@ -98,10 +117,11 @@ def _label_line_ends(ax: Axes, result: DyingResult, colors) -> None:
     ends: dict[float, list[int]] = {}
     for i, run in enumerate(result.runs):
         ends.setdefault(round(float(run.dead_pct_history[-1]), 1), []).append(i)
+    labels = []
     for value, members in ends.items():
         names = ", ".join(result.runs[i].spec for i in members)
         color = colors[members[0] % len(colors)] if len(members) == 1 else "0.45"
-        ax.annotate(
+        label = ax.annotate(
             f"{names}: {value:g}%",
             xy=(1.0, value),
             xycoords=("axes fraction", "data"),
@@ -111,7 +131,17 @@ def _label_line_ends(ax: Axes, result: DyingResult, colors) -> None:
             va="bottom",
             fontsize="x-small",
             color=color,
+            bbox=_backing(ax),
+            zorder=5,
         )
+        label.set_in_layout(False)  # spread apart once laid out (_spread)
+        labels.append(label)
+    return labels
+
+
+def _backing(ax: Axes) -> dict:
+    # Labels sit on the lines they name: a faint backing keeps them readable.
+    return dict(facecolor=ax.get_facecolor(), alpha=0.75, edgecolor="none", pad=1.0)
 
 
 def _bulb_layout(result: DyingResult) -> tuple[list[tuple[int, int, float]], int, int]:
@@ -133,8 +163,8 @@ def _draw_bulbs(fig: Figure, ax: Axes, result: DyingResult, colors) -> None:
     from matplotlib.lines import Line2D
 
     style = getattr(fig, "relucli_style", "light")
-    look = _BULBS.get(style, _BULBS["light"])
-    cmap = LinearSegmentedColormap.from_list("bulb", look["ramp"])
+    look = STYLES[style].bulbs
+    cmap = LinearSegmentedColormap.from_list("bulb", look.ramp)
     blocks, total_rows, cols = _bulb_layout(result)
     width = result.config.width
 
@@ -156,16 +186,16 @@ def _draw_bulbs(fig: Figure, ax: Axes, result: DyingResult, colors) -> None:
     cell = min(bbox.width * 72 / (cols + 1), bbox.height * 72 / (total_rows + 1))
     size = (0.78 * cell) ** 2
     alive = ~is_dead
-    if style in _GLOWING:
-        lit = alive & (rate > 0)
+    lit = alive & (rate > 0)
+    if look.halo and lit.any():  # none lit when every neuron died
         ax.scatter(x[lit], y[lit], s=size * 2.6, c=cmap(rate[lit]), alpha=0.18 * rate[lit],
                    linewidths=0, zorder=1)  # fmt: skip
     edge = "0.35" if style == "light" else "0.55"
     lit_artist = ax.scatter(x[alive], y[alive], s=size, c=rate[alive], cmap=cmap, vmin=0,
                             vmax=1, edgecolors=edge, linewidths=0.6, zorder=2)  # fmt: skip
-    ax.scatter(x[is_dead], y[is_dead], s=size, color=look["dead"], edgecolors=edge,
+    ax.scatter(x[is_dead], y[is_dead], s=size, color=look.dead, edgecolors=edge,
                linewidths=0.6, zorder=2)  # fmt: skip
-    ax.scatter(x[is_dead], y[is_dead], s=size * 0.45, marker="x", color=look["cross"],
+    ax.scatter(x[is_dead], y[is_dead], s=size * 0.45, marker="x", color=look.cross,
                linewidths=1.4, zorder=3)  # fmt: skip
 
     ax.set_xlim(-0.8, cols - 0.2)
@@ -185,10 +215,12 @@ def _draw_bulbs(fig: Figure, ax: Axes, result: DyingResult, colors) -> None:
     for tick, color in zip(ax.get_yticklabels(), colors):
         tick.set_color(color)
     if result.config.depth > 1:
-        for _, layer, first in blocks:
+        ax.relucli_layer_labels = [
             ax.annotate(f"L{layer + 1}", xy=(-0.75, first + (rows_per_layer - 1) / 2),
                         ha="right", va="center", fontsize="x-small", color="0.5",
-                        annotation_clip=False)  # fmt: skip
+                        annotation_clip=False)
+            for _, layer, first in blocks
+        ]  # fmt: skip
     step = int(result.runs[0].steps[-1]) if result.runs else 0
     ax.set_title(
         f"The lightbulb grid after {step} steps: one bulb per hidden neuron, lit by how often"
@@ -202,21 +234,123 @@ def _draw_bulbs(fig: Figure, ax: Axes, result: DyingResult, colors) -> None:
     bar.outline.set_visible(False)
     marker = math.sqrt(size) * 0.75
     dead_bulb = Line2D([], [], linestyle="none", marker="o", markersize=marker,
-                       markerfacecolor=look["dead"], markeredgecolor=edge)  # fmt: skip
+                       markerfacecolor=look.dead, markeredgecolor=edge)  # fmt: skip
     cross = Line2D([], [], linestyle="none", marker="x", markersize=marker * 0.6,
-                   color=look["cross"], markeredgewidth=1.4)  # fmt: skip
+                   color=look.cross, markeredgewidth=1.4)  # fmt: skip
     unlit = Line2D([], [], linestyle="none", marker="o", markersize=marker,
                    markerfacecolor=cmap(0.0), markeredgecolor=edge)  # fmt: skip
-    ax.legend(
+    ax.relucli_key = (
         [(dead_bulb, cross), unlit],
         ["dead: f′(z) = 0 for every sample, it can no longer learn",
          "unlit but alive: z ≤ 0 for every sample (inactive), yet f′(z) ≠ 0"],
-        loc="upper center",
-        bbox_to_anchor=(0.5, 0.0),
-        ncols=2,
-        fontsize="x-small",
-        frameon=False,
     )  # fmt: skip
+    key = _bulb_key(ax, ncols=2)
+    if key.get_window_extent(renderer_of(fig)).width > 0.96 * fig.bbox.width:
+        key.remove()
+        _bulb_key(ax, ncols=1)
+    return bar
+
+
+def _bulb_key(ax: Axes, ncols: int) -> Any:
+    # Under the whole figure (constrained layout keeps it inside the canvas).
+    handles, labels = ax.relucli_key
+    return ax.figure.legend(handles, labels, loc="outside lower center", ncols=ncols,
+                            fontsize="x-small", frameon=False)  # fmt: skip
+
+
+def _after_layout(
+    fig: Figure, dead_ax: Axes, loss_ax: Axes, bulb_ax: Axes, bar: Any, labels: list
+) -> None:
+    """What can only be fitted once constrained layout has sized the panels: line-end
+    labels spread apart (or left to the legend when they cannot all fit), bulb-block
+    labels on one line when two do not fit, the colour bar's label wrapped to its height,
+    overlapping tick labels thinned out."""
+    renderer = renderer_of(fig)
+
+    def lay_out() -> None:
+        with warnings.catch_warnings():  # a figure far too small: require_clean refuses it
+            warnings.simplefilter("ignore", UserWarning)
+            fig.draw_without_rendering()
+
+    lay_out()
+    for ax in (dead_ax, loss_ax, bulb_ax):  # titles wrap to their panel, once it is sized
+        wrap_artist(ax.title, ax.get_window_extent(renderer).width)
+    ticks = bulb_ax.get_yticklabels()
+    if len(ticks) > 1:
+        spacing = abs(
+            ticks[1].get_window_extent(renderer).y0 - ticks[0].get_window_extent(renderer).y0
+        )
+        tallest = max(t.get_window_extent(renderer).height for t in ticks)
+        if tallest > 0.95 * spacing:  # "relu\n53% dead" on one line, smaller if need be
+            bulb_ax.set_yticks(
+                bulb_ax.get_yticks(), [t.get_text().replace("\n", " ") for t in ticks]
+            )
+            one_line = tallest / (ticks[0].get_text().count("\n") + 1)
+            if one_line > 0.95 * spacing:
+                size = ticks[0].get_fontsize() * 0.95 * spacing / one_line
+                bulb_ax.tick_params(axis="y", labelsize=max(size, _SMALLEST_FONT))
+    layer_labels = getattr(bulb_ax, "relucli_layer_labels", [])
+    if len(layer_labels) > 1:
+        boxes = [t.get_window_extent(renderer) for t in layer_labels]
+        if any(a.overlaps(b) for a, b in itertools.pairwise(boxes)):
+            for t in layer_labels:  # rows too thin to name: the blocks still show layers
+                t.remove()
+    lay_out()
+    for label in [*labels, *dead_ax.texts]:
+        wrap_artist(label, 0.9 * dead_ax.get_window_extent(renderer).width)
+    for ax in (dead_ax, *(a for a in fig.axes if a.get_yscale() == "log")):
+        thin_tick_labels(ax)
+    _spread(dead_ax, labels, renderer)
+    # The 50% note goes under its line, or over it, or (both taken by labels) away.
+    for note in [t for t in dead_ax.texts if t not in labels]:
+        for flip in (False, True, None):
+            if flip is None:
+                note.remove()
+                break
+            if flip:
+                note.xyann = (0, 4)
+                note.set_va("bottom")
+            box = note.get_window_extent(renderer)
+            if not any(box.overlaps(t.get_window_extent(renderer)) for t in labels if t.axes):
+                break
+    if bar is not None:
+        wrap_artist(bar.ax.yaxis.label, bar.ax.get_window_extent(renderer).height)
+
+
+def _spread(ax: Axes, labels: list, renderer: Any) -> None:
+    """Move line-end labels apart vertically (keeping their order) so none overlaps another;
+    when they cannot all fit in the panel's height, remove them: the legend names the lines."""
+    if not labels:
+        return
+    frame = ax.get_window_extent(renderer)
+    boxes = [t.get_window_extent(renderer) for t in labels]
+    order = np.argsort([b.y0 for b in boxes])
+    gap = 1.0
+    if sum(b.height + gap for b in boxes) > frame.height:
+        for t in labels:
+            t.remove()
+        return
+    bottom = frame.y0
+    shifts = np.zeros(len(labels))
+    for i in order:
+        y0 = max(boxes[i].y0, bottom)
+        shifts[i] = y0 - boxes[i].y0
+        bottom = y0 + boxes[i].height + gap
+    overflow = bottom - gap - frame.y1
+    if overflow > 0:  # pushed past the top: slide the stack down from the top edge
+        top = frame.y1
+        for i in order[::-1]:
+            y1 = min(boxes[i].y1 + shifts[i], top)
+            shifts[i] = y1 - boxes[i].y1
+            top = y1 - boxes[i].height - gap
+    points = 72 / fig_dpi(ax)
+    for t, shift in zip(labels, shifts):
+        dx, dy = t.xyann
+        t.xyann = (dx, dy + shift * points)
+
+
+def fig_dpi(ax: Axes) -> float:
+    return float(ax.figure.dpi)
 
 
 def write_dying_figure(
@@ -230,8 +364,10 @@ def write_dying_figure(
 ) -> Path:
     """Draw the figure and write it atomically; a missing folder is created."""
     with new_figure(style, size or SIZES["16:9"], dpi) as fig:
-        draw_dying(fig, result, scenario)
-        return save_figure(fig, path, make_folder=True)
+        _draw_dying(fig, result, scenario)  # checked on the drawing saved (save_figure)
+        return save_figure(
+            fig, path, make_folder=True, check=lambda other: _draw_dying(other, result, scenario)
+        )
 
 
 __all__ = ["draw_dying", "write_dying_figure"]

@@ -21,38 +21,40 @@ The API: ``STYLES``, ``FORMATS``, ``SIZES``, ``DEFAULT_DPI``, ``parse_size``, ``
 from __future__ import annotations
 
 import contextlib
+import io
 import math
 import os
 import re
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..registry import SpecError, parse_number
+from ..styles import STYLES as STYLE_REGISTRY
 
 if TYPE_CHECKING:  # pragma: no cover - typing only; matplotlib is imported lazily
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
 
-#: Style sheets shipped in relucli/styles/, used by dotted name ``relucli.styles.<name>``.
-STYLES: tuple[str, ...] = ("light", "dark", "neon")
+#: Style names, from the style registry (relucli.styles): sheets, glow and bulb colours.
+STYLES: tuple[str, ...] = tuple(STYLE_REGISTRY)
 #: Output formats, chosen by the file suffix.
 FORMATS: tuple[str, ...] = ("png", "svg", "pdf")
 #: Named sizes in inches. At the default 150 dpi, 16:9 is 1920x1080 px and 4:3 1440x1080 px.
+#: Any other ratio W:H is drawn 7.2 in tall, as these are.
 SIZES: dict[str, tuple[float, float]] = {"16:9": (12.8, 7.2), "4:3": (9.6, 7.2)}
 DEFAULT_SIZE = "16:9"
 DEFAULT_DPI = 150
+_RATIO_HEIGHT = 7.2
 _MAX_PIXELS = 100 * 10**6  # 8K (7680x4320) is 33 megapixels
 # Font sizes in the style sheets are tuned for the 16:9 size; other sizes scale them so a
 # figure looks the same at any size (clamped: tiny figures stay readable, huge ones sane).
 _REFERENCE_AREA = 12.8 * 7.2
 _FONT_SCALE_LIMITS = (0.5, 1.6)
-# Styles whose lines glow: a few wide, faint strokes under each line.
-_GLOW_STYLES = frozenset({"neon"})
-_GLOW_STROKES = ((6.0, 0.05), (3.5, 0.09), (1.6, 0.16))  # (extra width x line width, alpha)
 
+_RATIO = re.compile(r"^\s*([0-9.]+)\s*:\s*([0-9.]+)\s*$")
 _SIZE = re.compile(r"^\s*([0-9.]+(?:/[0-9.]+)?)\s*[x×]\s*([0-9.]+(?:/[0-9.]+)?)\s*(px|in)?\s*$")
 
 
@@ -64,8 +66,17 @@ def parse_size(text: str | None, dpi: float = DEFAULT_DPI) -> tuple[float, float
     key = str(text).strip().lower()
     if key in SIZES:
         return SIZES[key]
+    valid = "use a ratio W:H (16:9, 4:3, 1:1), WxH in inches (8x4.5) or pixels (1920x1080px)"
+    ratio = _RATIO.match(key)
+    if ratio:
+        try:
+            w, h = float(ratio.group(1)), float(ratio.group(2))
+        except ValueError:
+            raise SpecError(f"not a figure size: '{text}' ({valid})") from None
+        if not (w > 0 and h > 0 and 1 / 20 <= w / h <= 20):
+            raise SpecError(f"figure ratio '{text}' is out of range (W:H from 1:20 to 20:1)")
+        return _RATIO_HEIGHT * w / h, _RATIO_HEIGHT
     match = _SIZE.match(key)
-    valid = f"use {', '.join(SIZES)}, WxH in inches (8x4.5) or pixels (1920x1080px)"
     if not match:
         raise SpecError(f"not a figure size: '{text}' ({valid})")
     try:
@@ -90,10 +101,34 @@ def figure_format(path: str | os.PathLike) -> str:
     return suffix
 
 
-def _style_sheet(style: str) -> str:
+def _style_sheet(style: str) -> list[str]:
+    """The layered sheets of ``style`` (base + colours); SpecError when it is unknown."""
     if style not in STYLES:
         raise SpecError(f"unknown style '{style}' (valid: {', '.join(STYLES)})")
-    return f"relucli.styles.{style}"
+    return STYLE_REGISTRY[style].sheets
+
+
+def check_mathtext(text: str, what: str = "--title") -> None:
+    """SpecError (a usage error) naming the problem when ``text`` has $...$ math that
+    Matplotlib cannot parse; plain text (a lone "$5") passes."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.mathtext import MathTextParser
+    from matplotlib.text import Text
+
+    if not Text()._preprocess_math(text)[1]:
+        return
+    try:
+        MathTextParser("path").parse(text, 72, FontProperties())
+    except ValueError as exc:
+        # The last line is "<Kind>Exception: <reason>, found ... (at char N), (line..)".
+        last = str(exc).strip().splitlines()[-1]
+        reason = re.sub(r"^\w*Exception: |,? found .*$|\s*\(at char.*$", "", last)
+        at = re.search(r"\(at char (\d+)\)", last)
+        if (len(reason) > 60 or not reason) and at:  # pyparsing lists every token expected
+            reason = f"cannot parse it at character {int(at.group(1)) + 1}"
+        raise SpecError(
+            f"{what} has bad mathtext '{text}': {reason} (write \\$ for a literal dollar)"
+        ) from None
 
 
 @contextlib.contextmanager
@@ -157,15 +192,20 @@ def style_colors(style: str | None = None) -> list[str]:
 def glow_effects(fig: Figure, color: Any, width: float) -> list:
     """Path effects that make a line of ``width`` glow, or [] when the figure's style does
     not glow. Use on artists drawn apart from :func:`glow_line`, such as legend lines."""
-    if getattr(fig, "relucli_style", None) not in _GLOW_STYLES:
+    strokes = _glow(fig)
+    if not strokes:
         return []
     from matplotlib import patheffects
 
     halo = [
-        patheffects.Stroke(linewidth=width * (1 + k), foreground=color, alpha=a)
-        for k, a in _GLOW_STROKES
+        patheffects.Stroke(linewidth=width * (1 + k), foreground=color, alpha=a) for k, a in strokes
     ]
     return [*halo, patheffects.Normal()]
+
+
+def _glow(fig: Any) -> tuple[tuple[float, float], ...]:
+    style = STYLE_REGISTRY.get(getattr(fig, "relucli_style", ""))
+    return style.glow if style else ()
 
 
 def glow_line(
@@ -183,7 +223,7 @@ def glow_line(
     keep them under every line, so lines that coincide stay visible side by side. The halo's
     size follows ``glow_width`` (default: the line's width)."""
     (line,) = ax.plot(x, y, **kwargs)
-    if getattr(ax.figure, "relucli_style", None) in _GLOW_STYLES:
+    if _glow(ax.figure):
         width = glow_width or line.get_linewidth()
         (halo,) = ax.plot(
             x,
@@ -199,7 +239,12 @@ def glow_line(
 
 
 def save_figure(
-    fig: Figure, path: str | os.PathLike, *, transparent: bool = False, make_folder: bool = False
+    fig: Figure,
+    path: str | os.PathLike,
+    *,
+    transparent: bool = False,
+    make_folder: bool = False,
+    check: Callable[[Figure], None] | None = None,
 ) -> Path:
     """Write ``fig`` to ``path`` atomically (temporary file beside it, then rename).
 
@@ -207,6 +252,11 @@ def save_figure(
     deterministic: no dates or software versions in the metadata, fixed SVG ids. A missing
     folder is created when ``make_folder`` is true; otherwise, and for any unwritable
     target, the OSError propagates and no partial file is left. Returns the path written.
+
+    ``check``: the function that drew ``fig``. The figure's layout is then checked on the
+    drawing made for the file (no second drawing) and a figure too small to lay out is
+    refused (SpecError naming a size that works, see layout.require_clean); nothing is
+    written then.
     """
     import matplotlib
     import matplotlib.style
@@ -223,12 +273,22 @@ def save_figure(
     if make_folder and not os.path.lexists(target.parent):
         target.parent.mkdir(parents=True)
     style = getattr(fig, "relucli_style", "light")
-    with (
-        matplotlib.style.context(_style_sheet(style)),
-        warnings.catch_warnings(),
-        atomic_output(target, "wb") as stream,
-    ):
+    buffer = io.BytesIO()
+    with matplotlib.style.context(_style_sheet(style)), warnings.catch_warnings():
         # A character the font lacks (an emoji in --title) draws as a box: not worth a warning.
         warnings.filterwarnings("ignore", "Glyph .* missing from font", UserWarning)
-        fig.savefig(stream, format=fmt, transparent=transparent, metadata=metadata)
+        # A figure far too small for constrained layout: the check below refuses it.
+        warnings.filterwarnings("ignore", "constrained_layout not applied", UserWarning)
+        fig.savefig(buffer, format=fmt, transparent=transparent, metadata=metadata)
+        if check is not None:
+            from .layout import require_clean
+            from .measure import find_problems
+
+            # Measured with the Agg renderer: after a PNG, on the drawing just made; after
+            # SVG or PDF (whose renderers place labels by their own metrics), drawn anew.
+            problems = find_problems(fig, drawn=fmt == "png")
+            if problems:
+                require_clean(fig, check, problems)
+    with atomic_output(target, "wb") as stream:
+        stream.write(buffer.getbuffer())
     return target

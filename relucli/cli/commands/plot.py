@@ -20,6 +20,7 @@ from ..options import (
     figure_size_options,
     range_option,
     resolve,
+    slide_options,
     specs_argument,
     style_option,
     title_option,
@@ -83,6 +84,7 @@ def _panels(text: str) -> tuple[str, ...]:
 )
 @figure_size_options
 @title_option
+@slide_options
 @click.option("--transparent", is_flag=True, help="Transparent background (PNG, SVG, PDF).")
 @click.option("--show", is_flag=True, help="Open the figure in a window (also writes with -o).")
 def plot(
@@ -100,6 +102,9 @@ def plot(
     size,
     dpi,
     title,
+    clean,
+    ylim,
+    legend,
     transparent,
     show,
 ) -> None:
@@ -117,6 +122,7 @@ def plot(
       relucli plot --style neon --size 16:9 -o out/relu-leaky-elu-neon.png
       relucli plot all --layout grid --panels f
       relucli plot relu relu6 --panels grad --shade saturation
+      relucli plot gelu silu --clean --legend outside --ylim -1 3 -o slide.svg
     """
     acts = resolve(specs or DEFAULT_SPECS, convention=convention, train=train, seed=seed)
     x_range = (parse_number(range_[0]), parse_number(range_[1])) if range_ else None
@@ -128,6 +134,9 @@ def plot(
         # Control characters have no glyph; they would only draw as boxes.
         title="".join(c for c in title if c.isprintable()) if title else title,
         shade=tuple(shade),
+        legend=legend,
+        clean=clean,
+        ylim=(parse_number(ylim[0]), parse_number(ylim[1])) if ylim else None,
     )
     figsize = parse_size(size, dpi)
     if output is None and show:
