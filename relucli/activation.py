@@ -66,11 +66,14 @@ class Activation:
             raise SpecError(f"{self.name}: no gradient with respect to '{param.name}'")
         if self.train:
             raise SpecError(f"{self.name}: parameter gradients are defined in eval mode only")
-        x = np.asarray(x)
+        x = _real(x)
         dtype = np.float32 if x.dtype == np.float32 else np.float64
-        return np.asarray(rule(x.astype(np.float64), self.params)).astype(dtype)
+        with np.errstate(over="ignore"):  # beyond float32's max, inf is the exact rounding
+            return np.asarray(rule(x.astype(np.float64), self.params)).astype(dtype)
 
     def _run(self, x, want_grad, out, want_value=True):
+        x = _real(x)
+
         def make_args(dtype):
             rng = np.random.default_rng(self.seed) if self.train else None
             return KernelArgs(self.params, dtype, self.convention == "jax", rng)
@@ -170,6 +173,16 @@ class Activation:
 
     def __repr__(self) -> str:
         return f"Activation({self.spec!r}, convention={self.convention!r})"
+
+
+def _real(x) -> np.ndarray:
+    """x as an array of real numbers. Complex input would lose its imaginary part (after a
+    ComplexWarning), strings and objects would raise a TypeError deep in NumPy: neither is
+    an activation's input, so both are one-line usage errors."""
+    x = np.asarray(x)
+    if x.dtype.kind not in "biuf":
+        raise SpecError(f"input must be real numbers, got {x.dtype.name} values")
+    return x
 
 
 def _fmt(value: Any) -> str:

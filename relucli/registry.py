@@ -83,16 +83,33 @@ class Param:
 
     def coerce(self, variant: str, raw: Any) -> float | str:
         if self.choices:
-            text = str(raw).strip().lower()
+            if not isinstance(raw, str):  # str(None) would read as the choice 'none'
+                raise SpecError(
+                    f"{variant}: {self.name} must be {self.range_text()}, got {type(raw).__name__}"
+                )
+            text = raw.strip().lower()
             if text not in self.choices:
                 raise SpecError(f"{variant}: {self.name} must be {self.range_text()}, got '{raw}'")
             return text
-        value = parse_number(raw) if isinstance(raw, str) else float(raw)
+        value = self._number(variant, raw)
         if not self.accepts(value):
             raise SpecError(
                 f"{variant}: {self.name} must be {self.range_text()}, got {_num(value)}"
             )
         return value
+
+    def _number(self, variant: str, raw: Any) -> float:
+        """A real number from a string or a real scalar. bool is refused (True is not 1.0 by
+        intent), and so are arrays, None and complex numbers: one-line usage errors, never a
+        TypeError from float()."""
+        if isinstance(raw, str):
+            return parse_number(raw)
+        real = isinstance(raw, (int, float, np.integer, np.floating))
+        if not real or isinstance(raw, (bool, np.bool_)):
+            raise SpecError(
+                f"{variant}: {self.name} must be a real number, got {type(raw).__name__}"
+            )
+        return float(raw)
 
 
 def _num(value: float) -> str:

@@ -29,7 +29,8 @@ def _exp_family(x, value, grad, neg_value_coef, neg_grad_coef, pos_coef, divisor
     gradient pos_coef, or neg_grad_coef*exp(x/divisor) for x <= 0 (the PyTorch kink).
     ``w`` is this helper's own scratch."""
     m = w.buf(0, x)
-    if x.dtype == np.float32 and divisor is None and neg_value_coef == neg_grad_coef:
+    table = neg_value_coef != 0  # alpha = 0: NumPy's path gives PyTorch's -0
+    if x.dtype == np.float32 and divisor is None and neg_value_coef == neg_grad_coef and table:
         exp_grid32(
             x, value, grad, neg_value_coef, w.scope("grid")
         )  # coefficients folded into the tables
@@ -45,10 +46,11 @@ def _exp_family(x, value, grad, neg_value_coef, neg_grad_coef, pos_coef, divisor
             value *= neg_value_coef
         if grad is not None and neg_grad_coef != 1:
             grad *= neg_grad_coef
-    if pos_coef == 1 and (divisor is not None or 0 < neg_value_coef <= 1):
+    if pos_coef == 1 and (divisor is not None or 0 <= neg_value_coef <= 1):
         # alpha expm1(x/alpha) >= x for x <= 0 (CELU, and ELU with alpha <= 1), and it is
         # 0 for x > 0: the max is the right branch, exactly, in one pass (x on the tie at
-        # zero, so the zero keeps x's sign).
+        # zero, so the zero keeps x's sign; with alpha = 0 the negative side is 0 * expm1(x)
+        # = -0, PyTorch's zero, where adding max(x, 0) would give +0).
         np.maximum(value, x, out=value)
     else:
         r = np.maximum(w.full(0, x), x, out=m)  # x on the tie: -0 + -0 keeps expm1(-0) = -0
@@ -117,7 +119,7 @@ ELU = Variant(
     latex=r"\begin{cases} x & x > 0 \\ \alpha (e^{x} - 1) & x \le 0 \end{cases}",
     kernel=elu_kernel,
     params=(Param("alpha", 1.0, "negative saturation value", "α", low=0.0),),
-    range=lambda p: Interval(-p["alpha"], INF, lo_open=p["alpha"] > 0),
+    range=lambda p: Interval(0.0 - p["alpha"], INF, lo_open=p["alpha"] > 0),  # not -0
     grad_range=lambda p: Interval(0.0, max(1.0, p["alpha"]), lo_open=p["alpha"] > 0),
     continuity=lambda p: "C1" if p["alpha"] == 1 else "C0",
     monotonic=True,
