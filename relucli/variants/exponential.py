@@ -14,7 +14,7 @@ import math
 import numpy as np
 
 from ..numerics.chunked import KernelArgs, Workspace
-from ..numerics.elementwise import const, in_float64
+from ..numerics.elementwise import const, in_float64, two_prod
 from ..numerics.exp32 import exp_grid32
 from ..registry import Interval, Param, Variant
 
@@ -87,10 +87,12 @@ def celu_kernel(x, value, grad, a: KernelArgs, w: Workspace) -> None:
         _exp_family(x, value, grad, one, one, one, None, body)
         return
     # Divide (not multiply by 1/alpha): the rounding of 1/alpha would be amplified by exp.
-    # In float32 even the rounding of x/alpha is amplified (by |x/alpha| ulp), so that
-    # division and the exponentials run in float64 and are rounded once.
+    # In float32 even the rounding of x/alpha is amplified (by |x/alpha| ulp), and so is
+    # alpha's own float32 rounding, so the division (by alpha as given, not rounded to
+    # float32) and the exponentials run in float64 and are rounded once; there the
+    # quotient's rounding (2^-53 times |x/alpha| <= 104) is far below a float32 ulp.
+    alpha = float(a.raw["alpha"])
     if x.dtype == np.float32:
-        alpha = np.float64(a.alpha)
         in_float64(
             lambda x, v, g: _exp_family(x, v, g, alpha, 1.0, 1.0, alpha, body),
             x,
@@ -99,17 +101,77 @@ def celu_kernel(x, value, grad, a: KernelArgs, w: Workspace) -> None:
             w.scope("float64"),
         )
         return
-    _exp_family(x, value, grad, a.alpha, one, one, a.alpha, body)
+    if math.frexp(alpha)[0] == 0.5:  # a power of two: x/alpha is exact
+        _exp_family(x, value, grad, a.alpha, one, one, a.alpha, body)
+    else:
+        _celu_two_quotient(x, value, grad, alpha, w.scope("two quotient"))
+    if alpha > 1:
+        # x/alpha can be subnormal (|x| < alpha 2^-1022) and have lost bits, which the
+        # product with alpha would bring back as a relative error. Where |x/alpha| < 2^-60,
+        # alpha expm1(x/alpha) = x (1 + x/(2 alpha)) rounds to x: take x there.
+        tiny = np.greater(x, -alpha * 2.0**-60, out=w.buf(0, x, np.bool_))
+        np.copyto(value, x, where=tiny)
+
+
+def _celu_two_quotient(x, value, grad, alpha: float, w: Workspace) -> None:
+    """CELU for alpha not a power of two, in float64: x/alpha = q + c with c the rounding
+    error of the quotient (a two-quotient), and exp(q + c) = exp(q)(1 + c) to first order.
+    Without c, exp turns the quotient's half-ulp error into |q| half-ulps (470 ulp in the
+    gradient at alpha = 0.1). c comes from Dekker's two-product on alpha = m 2^k scaled to
+    m in [0.5, 1) (x 2^-k is exact), so any alpha works; below q = -1000 exp(q) is 0."""
+    m = np.minimum(w.full(0, x), x, out=w.buf(0, x))  # -0 kept
+    q = w.buf(1, x)
+    with np.errstate(over="ignore"):  # -huge/alpha = -inf: expm1 gives the limit
+        np.divide(m, alpha, out=q)
+        floor = -1000.0 * alpha  # -inf for huge alpha: no clip needed there
+    frac, k = math.frexp(alpha)
+    xs = np.maximum(m, floor, out=w.buf(2, x))
+    np.ldexp(xs, -k, out=xs)  # |xs| <= 1000: two_prod's factors are far from overflow
+    qs = np.divide(xs, frac, out=w.buf(3, x))
+    p, e = two_prod(qs, frac)
+    c = np.subtract(xs, p, out=w.buf(4, x))  # exact (Sterbenz: p is within an ulp of xs)
+    c -= e
+    c /= frac  # the remainder over the divisor: x/alpha - q
+    ex = np.exp(q, out=w.buf(5, x))
+    c *= ex  # exp(q) c: the first-order term of exp and of expm1
+    np.expm1(q, out=value)
+    value += c
+    with np.errstate(over="ignore"):
+        value *= alpha
+    np.maximum(value, x, out=value)  # x > 0: value is 0 there; the max picks x exactly
+    if grad is None:
+        return
+    np.add(ex, c, out=grad)  # exp(x/alpha) for x <= 0, 1 for x > 0 (q = 0, c = 0)
 
 
 def _d_elu_alpha(x: np.ndarray, p) -> np.ndarray:
     return np.expm1(np.minimum(x, 0))
 
 
+# expm1(q) - q exp(q) = -sum_{n>=2} (n - 1) q^n / n!  =  -q^2 sum_j _CELU_SERIES[j] q^j
+_CELU_SERIES = [(j + 1) / math.factorial(j + 2) for j in range(22)]
+
+
 def _d_celu_alpha(x: np.ndarray, p) -> np.ndarray:
-    # d/da [a expm1(x/a)] = expm1(y) - y exp(y), y = x/a <= 0; clamp so -inf * 0 is not NaN.
-    y = np.maximum(np.minimum(x, 0) / p["alpha"], -1e4)
-    return np.expm1(y) - y * np.exp(y)
+    """d/dalpha [alpha expm1(x/alpha)] = expm1(q) - q exp(q), q = x/alpha <= 0.
+
+    The two terms cancel as q -> 0 (both ~q): the difference is -q^2/2 (0 instead of
+    -5e-35 at x = -1e-17, 1e5 ulp off at -1e-5). For |q| < 1 it comes from its series
+    (22 terms: the last is below 2^-60 of the first); beyond, the terms differ enough
+    (at most a factor 4 of cancellation at q = -1). The quotient overflows to -inf for
+    x = -1e308, alpha < 1: clamped (exp is 0 far before -1e4), so -inf * 0 is not NaN.
+    """
+    x = np.asarray(x, np.float64)
+    with np.errstate(over="ignore"):
+        q = np.maximum(np.minimum(x, 0) / p["alpha"], -1e4)
+    direct = np.expm1(q) - q * np.exp(q)
+    qs = np.maximum(q, -1.0)
+    series = np.full_like(qs, _CELU_SERIES[-1])
+    for coef in reversed(_CELU_SERIES[:-1]):  # Horner over 22 coefficients, not elements
+        series *= qs
+        series += coef
+    series *= -qs * qs
+    return np.where(q > -1.0, series, direct)
 
 
 ELU = Variant(

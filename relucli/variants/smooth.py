@@ -235,17 +235,39 @@ def mish_kernel(x, value, grad, a: KernelArgs, w: Workspace) -> None:
 
 def softplus_kernel(x, value, grad, a: KernelArgs, w: Workspace) -> None:
     # PyTorch: x where beta*x > threshold, else log1p(exp(beta*x))/beta.
-    beta, threshold = float(a.beta), float(a.threshold)
+    beta, threshold = float(a.raw["beta"]), float(a.raw["threshold"])
     if x.dtype == np.float32 and beta != 1:
-        # beta*x rounded to float32 would be amplified by exp: that product (and the rest)
-        # runs in float64 and is rounded once.
-        body = lambda x, v, g: _softplus(x, v, g, beta, threshold, w)  # noqa: E731
+        # beta*x rounded to float32 would be amplified by exp, and so would beta's own
+        # float32 rounding: the product (with beta as given, not rounded) and the rest run
+        # in float64 and are rounded once. In float64, x*beta of a float32 x is off by at
+        # most 2^-53 relative, times |beta x| <= 745 from exp: far below a float32 ulp.
+        body = lambda x, v, g: _softplus(x, v, g, beta, threshold, w, False)  # noqa: E731
         in_float64(body, x, value, grad, w.scope("float64"))
         return
-    _softplus(x, value, grad, beta, threshold, w)
+    _softplus(x, value, grad, beta, threshold, w, _needs_two_prod(beta))
 
 
-def _softplus(x, value, grad, beta: float, threshold: float, w: Workspace) -> None:
+def _needs_two_prod(c: float) -> bool:
+    """c*x (or x/c) is exact for every x (bar underflow) only when c is a power of two."""
+    return math.frexp(c)[0] != 0.5
+
+
+def _low_part(x, c: float, lo: float, hi: float, out, w: Workspace):
+    """out = the rounding error of x*c, for x*c in [lo, hi] (elsewhere a finite number that
+    callers weigh by 0): x*c = fl(x*c) + out exactly. c = m 2^k with m in [0.5, 1): x 2^k is
+    exact, so Dekker's two-product of (x 2^k, m) works for any c, however tiny or huge
+    (two_prod needs factors far from overflow; x is clipped to the range that matters)."""
+    m, k = math.frexp(c)
+    with np.errstate(over="ignore"):
+        lo_x, hi_x = sorted((lo / c, hi / c))
+    xs = np.clip(x, lo_x, hi_x, out=w.buf(0, x))
+    np.ldexp(xs, k, out=xs)
+    _, err = two_prod(xs, m)
+    np.copyto(out, err)
+    return out
+
+
+def _softplus(x, value, grad, beta, threshold, w: Workspace, exact: bool) -> None:
     f64 = np.float64
     y = x
     if beta != 1:
@@ -253,6 +275,15 @@ def _softplus(x, value, grad, beta: float, threshold: float, w: Workspace) -> No
         with np.errstate(over="ignore"):  # beta*x overflowing to +-inf is the right limit
             np.multiply(x, beta, out=y)
     yc = np.minimum(y, w.full(threshold, x), out=w.buf(1, x))  # NaN stays NaN
+    low = None
+    if exact:
+        # beta not a power of two: beta*x = y + low exactly, and for y < 0 exp(y) turns
+        # the rounding error low into a relative error |y| times larger (511 ulp at
+        # beta = 100, x in [-7, -0.3]). First order in low: softplus(y + low) =
+        # softplus(y) + sigmoid(y) low and sigmoid(y + low) = sigmoid(y) + s(y) s(-y) low.
+        # Only y < 0 needs it (for y > 0 softplus is y + a small term: the error stays as
+        # small as low itself), and below -800 exp(y) is 0.
+        low = _low_part(x, beta, -800.0, 0.0, w.buf(6, x), w.scope("low"))
     r, er, h, e, table = _sigmoid_parts(yc, w.scope("sigmoid"))
     soft = w.buf(3, x, f64)
     if x.dtype == np.float32:
@@ -277,8 +308,15 @@ def _softplus(x, value, grad, beta: float, threshold: float, w: Workspace) -> No
         soft /= v
         np.subtract(np.log(v, out=v), soft, out=soft)
     soft += np.maximum(yc, w.full(0, x), out=w.buf(2, x))
+    sig = None
+    if low is not None:
+        low *= np.less(y, w.full(0, x), out=w.buf(7, x, np.bool_))  # y < 0 only
+        sig = _pick(r, er, h, w.buf(8, x))
+        soft += np.multiply(sig, low, out=w.buf(9, x))
     if beta != 1:
         soft /= beta
+    if beta < 1:
+        _softplus_underflow(y, soft, low, beta, threshold, w.scope("underflow"))
     np.copyto(value, soft, casting="same_kind")
     linear = np.greater(y, w.full(threshold, x), out=w.buf(5, x, np.bool_))
     any_linear = linear.any()  # none in most chunks: skip the (slow) masked copies
@@ -286,10 +324,32 @@ def _softplus(x, value, grad, beta: float, threshold: float, w: Workspace) -> No
         np.copyto(value, x, where=linear)
     if grad is None:
         return
-    _pick(r, er, h, soft)  # softplus' = sigmoid(beta x)
+    if sig is None:
+        _pick(r, er, h, soft)  # softplus' = sigmoid(beta x)
+    else:
+        np.multiply(r, er, out=soft)
+        soft *= low
+        soft += sig
     np.copyto(grad, soft, casting="same_kind")
     if any_linear:
         np.copyto(grad, 1.0, where=linear)
+
+
+def _softplus_underflow(y, soft, low, beta: float, threshold: float, w: Workspace) -> None:
+    """For beta < 1, softplus = exp(y)/beta can be a normal number while exp(y) (y < -708)
+    is subnormal and has lost bits: there, exp(y)/beta = (exp(y/2)/beta) exp(y/2) (1 + low)
+    (log1p(e) = e to double precision below e^-700). Rare, so a masked patch."""
+    lo = -700.0
+    if not (np.fmin.reduce(y, initial=np.inf) < lo and threshold >= lo):
+        return
+    where = np.less(y, lo, out=w.buf(0, y, np.bool_))
+    ys = y[where]
+    half = np.exp(ys / 2)
+    with np.errstate(over="ignore"):  # the exact result itself may overflow
+        v = half / beta * half
+    if low is not None:
+        v += v * low[where]
+    soft[where] = v
 
 
 def sigmoid_kernel(x, value, grad, a: KernelArgs, w: Workspace) -> None:
@@ -336,14 +396,36 @@ def tanh_kernel(x, value, grad, a: KernelArgs, w: Workspace) -> None:
 
 
 def _d_softplus_beta(x: np.ndarray, p) -> np.ndarray:
-    beta, threshold = p["beta"], p["threshold"]
-    with np.errstate(over="ignore"):
-        y = beta * x
-    yc = np.clip(y, -1e4, threshold)
-    sp = 1 / (1 + np.exp(-np.abs(yc)))
-    sig = np.where(yc >= 0, sp, 1 - sp)
-    soft = np.log1p(np.exp(-np.abs(yc))) + np.maximum(yc, 0)
-    d = (yc * sig - soft) / (beta * beta)
+    """d/dbeta [softplus(beta x)/beta] = (y sigmoid(y) - softplus(y))/beta^2, y = beta x.
+
+    Written as it stands, both tails cancel (y sigmoid(y) and softplus(y) agree to all
+    digits for y > 35 and are both ~e^y for y < -35: 0 or 1e8 ulp). With u = |y| the
+    numerator is exactly -h(u), h(u) = u sigmoid(-u) + log1p(exp(-u)), for both signs
+    of y: a sum of two positive terms, no cancellation. exp(-u) amplifies the rounding of
+    beta*x (u times), so its rounding error (a two-product) is carried to first order:
+    h'(u) = -u sigmoid(u) sigmoid(-u). Below exp(-700) h is formed from exp(-u/2) twice so
+    that it does not go subnormal before the division by beta^2.
+    """
+    beta, threshold = float(p["beta"]), float(p["threshold"])
+    x = np.asarray(x, np.float64)
+    with np.errstate(over="ignore", invalid="ignore"):
+        y = x * beta
+        u = np.minimum(np.abs(y), 1e4)  # exp(-1e4) = 0: h is 0 there (NaN kept)
+        if _needs_two_prod(beta):
+            low = _low_part(x, beta, -800.0, 800.0, np.empty_like(x), Workspace(x.size))
+            du = np.where(np.abs(y) <= 800, low, 0.0) * np.sign(y)  # |y + low| - |y|
+        else:
+            du = np.zeros_like(x)
+        half = np.exp(-u / 2)
+        e = half * half  # exp(-u), subnormal below exp(-708)
+        sig_neg = e / (1 + e)  # sigmoid(-u)
+        h = u * sig_neg + np.log1p(e)
+        h -= u * sig_neg / (1 + e) * du  # h(u + du) to first order
+        deep = u > 700
+        # (u + 1) exp(-u) in a scaled order: exp(-u/2) is normal down to u = 1416.
+        hd = ((u + 1) * half / beta) * half / beta
+        hd -= hd * (u / (u + 1) * du)
+        d = np.where(deep, -hd, -h / beta / beta)
     return np.where(y > threshold, 0.0, d)
 
 
