@@ -186,3 +186,33 @@ def test_hardswish_gradient_keeps_relative_accuracy_near_its_zero():
         got = relucli.get("hardswish").grad(xd)
         exact = [(2 * mpf(float(v)) + 3) / 6 for v in xd]
         assert _ulps(got, exact, dtype) <= 1
+
+
+def _ulps_no_floor(got, exact, scale) -> float:
+    """ulps of the exact result (or of the largest term, ``scale``) with no underflow floor:
+    a subnormal result's ulp is the smallest subnormal."""
+    worst = 0.0
+    for g, e, s in zip(np.asarray(got).tolist(), exact, scale, strict=True):
+        ref = float(max(abs(e), s or 0))
+        worst = max(worst, float(abs(mpf(g) - e) / float(np.spacing(min(ref, 1e308)))))
+    return worst
+
+
+@pytest.mark.parametrize(
+    ("spec", "lo", "hi"),
+    [
+        ("silu", -716, -700),  # 354 ulp before: e^x subnormal, x e^x normal
+        ("mish", -716, -700),
+        ("silu", -760, -740),
+        ("gelu:approximate=tanh", -21.5, -20.8),  # gradient 1.9e3 ulp before
+        ("gelu", -38.5, -36.5),  # 20 ulp before: Phi(x) subnormal, x Phi(x) normal
+    ],
+)
+def test_underflow_windows_keep_the_contract_down_to_the_subnormals(spec, lo, hi):
+    ref = dict((s, f) for s, f, _ in cases.REFERENCES)[spec]
+    x = np.linspace(lo, hi, 301)
+    with np.errstate(over="raise", invalid="raise", divide="raise"):
+        value, grad = relucli.get(spec).value_and_grad(x)
+    exact = [ref(mpf(float(v))) for v in x]
+    assert _ulps_no_floor(value, [e[0] for e in exact], [0] * len(x)) <= 4
+    assert _ulps_no_floor(grad, [e[1] for e in exact], [e[2] for e in exact]) <= 4

@@ -81,6 +81,44 @@ def gelu_kernel(x, value, grad, a: KernelArgs, w: Workspace) -> None:
     if grad is not None:
         np.multiply(finite(x, x), special.norm_pdf(x), out=grad)
         grad += cdf
+    if np.fmin.reduce(x, initial=0.0) < _GELU_DEEP:
+        _gelu_deep_tail(x, value, grad)
+
+
+# Below x = -37.5, Phi(x) (and below -37.67, phi(x)) are subnormal and have lost bits, while
+# x Phi(x) and gelu'(x) = Phi(x) + x phi(x) are still normal numbers down to about -37.7:
+# about 20 ulp off there. This window is recomputed from scaled pieces.
+_GELU_DEEP = -37.0
+_INV_SQRT_2PI = 0.3989422804014327
+
+
+def _gelu_deep_tail(x, value, grad) -> None:
+    """x Phi(x) and Phi(x) + x phi(x) for -39 <= x < -37, never forming a subnormal.
+
+    With u = -x: phi(x) = exp(-uh^2/4)^2 exp(-b)/sqrt(2 pi), uh = u to 26 bits (uh^2/4 is
+    exact, as in numerics/special.py), b = (u - uh)(u + uh)/2 < 4e-5; Phi(x) = phi(x) S/u
+    with the asymptotic series S = 1 - 1/u^2 + 3/u^4 - ... (10 terms: below 1e-20 at
+    u = 37). Then x Phi(x) = -phi S and gelu' = -phi (u - S/u), each multiplied by the
+    normal number exp(-uh^2/4) last, twice. Rare: a masked patch."""
+    from ..numerics.special import _hi26
+
+    where = (x < _GELU_DEEP) & (x >= -39.0)
+    if not where.any():
+        return
+    u = -x[where]
+    uh = _hi26(u, np.empty_like(u))
+    b = (u - uh) * (u + uh) * 0.5
+    e1 = np.exp(-(uh * uh) * 0.25)
+    corr = 1 - b * (1 - b * (0.5 - b / 6))  # exp(-b)
+    w = 1 / (u * u)
+    series = np.zeros_like(u)
+    for k in range(10, 0, -1):  # (2k - 1)!! (-w)^k, Horner over 10 terms
+        series = (series + 1) * (-(2 * k - 1) * w)
+    series += 1
+    front = corr * _INV_SQRT_2PI
+    value[where] = -(series * front * e1) * e1
+    if grad is not None:
+        grad[where] = -((u - series / u) * front * e1) * e1
 
 
 # float32 GELU: with y = |x| = a + d, a = j/1024 on a grid and 0 <= d < 1/1024,
@@ -184,6 +222,30 @@ def _gelu_tanh(x, value, grad) -> None:
         du = _GELU_C * (1 + 3 * _GELU_K * xs * xs)
         np.multiply(xs * (2 * sp * sn), du, out=grad)
         grad += sp
+        # Near x = -21.2 (t < -708) sigmoid(t) = exp(t) is subnormal and has lost bits,
+        # while the gradient exp(t)(1 + 2 x du) (-2000 exp(t)) is normal: 1.9e3 ulp off.
+        # There it is formed from exp(t/2), normal, multiplied in last (rare: masked).
+        deep = t < -700
+        if deep.any():
+            half = np.exp(t[deep] / 2)
+            g = (1 + 2 * xs[deep] * du[deep]) * (1 + te[deep])
+            grad[deep] = (g * half) * half
+            value[deep] = (xs[deep] * (1 + te[deep]) * half) * half
+
+
+def _deep_left_tail(x, value, grad) -> None:
+    """SiLU and Mish for x < -700 (float64): both are x e^x with gradient (1 + x) e^x there
+    (the next terms are e^(2x) smaller). e^x is subnormal below -708 and has lost bits,
+    while x e^x and (1 + x) e^x stay normal down to -715 (354 ulp off there). Formed as
+    (x e^(x/2)) e^(x/2), never subnormal before the last product. Rare: a masked patch."""
+    if x.dtype != np.float64 or not np.fmin.reduce(x, initial=0.0) < -700:
+        return
+    deep = x < -700
+    xs = np.maximum(x[deep], -1500.0)  # exp(-750) = 0: -inf gives the limit -0, not NaN
+    half = np.exp(xs / 2)
+    value[deep] = (xs * half) * half
+    if grad is not None:
+        grad[deep] = ((1 + xs) * half) * half
 
 
 def silu_kernel(x, value, grad, a: KernelArgs, w: Workspace) -> None:
@@ -198,9 +260,10 @@ def silu_kernel(x, value, grad, a: KernelArgs, w: Workspace) -> None:
         g = np.multiply(r, er, out=r)
         g *= xf
         np.add(g, sp, out=grad)
+    _deep_left_tail(x, value, grad)
 
 
-def mish_kernel(x, value, grad, a: KernelArgs, w: Workspace) -> None:
+def _mish(x, value, grad, w: Workspace) -> None:
     # tanh(softplus(x)) = n/d with w = exp(-|x|), written for both signs at once as
     #   n = A + 2w, d = n + C;  A = 1, C = 2w^2 for x >= 0;  A = w^2, C = 2 for x < 0
     # (A = max(h, w^2) and C = 2 max(1 - h, w^2) pick exactly). 1 - t^2 = C(d + n)/d^2
@@ -231,6 +294,11 @@ def mish_kernel(x, value, grad, a: KernelArgs, w: Workspace) -> None:
     sp *= xf
     sp *= n
     np.add(sp, t, out=grad)
+
+
+def mish_kernel(x, value, grad, a: KernelArgs, w: Workspace) -> None:
+    _mish(x, value, grad, w)
+    _deep_left_tail(x, value, grad)
 
 
 def softplus_kernel(x, value, grad, a: KernelArgs, w: Workspace) -> None:
