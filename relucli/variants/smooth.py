@@ -222,15 +222,17 @@ def _gelu_tanh(x, value, grad) -> None:
         du = _GELU_C * (1 + 3 * _GELU_K * xs * xs)
         np.multiply(xs * (2 * sp * sn), du, out=grad)
         grad += sp
-        # Near x = -21.2 (t < -708) sigmoid(t) = exp(t) is subnormal and has lost bits,
-        # while the gradient exp(t)(1 + 2 x du) (-2000 exp(t)) is normal: 1.9e3 ulp off.
-        # There it is formed from exp(t/2), normal, multiplied in last (rare: masked).
-        deep = t < -700
-        if deep.any():
-            half = np.exp(t[deep] / 2)
-            g = (1 + 2 * xs[deep] * du[deep]) * (1 + te[deep])
+    # Near x = -21.2 (t < -708) sigmoid(t) = exp(t) is subnormal and has lost bits, while
+    # the gradient exp(t)(1 + 2 x du) (-2000 exp(t)) is normal: 1.9e3 ulp off. There it is
+    # formed from exp(t/2), normal, multiplied in last (rare: masked).
+    deep = t < -700
+    if deep.any():
+        half = np.exp(t[deep] / 2)
+        value[deep] = (xs[deep] * (1 + te[deep]) * half) * half
+        if grad is not None:
+            du = _GELU_C * (1 + 3 * _GELU_K * xs[deep] * xs[deep])
+            g = (1 + 2 * xs[deep] * du) * (1 + te[deep])
             grad[deep] = (g * half) * half
-            value[deep] = (xs[deep] * (1 + te[deep]) * half) * half
 
 
 def _deep_left_tail(x, value, grad) -> None:
