@@ -81,10 +81,17 @@ class Activation:
         return evaluate(self.variant.kernel, x, make_args, want_grad, out, want_value=want_value)
 
     def one_sided(self, x: float) -> tuple[float, float]:
-        """(f'(x-), f'(x+)): the gradient just left and right of x (a relative step of 1e-9),
-        whatever the convention picks at x itself."""
-        tiny = 1e-9 * max(1.0, abs(x))
-        return float(self.grad(x - tiny)), float(self.grad(x + tiny))
+        """(f'(x-), f'(x+)): the gradient just left and right of x (four ulps away, at
+        least 1e-300),
+        whatever the convention picks at x itself.
+
+        The step is as small as the float64 grid allows: a branch that changes on a short
+        scale (CELU's exp(x/alpha) for alpha = 1e-4 varies by 1e-5 over a step of 1e-9)
+        still gives its limit at x, not a value some way off."""
+        # Not below 1e-300: a branch chosen by beta*x > t must see the step (beta*5e-324
+        # is 0 for beta < 1/2).
+        step = max(4 * float(np.spacing(abs(x))), 1e-300)
+        return float(self.grad(x - step)), float(self.grad(x + step))
 
     # ------------------------------------------------------------------ description
     @property

@@ -45,7 +45,7 @@ def test_records_are_complete_and_consistent(variant):
     for fact in ("range", "grad_range"):
         assert isinstance(variant.fact(fact, p), Interval)
     assert all(isinstance(z, Interval) for z in variant.fact("dead_zones", p))
-    assert variant.fact("continuity", p) in ("C0", "C1", "C∞")
+    assert variant.fact("continuity", p) in ("C0", "C1", "C∞", "jump")
     assert isinstance(variant.fact("monotonic", p), bool)
     assert variant.init in ("he", "xavier", "lecun")
     assert not variant.learnable or variant.learnable in p

@@ -321,13 +321,13 @@ def hardtanh_kernel(x, value, grad, a: KernelArgs, w: Workspace) -> None:
         return
     # PyTorch: 1 strictly inside, +0 at the ends and outside, NaN for NaN. value - min_val
     # and max_val - value are 0 exactly at the ends (two different floats never subtract
-    # to 0) and > 0 inside; ceil of the product of both, each capped at 1, is 1 or 0.
+    # to 0) and > 0 inside; ceil of the smaller of both, capped at 1, is 1 or 0 (not of
+    # their product: 1e-200 * 1e-200 underflows to 0 inside a narrow range near 0).
     with np.errstate(over="ignore"):  # a range wider than the float range: inf, capped
         below = np.subtract(value, a.min_val, out=w.buf(0, x))
         np.subtract(a.max_val, value, out=grad)
-    np.minimum(below, one, out=below)
+    np.minimum(grad, below, out=grad)
     np.minimum(grad, one, out=grad)
-    grad *= below
     np.ceil(grad, out=grad)
     if a.min_val == 0 or a.max_val == 0:
         grad += w.full(0, x)  # -0 - +0 is -0: keep gradients' zeros positive, as PyTorch

@@ -499,6 +499,23 @@ def _d_softplus_beta(x: np.ndarray, p) -> np.ndarray:
     return np.where(y > threshold, 0.0, d)
 
 
+def _softplus_jumps(p) -> bool:
+    """PyTorch's softplus switches to x above x = threshold/beta, where it jumps down by
+    softplus(t)/beta - t/beta = log1p(exp(-t))/beta (2e-9 at the default t = 20; a jump
+    down, so neither continuous nor monotonic). Only from t ~ 37 on is the jump below half
+    an ulp of the value there, so that the computed function has no jump at all."""
+    beta, t = p["beta"], p["threshold"]
+    with np.errstate(over="ignore"):
+        jump = math.log1p(math.exp(-t)) / beta if t > -700 else -t / beta
+    return bool(jump > np.spacing(abs(t / beta)) / 2)
+
+
+def _softplus_range(p) -> Interval:
+    # Past the threshold f(x) = x > t/beta: for t < 0 that reaches below 0 (never t/beta).
+    low = p["threshold"] / p["beta"]
+    return Interval(min(low, 0.0) + 0.0, INF, lo_open=True)
+
+
 # Extremes of the smooth non-monotonic variants, found with mpmath at 40 digits
 # (tests/test_variants.py checks them against dense sampling).
 _GELU_MIN = {"none": -0.16997120747990366, "tanh": -0.17004075057125405}
@@ -564,11 +581,14 @@ SOFTPLUS = Variant(
         Param("beta", 1.0, "sharpness", "β", low=0.0, low_open=True),
         Param("threshold", 20.0, "beta·x above which softplus returns x", "t"),
     ),
-    range=Interval(0.0, INF, lo_open=True),
+    range=lambda p: _softplus_range(p),
     grad_range=Interval(0.0, 1.0, lo_open=True),
-    continuity="C∞",
-    monotonic=True,
+    continuity=lambda p: "jump" if _softplus_jumps(p) else "C∞",
+    monotonic=lambda p: not _softplus_jumps(p),
+    kinks=lambda p: (p["threshold"] / p["beta"],) if _softplus_jumps(p) else (),
     param_grads={"beta": _d_softplus_beta},
+    # The jump at threshold/beta (where f' jumps from sigmoid(threshold) to 1 as well).
+    kink_rule="softplus′(threshold/beta) = sigmoid(threshold) (x is linear only above)",
     reference="Dugas et al. 2001",
     torch="torch.nn.functional.softplus",
 )
