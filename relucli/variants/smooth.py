@@ -493,7 +493,7 @@ def _d_softplus_beta(x: np.ndarray, p) -> np.ndarray:
         h -= u * sig_neg / (1 + e) * du  # h(u + du) to first order
         deep = u > 700
         # (u + 1) exp(-u) in a scaled order: exp(-u/2) is normal down to u = 1416.
-        hd = ((u + 1) * half / beta) * half / beta
+        hd = ((u + 1) * half / beta) * (half / beta)  # two normal factors, one rounding
         hd -= hd * (u / (u + 1) * du)
         d = np.where(deep, -hd, -h / beta / beta)
     return np.where(y > threshold, 0.0, d)
