@@ -72,6 +72,24 @@ def _exp_family(x, value, grad, neg_value_coef, neg_grad_coef, pos_coef, divisor
 
 def elu_kernel(x, value, grad, a: KernelArgs, w: Workspace) -> None:
     _exp_family(x, value, grad, a.alpha, a.alpha, const(x, 1), None, w.scope("exp"))
+    if grad is not None and a.alpha > 1:
+        _elu_grad_tail(x, grad, float(a.raw["alpha"]))
+
+
+def _elu_grad_tail(x, grad, alpha: float) -> None:
+    """alpha exp(x) for alpha > 1 where exp(x) alone underflows (float64: x < -708;
+    float32: x < -87, and its tables stop at -104) but alpha exp(x) does not (alpha = 1e30
+    keeps it normal down to x = -1400 in float64, -156 in float32): formed as
+    (alpha exp(x/2)) exp(x/2), in float64 and rounded once (exp(x/2) is normal down to
+    x = -1416, past which alpha exp(x) underflows for every alpha below 1e307). Rare
+    (a masked patch), and only for alpha > 1."""
+    low = -700.0 if x.dtype == np.float64 else -80.0
+    if not np.fmin.reduce(x, initial=0.0) < low:
+        return
+    deep = x < low
+    half = np.exp(np.maximum(x[deep].astype(np.float64), -1e4) / 2)
+    with np.errstate(over="ignore"):  # float32: beyond its max, inf is the rounding
+        grad[deep] = (alpha * half) * half
 
 
 def selu_kernel(x, value, grad, a: KernelArgs, w: Workspace) -> None:
