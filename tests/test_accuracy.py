@@ -216,3 +216,24 @@ def test_underflow_windows_keep_the_contract_down_to_the_subnormals(spec, lo, hi
     exact = [ref(mpf(float(v))) for v in x]
     assert _ulps_no_floor(value, [e[0] for e in exact], [0] * len(x)) <= 4
     assert _ulps_no_floor(grad, [e[1] for e in exact], [e[2] for e in exact]) <= 4
+
+
+@pytest.mark.parametrize(
+    ("alpha", "dtype", "lo"),
+    [
+        (1e30, np.float64, -1380),
+        (1e112, np.float64, -1400),
+        (1e30, np.float32, -150),
+        (3e38, np.float32, -170),
+    ],
+)
+def test_elu_gradient_with_a_large_alpha_where_exp_alone_underflows(alpha, dtype, lo):
+    # alpha exp(x) stays normal far below where exp(x) is subnormal or 0 (10 ulp before,
+    # and 0 in float32 below the tables' -104).
+    x = np.linspace(lo, -60, 400).astype(dtype)
+    grad = relucli.get("elu", alpha=alpha).grad(x)
+    exact = [mpf(alpha) * mp.exp(mpf(float(v))) for v in x]
+    if dtype == np.float64:
+        assert _ulps_no_floor(grad, exact, [0] * len(x)) <= 4
+    else:
+        assert _ulps(grad, exact, dtype) <= 4  # float32: its subnormals held absolutely
