@@ -241,3 +241,15 @@ def test_props_moments_for_the_reported_parameters():
 
 def test_range_text_never_shows_minus_zero():
     assert range_text(relucli.get("elu:alpha=0").range) == "[0, inf)"
+
+
+def test_moments_beyond_the_float_range_are_inf_not_nan():
+    mean, var = normal_moments(relucli.get("elu:alpha=1e200"))
+    assert mean == pytest.approx(-2.3842217520524688e199, rel=1e-12)
+    assert var == math.inf  # alpha^2 * 0.1 is beyond the float range: its rounding
+
+
+def test_identity_near_zero_reads_the_gradient_at_zero_where_it_is_no_kink():
+    # celu'(0) = 1 on both sides for every alpha, even where exp(x/alpha) varies on 1e-300.
+    assert props_row(relucli.get("celu:alpha=1e-300"))[7] is True
+    assert props_row(relucli.get("elu:alpha=2"))[7] is False  # a kink: 2 on the left
