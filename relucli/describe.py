@@ -84,8 +84,13 @@ def kink_note(a: Activation, x: float) -> str:
     left, right = a.one_sided(x)
     if left == right:
         return ""
+    # Six significant digits, or as many as tell the two sides apart (softplus at its
+    # threshold: sigmoid(20) = 0.999999998 against 1).
+    digits = next((d for d in range(6, 18) if f"{left:.{d}g}" != f"{right:.{d}g}"), 17)
+    at = float(a.grad(x))
     return (
-        f"kink: f'(x-)={left:.6g}, f'(x+)={right:.6g}; {a.convention} uses {float(a.grad(x)):.6g}"
+        f"kink: f'(x-)={left:.{digits}g}, f'(x+)={right:.{digits}g};"
+        f" {a.convention} uses {at:.{digits}g}"
     )
 
 
