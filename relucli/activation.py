@@ -147,6 +147,11 @@ class Activation:
         return tuple(self.variant.fact("kinks", self.params))
 
     @property
+    def jumps(self) -> tuple[float, ...]:
+        """Where f itself jumps (softplus at threshold/beta)."""
+        return tuple(self.variant.fact("jumps", self.params))
+
+    @property
     def dead_zones(self) -> tuple[Interval, ...]:
         """Intervals where f'(x) = 0 exactly (not merely underflowing)."""
         return tuple(self.variant.fact("dead_zones", self.params))

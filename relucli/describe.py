@@ -79,7 +79,7 @@ def check_rows(acts: Sequence[Activation], points: Points) -> Iterator[list]:
 
 def kink_note(a: Activation, x: float) -> str:
     """At a kink whose sides differ: both one-sided slopes and the convention's pick."""
-    if x not in a.kinks:
+    if x not in a.kinks and x not in a.jumps:
         return ""
     left, right = a.one_sided(x)
     if left == right:
@@ -99,7 +99,7 @@ def kink_note(a: Activation, x: float) -> str:
 
 def normal_moments(act: Activation, std: float = 1.0) -> tuple[float, float]:
     """(E[f(z)], Var[f(z)]) for z ~ N(0, std^2)."""
-    x, w = gaussian_nodes(act.kinks, 0.0, std)
+    x, w = gaussian_nodes((*act.kinks, *act.jumps), 0.0, std)
     fx = act(x)
     # Parameters near the float limit (elu:alpha=1e300) would overflow the sums of squares
     # (and inf - inf is NaN): each sum is taken of values divided by their largest
@@ -134,7 +134,7 @@ def identity_near_zero(act: Activation) -> bool:
     """f(0) = 0 and both one-sided slopes at 0 equal 1, so f(x) ≈ x for small x. Where 0 is
     not a kink the gradient at 0 is both (CELU with alpha = 1e-300 varies on a scale of
     1e-300: even the smallest step would leave its limit)."""
-    if 0.0 not in act.kinks:
+    if 0.0 not in act.kinks and 0.0 not in act.jumps:
         slope = float(act.grad(0.0))
         return float(act(0.0)) == 0 and abs(slope - 1) < 1e-6
     left, right = act.one_sided(0.0)

@@ -204,6 +204,9 @@ class Variant:
     constants: tuple[tuple[str, float], ...] = ()
     aliases: tuple[str, ...] = ()
     kinks: Fact = ()  # tuple[float, ...]
+    # tuple[float, ...]: where f itself jumps (softplus at threshold/beta, PyTorch's switch
+    # to x): a breakpoint for quadrature and one-sided checks, not a kink to plot.
+    jumps: Fact = ()
     dead_zones: Fact = ()  # tuple[Interval, ...]: where f'(x) = 0 exactly
     param_grads: Mapping[str, Callable[[np.ndarray, Params], np.ndarray]] = field(
         default_factory=dict

@@ -45,7 +45,7 @@ def grid(act: Activation) -> np.ndarray:
     each parameter's scale (x/alpha, beta x, the clip ends)."""
     parts = [np.linspace(-60, 60, 48001), np.geomspace(1e-12, 1e6, 400)]
     parts.append(-parts[1])
-    parts.append(_near([0.0, *act.kinks]))
+    parts.append(_near([0.0, *act.kinks, *act.jumps]))
     for v in act.params.values():
         if isinstance(v, float) and v != 0 and math.isfinite(v):
             parts += [np.linspace(-60, 60, 4001) * abs(v), np.linspace(-60, 60, 4001) / abs(v)]
@@ -139,7 +139,7 @@ def test_continuity_class_from_one_sided_limits(variant, data):
     C1 and C∞: f' continuous too (at the kinks and at 0)."""
     act = _draw(variant, data)
     value_jumps, grad_jumps = [], []
-    for k in (*act.kinks, 0.0):
+    for k in (*act.kinks, *act.jumps, 0.0):
         step = max(4 * float(np.spacing(abs(k))), 1e-300)  # as Activation.one_sided
         (left, right), (gl, gr) = act.value_and_grad(np.array([k - step, k + step]))
         value_jumps.append(abs(left - right) > 1e-12 * max(1.0, abs(left)))
@@ -180,8 +180,9 @@ def _mp_moments(act: Activation) -> tuple[float, float]:
     """E[f(z)] and Var[f(z)] by mpmath quadrature split at the kinks and graded to 0."""
     f = cases.model(cases.BY_NAME[act.name])(act.params)
     mp.mp.dps = 20
-    pts = sorted({-40.0, 40.0, 0.0, *[k for k in act.kinks if -40 < k < 40]})
-    for c in [0.0, *act.kinks]:
+    breaks = (*act.kinks, *act.jumps)
+    pts = sorted({-40.0, 40.0, 0.0, *[k for k in breaks if -40 < k < 40]})
+    for c in [0.0, *breaks]:
         pts += [c + s * 2.0**-k for s in (-1, 1) for k in range(1, 41, 3)]
     pts = sorted({p for p in pts if -40 <= p <= 40})
 

@@ -123,7 +123,7 @@ def test_monotonic_where_declared(spec, x):
 def test_non_monotonic_ones_really_dip(spec):
     act = relucli.get(spec)
     # Softplus dips only at its threshold jump: sample both sides of each kink too.
-    near = [k + d for k in act.kinks for d in (-1e-9, 1e-9)]
+    near = [k + d for k in (*act.kinks, *act.jumps) for d in (-1e-9, 1e-9)]
     x = np.sort(np.concatenate([np.linspace(-6, 6, 100001), near]))
     assert np.any(np.diff(act(x)) < 0)
 

@@ -586,7 +586,7 @@ SOFTPLUS = Variant(
     grad_range=Interval(0.0, 1.0, lo_open=True),
     continuity=lambda p: "jump" if _softplus_jumps(p) else "C∞",
     monotonic=lambda p: not _softplus_jumps(p),
-    kinks=lambda p: (p["threshold"] / p["beta"],) if _softplus_jumps(p) else (),
+    jumps=lambda p: (p["threshold"] / p["beta"],) if _softplus_jumps(p) else (),
     param_grads={"beta": _d_softplus_beta},
     # The jump at threshold/beta (where f' jumps from sigmoid(threshold) to 1 as well).
     kink_rule="softplus′(threshold/beta) = sigmoid(threshold) (x is linear only above)",
