@@ -128,10 +128,10 @@ class KernelArgs:
 
     def __init__(self, params: dict[str, Any], dtype: np.dtype, jax: bool, rng=None):
         dtype = np.dtype(dtype)
-        # The parameters as given (Python floats): for kernels whose float32 path works in
-        # float64 where a parameter's float32 rounding would be amplified (CELU's x/alpha,
-        # softplus's beta*x inside exp).
-        self.raw = dict(params)
+        # The parameters as given (float64): a float32 kernel that computes in float64 uses
+        # these, so a parameter like 1.702 is not first rounded to float32 (CELU's x/alpha,
+        # softplus's beta*x: exp would amplify that rounding).
+        self.exact = dict(params)
         # False when a float parameter has no float32 counterpart (1e39 overflows, 1e-50
         # flushes to 0, 1e-40 keeps few bits): then evaluate() runs the float64 kernel on
         # float32 chunks and rounds once, rather than compute with inf or 0 (NaN, warnings).

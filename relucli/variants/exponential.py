@@ -73,7 +73,7 @@ def _exp_family(x, value, grad, neg_value_coef, neg_grad_coef, pos_coef, divisor
 def elu_kernel(x, value, grad, a: KernelArgs, w: Workspace) -> None:
     _exp_family(x, value, grad, a.alpha, a.alpha, const(x, 1), None, w.scope("exp"))
     if grad is not None and a.alpha > 1:
-        _elu_grad_tail(x, grad, float(a.raw["alpha"]))
+        _elu_grad_tail(x, grad, float(a.exact["alpha"]))
 
 
 def _elu_grad_tail(x, grad, alpha: float) -> None:
@@ -109,7 +109,7 @@ def celu_kernel(x, value, grad, a: KernelArgs, w: Workspace) -> None:
     # alpha's own float32 rounding, so the division (by alpha as given, not rounded to
     # float32) and the exponentials run in float64 and are rounded once; there the
     # quotient's rounding (2^-53 times |x/alpha| <= 104) is far below a float32 ulp.
-    alpha = float(a.raw["alpha"])
+    alpha = float(a.exact["alpha"])
     if x.dtype == np.float32:
         in_float64(
             lambda x, v, g: _exp_family(x, v, g, alpha, 1.0, 1.0, alpha, body),

@@ -105,7 +105,7 @@ def prelu_kernel(x, value, grad, a: KernelArgs, w: Workspace) -> None:
 @streaming
 def rrelu_kernel(x, value, grad, a: KernelArgs, w: Workspace) -> None:
     if a.rng is None:
-        slope = x.dtype.type(rrelu_eval_slope(a.raw["lower"], a.raw["upper"]))
+        slope = x.dtype.type(rrelu_eval_slope(a.exact["lower"], a.exact["upper"]))
     else:
         # Training mode: one slope per element from U(lower, upper); drawing for every
         # element (not only negative ones) keeps the stream independent of the data, and

@@ -305,7 +305,7 @@ def mish_kernel(x, value, grad, a: KernelArgs, w: Workspace) -> None:
 
 def softplus_kernel(x, value, grad, a: KernelArgs, w: Workspace) -> None:
     # PyTorch: x where beta*x > threshold, else log1p(exp(beta*x))/beta.
-    beta, threshold = float(a.raw["beta"]), float(a.raw["threshold"])
+    beta, threshold = float(a.exact["beta"]), float(a.exact["threshold"])
     if x.dtype == np.float32 and beta != 1:
         # beta*x rounded to float32 would be amplified by exp, and so would beta's own
         # float32 rounding: the product (with beta as given, not rounded) and the rest run
