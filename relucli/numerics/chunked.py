@@ -213,7 +213,7 @@ def evaluate(
     chunk = max(1, min(chunk, flat.size))
     args = make_args(dtype)
     work = Workspace(chunk)
-    if not args.fits:
+    if dtype == np.float32 and not args.fits:
         kernel = _in_float64(kernel, make_args(np.dtype(np.float64)))
     value_flat = value.reshape(-1) if value is not None else np.empty(chunk, dtype)
     x_copy = np.empty(chunk, dtype) if copy_chunks else None
