@@ -237,3 +237,17 @@ def test_elu_gradient_with_a_large_alpha_where_exp_alone_underflows(alpha, dtype
         assert _ulps_no_floor(grad, exact, [0] * len(x)) <= 4
     else:
         assert _ulps(grad, exact, dtype) <= 4  # float32: its subnormals held absolutely
+
+
+def test_softplus_decides_beta_x_above_threshold_on_the_exact_product():
+    # beta*x = 1e-324 rounds to 0 = threshold, yet it is above it: the linear branch, x.
+    act = relucli.get("softplus", beta=1e-275, threshold=0.0)
+    value, grad = act.value_and_grad(np.array([1e-49, -1e-49, 0.0]))
+    assert value.tolist() == [1e-49, math.log(2) / 1e-275, math.log(2) / 1e-275]
+    assert grad.tolist() == [1.0, 0.5, 0.5]
+    assert act.param_grad(np.array([1e-49]), "beta").tolist() == [0.0]
+    # A tie off zero: 3 * (1/3 rounded) rounds to 1.0 exactly but is below it.
+    x = np.array([1 / 3])
+    assert float(3.0 * x[0]) == 1.0
+    below = relucli.get("softplus", beta=3.0, threshold=1.0)(x)
+    assert float(below[0]) == float(mp.log1p(mp.exp(3 * mpf(1 / 3))) / 3)

@@ -389,6 +389,8 @@ def _softplus(x, value, grad, beta, threshold, w: Workspace, exact: bool) -> Non
         _softplus_underflow(y, soft, low, beta, threshold, w.scope("underflow"))
     np.copyto(value, soft, casting="same_kind")
     linear = np.greater(y, w.full(threshold, x), out=w.buf(5, x, np.bool_))
+    if beta != 1:
+        _threshold_ties(x, y, beta, threshold, linear)
     any_linear = linear.any()  # none in most chunks: skip the (slow) masked copies
     if any_linear:
         np.copyto(value, x, where=linear)
@@ -403,6 +405,22 @@ def _softplus(x, value, grad, beta, threshold, w: Workspace, exact: bool) -> Non
     np.copyto(grad, soft, casting="same_kind")
     if any_linear:
         np.copyto(grad, 1.0, where=linear)
+
+
+def _threshold_ties(x, y, beta: float, threshold: float, linear) -> None:
+    """Where beta*x rounds onto the threshold, decide beta*x > threshold exactly: by x's
+    sign for threshold 0 (beta*1e-49 rounds to 0 for beta = 1e-275, yet it is > 0), else
+    by the sign of the product's rounding error. Rare: a masked patch."""
+    ties = y == threshold
+    if not ties.any():
+        return
+    xt = x[ties]
+    if threshold == 0:
+        linear[ties] = xt > 0
+        return
+    lo, hi = sorted((0.0, 2 * threshold))
+    low = _low_part(xt, beta, lo, hi, np.empty_like(xt), Workspace(xt.size))
+    linear[ties] = low > 0
 
 
 def _softplus_underflow(y, soft, low, beta: float, threshold: float, w: Workspace) -> None:
@@ -496,7 +514,10 @@ def _d_softplus_beta(x: np.ndarray, p) -> np.ndarray:
         hd = ((u + 1) * half / beta) * (half / beta)  # two normal factors, one rounding
         hd -= hd * (u / (u + 1) * du)
         d = np.where(deep, -hd, -h / beta / beta)
-    return np.where(y > threshold, 0.0, d)
+    linear = y > threshold
+    if beta != 1:
+        _threshold_ties(x, y, beta, threshold, linear)
+    return np.where(linear, 0.0, d)
 
 
 def _softplus_jumps(p) -> bool:
