@@ -71,13 +71,14 @@ class Activation:
             raise SpecError(f"{self.name}: no gradient with respect to '{param.name}'")
         if self.train:
             raise SpecError(f"{self.name}: parameter gradients are defined in eval mode only")
-        x = np.asarray(x)
+        x = _real(x)
         dtype = np.float32 if x.dtype == np.float32 else np.float64
-        result = np.asarray(rule(x.astype(np.float64), self.params))
-        with np.errstate(over="ignore"):  # beyond float32's range inf is the rounding
-            return result.astype(dtype)
+        with np.errstate(over="ignore"):  # beyond float32's max, inf is the exact rounding
+            return np.asarray(rule(x.astype(np.float64), self.params)).astype(dtype)
 
     def _run(self, x, want_grad, out, want_value=True):
+        x = _real(x)
+
         def make_args(dtype):
             rng = np.random.default_rng(self.seed) if self.train else None
             return KernelArgs(self.params, dtype, self.convention == "jax", rng)
@@ -110,10 +111,17 @@ class Activation:
         return tuple((float(k), float(kinks[k])) for k, g in zip(at, own) if float(g) != kinks[k])
 
     def one_sided(self, x: float) -> tuple[float, float]:
-        """(f'(x-), f'(x+)): the gradient just left and right of x (a relative step of 1e-9),
-        whatever the convention picks at x itself."""
-        tiny = 1e-9 * max(1.0, abs(x))
-        return float(self.grad(x - tiny)), float(self.grad(x + tiny))
+        """(f'(x-), f'(x+)): the gradient just left and right of x (four ulps away, at
+        least 1e-300),
+        whatever the convention picks at x itself.
+
+        The step is as small as the float64 grid allows: a branch that changes on a short
+        scale (CELU's exp(x/alpha) for alpha = 1e-4 varies by 1e-5 over a step of 1e-9)
+        still gives its limit at x, not a value some way off."""
+        # Not below 1e-300: a branch chosen by beta*x > t must see the step (beta*5e-324
+        # is 0 for beta < 1/2).
+        step = max(4 * float(np.spacing(abs(x))), 1e-300)
+        return float(self.grad(x - step)), float(self.grad(x + step))
 
     # ------------------------------------------------------------------ description
     @property
@@ -180,6 +188,11 @@ class Activation:
         return tuple(self.variant.fact("kinks", self.params))
 
     @property
+    def jumps(self) -> tuple[float, ...]:
+        """Where f itself jumps (softplus at threshold/beta)."""
+        return tuple(self.variant.fact("jumps", self.params))
+
+    @property
     def dead_zones(self) -> tuple[Interval, ...]:
         """Intervals where f'(x) = 0 exactly (not merely underflowing)."""
         return tuple(self.variant.fact("dead_zones", self.params))
@@ -236,6 +249,16 @@ def _with_kinks(kernel, fixes: tuple[tuple[float, float], ...]):
 
     fixed.streaming = getattr(kernel, "streaming", False)  # type: ignore[attr-defined]
     return fixed
+
+
+def _real(x) -> np.ndarray:
+    """x as an array of real numbers. Complex input would lose its imaginary part (after a
+    ComplexWarning), strings and objects would raise a TypeError deep in NumPy: neither is
+    an activation's input, so both are one-line usage errors."""
+    x = np.asarray(x)
+    if x.dtype.kind not in "biuf":
+        raise SpecError(f"input must be real numbers, got {x.dtype.name} values")
+    return x
 
 
 def _fmt(value: Any) -> str:

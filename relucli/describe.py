@@ -79,13 +79,18 @@ def check_rows(acts: Sequence[Activation], points: Points) -> Iterator[list]:
 
 def kink_note(a: Activation, x: float) -> str:
     """At a kink whose sides differ: both one-sided slopes and the convention's pick."""
-    if x not in a.kinks:
+    if x not in a.kinks and x not in a.jumps:
         return ""
     left, right = a.one_sided(x)
     if left == right:
         return ""
+    # Six significant digits, or as many as tell the two sides apart (softplus at its
+    # threshold: sigmoid(20) = 0.999999998 against 1).
+    digits = next((d for d in range(6, 18) if f"{left:.{d}g}" != f"{right:.{d}g}"), 17)
+    at = float(a.grad(x))
     return (
-        f"kink: f'(x-)={left:.6g}, f'(x+)={right:.6g}; {a.convention} uses {float(a.grad(x)):.6g}"
+        f"kink: f'(x-)={left:.{digits}g}, f'(x+)={right:.{digits}g};"
+        f" {a.convention} uses {at:.{digits}g}"
     )
 
 
@@ -94,12 +99,23 @@ def kink_note(a: Activation, x: float) -> str:
 
 def normal_moments(act: Activation, std: float = 1.0) -> tuple[float, float]:
     """(E[f(z)], Var[f(z)]) for z ~ N(0, std^2)."""
-    x, w = gaussian_nodes(act.kinks, 0.0, std)
+    x, w = gaussian_nodes((*act.kinks, *act.jumps), 0.0, std)
     fx = act(x)
-    # Parameters near the float limit (leaky_relu:1e308) overflow the sums: NaN, not a warning.
+    # Parameters near the float limit (elu:alpha=1e300) would overflow the sums of squares
+    # (and inf - inf is NaN): each sum is taken of values divided by their largest
+    # magnitude, then scaled back, so a moment beyond the float range is inf, its rounding.
+    # Where a node's value itself overflows (leaky_relu:1e308 at -40) the mean stays NaN.
     with np.errstate(over="ignore", invalid="ignore"):
-        mean = float(np.dot(w, fx))
-        return mean, float(np.dot(w, (fx - mean) ** 2))
+        mean = _scaled_sum(w, fx, 1)
+        return mean, _scaled_sum(w, fx - mean, 2)
+
+
+def _scaled_sum(w: np.ndarray, v: np.ndarray, power: int) -> float:
+    """sum(w * v**power) without overflowing in the intermediate terms."""
+    top = float(np.max(np.abs(v))) if v.size else 0.0
+    if not math.isfinite(top) or top == 0:
+        return float(np.dot(w, v**power))
+    return float(np.dot(w, (v / top) ** power) * np.float64(top) ** power)  # may be inf
 
 
 def zero_grad_share(act: Activation, std: float = 1.0) -> float:
@@ -115,7 +131,12 @@ def zero_grad_share(act: Activation, std: float = 1.0) -> float:
 
 
 def identity_near_zero(act: Activation) -> bool:
-    """f(0) = 0 and both one-sided slopes at 0 equal 1, so f(x) ≈ x for small x."""
+    """f(0) = 0 and both one-sided slopes at 0 equal 1, so f(x) ≈ x for small x. Where 0 is
+    not a kink the gradient at 0 is both (CELU with alpha = 1e-300 varies on a scale of
+    1e-300: even the smallest step would leave its limit)."""
+    if 0.0 not in act.kinks and 0.0 not in act.jumps:
+        slope = float(act.grad(0.0))
+        return float(act(0.0)) == 0 and abs(slope - 1) < 1e-6
     left, right = act.one_sided(0.0)
     return float(act(0.0)) == 0 and abs(left - 1) < 1e-6 and abs(right - 1) < 1e-6
 

@@ -93,16 +93,33 @@ class Param:
 
     def coerce(self, variant: str, raw: Any) -> float | str:
         if self.choices:
-            text = str(raw).strip().lower()
+            if not isinstance(raw, str):  # str(None) would read as the choice 'none'
+                raise SpecError(
+                    f"{variant}: {self.name} must be {self.range_text()}, got {type(raw).__name__}"
+                )
+            text = raw.strip().lower()
             if text not in self.choices:
                 raise SpecError(f"{variant}: {self.name} must be {self.range_text()}, got '{raw}'")
             return text
-        value = parse_number(raw) if isinstance(raw, str) else float(raw)
+        value = self._number(variant, raw)
         if not self.accepts(value):
             raise SpecError(
                 f"{variant}: {self.name} must be {self.range_text()}, got {_num(value)}"
             )
         return value
+
+    def _number(self, variant: str, raw: Any) -> float:
+        """A real number from a string or a real scalar. bool is refused (True is not 1.0 by
+        intent), and so are arrays, None and complex numbers: one-line usage errors, never a
+        TypeError from float()."""
+        if isinstance(raw, str):
+            return parse_number(raw)
+        real = isinstance(raw, (int, float, np.integer, np.floating))
+        if not real or isinstance(raw, (bool, np.bool_)):
+            raise SpecError(
+                f"{variant}: {self.name} must be a real number, got {type(raw).__name__}"
+            )
+        return float(raw)
 
 
 def _num(value: float) -> str:
@@ -247,6 +264,9 @@ class Variant:
     constants: tuple[tuple[str, float], ...] = ()
     aliases: tuple[str, ...] = ()
     kinks: Fact = ()  # tuple[float, ...]
+    # tuple[float, ...]: where f itself jumps (softplus at threshold/beta, PyTorch's switch
+    # to x): a breakpoint for quadrature and one-sided checks, not a kink to plot.
+    jumps: Fact = ()
     dead_zones: Fact = ()  # tuple[Interval, ...]: where f'(x) = 0 exactly
     param_grads: Mapping[str, Callable[[np.ndarray, Params], np.ndarray]] = field(
         default_factory=dict

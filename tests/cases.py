@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import mpmath as mp
 
-from relucli.variants import SELU_ALPHA, SELU_SCALE
+from relucli.variants import REGISTRY, SELU_ALPHA, SELU_SCALE
 
 mp.mp.dps = 50
 mpf = mp.mpf
@@ -153,6 +153,49 @@ def _swish(beta) -> Reference:
         second = b * x * s * _sig(-b * x)
         return x * s, s + second, max(abs(s), abs(second))
 
+
+# ------------------------------------------------------------ models for any parameters
+#
+# params -> (x -> (value, gradient, gradient scale or None, {parameter: d value/d parameter}))
+# at 50 digits (more where a parameter gradient cancels), for any valid parameters: the
+# parameter-sampling tests (tests/test_param_accuracy.py) draw parameters from the records'
+# ranges and compare against these.
+Model = Callable[[dict], Callable[[mp.mpf], tuple]]
+
+
+def _fixed(reference: Reference) -> Model:
+    """A variant without number parameters: its reference, no parameter gradients."""
+    return lambda p: lambda x: (*reference(x), {})
+
+
+def _leaky_model(name: str, half: tuple[str, str] | None = None) -> Model:
+    def model(p):
+        s = (mpf(p[half[0]]) + mpf(p[half[1]])) / 2 if half else mpf(p[name])
+        names = half or (name,)
+        weight = mpf(0.5) if half else mpf(1)
+
+        def f(x):
+            neg = min(x, mpf(0)) * weight
+            return (
+                (x if x > 0 else s * x),
+                (mpf(1) if x > 0 else s),
+                None,
+                dict.fromkeys(names, neg),
+            )
+
+        return f
+
+    return model
+
+
+def _elu_model(p):
+    a = mpf(p["alpha"])
+
+    def f(x):
+        if x > 0:
+            return x, mpf(1), None, {"alpha": mpf(0)}
+        return a * mp.expm1(x), a * mp.exp(x), None, {"alpha": mp.expm1(x)}
+
     return f
 
 
@@ -166,6 +209,20 @@ def _squareplus(b) -> Reference:
             return (x + r) / 2, (1 + x / r) / 2, None
         return b / (2 * (r - x)), b / (2 * r * (r - x)), None
 
+
+def _celu_model(p):
+    a = mpf(p["alpha"])
+
+    def f(x):
+        if x > 0:
+            return x, mpf(1), None, {"alpha": mpf(0)}
+        q = x / a
+        if q > -1e-12:  # expm1(q) - q exp(q) cancels: its series, -q^2/2 - q^3/3 - q^4/8
+            d = -(q**2) * (mpf(1) / 2 + q / 3 + q**2 / 8)
+        else:
+            d = mp.expm1(q) - q * mp.exp(q)
+        return a * mp.expm1(q), mp.exp(q), None, {"alpha": d}
+
     return f
 
 
@@ -175,6 +232,40 @@ def _sparse_plus(x):
     if x >= 1:
         return x, mpf(1), None
     return (x + 1) ** 2 / 4, (x + 1) / 2, None
+
+
+def _softplus_model(p):
+    b, t = mpf(p["beta"]), mpf(p["threshold"])
+
+    def f(x):
+        y = b * x
+        if y > t:
+            return x, mpf(1), None, {"beta": mpf(0)}
+        value = mp.log1p(mp.exp(y)) / b
+        sig = 1 / (1 + mp.exp(-y))
+        if y <= 0:
+            d = (x * sig - value) / b
+        else:
+            # x sigmoid(y) - value cancels y/2.3 digits; the same quantity, exactly:
+            # -(y sigmoid(-y) + log1p(exp(-y)))/beta^2.
+            d = -(y / (1 + mp.exp(y)) + mp.log1p(mp.exp(-y))) / b**2
+        return value, sig, None, {"beta": d}
+
+    return f
+
+
+def _hardtanh_model(p):
+    lo, hi = mpf(p["min_val"]), mpf(p["max_val"])
+
+    def f(x):
+        grads = {"min_val": mpf(1 if x < lo else 0), "max_val": mpf(1 if x > hi else 0)}
+        return min(max(x, lo), hi), mpf(1 if lo < x < hi else 0), None, grads
+
+    return f
+
+
+def _gelu_model(p):
+    return _fixed(_gelu_tanh if p["approximate"] == "tanh" else _gelu)(p)
 
 
 @dataclass(frozen=True)
@@ -189,6 +280,9 @@ class Case:
     kernel_specs: tuple[str, ...] = ()  # edge settings for the kernel checks only
     references: dict[str, Reference] = field(default_factory=dict)  # spec -> mpmath
     param_grads: tuple[tuple[str, str], ...] = ()  # (spec, parameter) checked by differences
+    model: Model | None = None  # mpmath for any parameters (None: the reference, no params)
+    # Largest parameter magnitude the sampling tests draw (10^x): most of the float range.
+    param_exp: float = 300
 
 
 def _same(kinks: dict[float, float]) -> dict[str, dict[float, float]]:
@@ -218,6 +312,7 @@ CASES: tuple[Case, ...] = (
         kernel_specs=("leaky_relu:0", "leaky_relu:-0.5", "leaky_relu:3"),
         references={"leaky_relu:negative_slope=0.2": _leaky(0.2)},
         param_grads=(("leaky_relu:0.1", "negative_slope"), ("leaky_relu:0.1", "alpha")),
+        model=_leaky_model("negative_slope"),
     ),
     Case(
         "prelu",
@@ -228,6 +323,7 @@ CASES: tuple[Case, ...] = (
         _F + "prelu",
         specs=("prelu:weight=0",),
         param_grads=(("prelu", "weight"),),
+        model=_leaky_model("weight"),
     ),
     Case(
         "elu",
@@ -240,6 +336,7 @@ CASES: tuple[Case, ...] = (
         kernel_specs=("elu:alpha=3",),
         references={"elu:alpha=0.5": _elu(0.5)},
         param_grads=(("elu:alpha=0.7", "alpha"),),
+        model=_elu_model,
     ),
     Case(
         "rrelu",
@@ -251,6 +348,7 @@ CASES: tuple[Case, ...] = (
         specs=("rrelu:lower=0.1,upper=0.3",),
         kernel_specs=("rrelu:lower=0.5,upper=1.5",),
         param_grads=(("rrelu", "lower"), ("rrelu", "upper")),
+        model=_leaky_model("", ("lower", "upper")),
     ),
     Case(
         "selu",
@@ -279,6 +377,7 @@ CASES: tuple[Case, ...] = (
         kernel_specs=("celu:alpha=2",),
         references={"celu:alpha=2": _elu(2, 1, 2)},
         param_grads=(("celu:alpha=1.5", "alpha"),),
+        model=_celu_model,
     ),
     Case(
         "gelu",
@@ -289,13 +388,14 @@ CASES: tuple[Case, ...] = (
         _F + "gelu",
         specs=("gelu:approximate=tanh",),
         references={"gelu:approximate=tanh": _gelu_tanh},
+        model=_gelu_model,
     ),
     Case("silu", ((0, 0), (INF, 1)), _same({}), _silu, 16, _F + "silu"),
     Case("mish", ((0, 0), (INF, 1)), _same({}), _mish, 16, _F + "mish"),
     Case(
         "softplus",
         ((0, 0), (INF, 1)),
-        _same({}),
+        _same({20.0: 1 / (1 + math.exp(-20.0))}),  # the softplus side: beta*x > t is strict
         _softplus(1, 20),
         16,
         _F + "softplus",
@@ -303,6 +403,7 @@ CASES: tuple[Case, ...] = (
         kernel_specs=("softplus:beta=2,threshold=10",),
         references={"softplus:beta=2,threshold=10": _softplus(2, 10)},
         param_grads=(("softplus:beta=1.5", "beta"),),
+        model=_softplus_model,
     ),
     Case(
         "hardswish",
@@ -326,6 +427,7 @@ CASES: tuple[Case, ...] = (
             ("hardtanh:min_val=-0.55,max_val=2.05", "min_val"),
             ("hardtanh:min_val=-0.55,max_val=2.05", "max_val"),
         ),
+        model=_hardtanh_model,
     ),
     Case(
         "sigmoid",
@@ -774,3 +876,24 @@ REFERENCES = [(c.name, c.reference, c.ulps) for c in CASES] + [
     (spec, ref, c.ulps) for c in CASES for spec, ref in c.references.items()
 ]
 PARAM_GRADS = [pair for c in CASES for pair in c.param_grads]
+
+
+def model(case: Case) -> Model | None:
+    """The case's mpmath model for any parameters: its reference when the variant has no
+    number parameters, None when it has some but the row gives no model (then only the
+    defaults can be checked against the reference)."""
+    if case.model is not None:
+        return case.model
+    numbers = [p for p in REGISTRY.variants[case.name].params if not p.choices]
+    return None if numbers else _fixed(case.reference)
+
+
+def exact(case: Case, params: dict):
+    """x -> (value, gradient, scale, {parameter: derivative}) in mpmath at these parameters:
+    the row's model, or its reference at the defaults (a row without a model)."""
+    found = model(case)
+    if found is not None:
+        return found(params)
+    if params != REGISTRY.variants[case.name].defaults():
+        raise ValueError(f"{case.name}: tests/cases.py has no model for {params}")
+    return _fixed(case.reference)(params)

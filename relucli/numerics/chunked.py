@@ -17,6 +17,7 @@ more often per byte, and there is little to keep in L2.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -126,14 +127,22 @@ class KernelArgs:
     variants a random generator."""
 
     def __init__(self, params: dict[str, Any], dtype: np.dtype, jax: bool, rng=None):
+        dtype = np.dtype(dtype)
         # The parameters as given (float64): a float32 kernel that computes in float64 uses
-        # these, so a parameter like 1.702 is not first rounded to float32.
+        # these, so a parameter like 1.702 is not first rounded to float32 (CELU's x/alpha,
+        # softplus's beta*x: exp would amplify that rounding).
         self.exact = dict(params)
-        for name, value in params.items():
-            # A NumPy float64 scalar would silently promote float32 work to float64. A value
-            # beyond float32's range becomes +-inf there (kernels needing it use ``exact``).
-            with np.errstate(over="ignore"):
-                setattr(self, name, dtype.type(value) if isinstance(value, float) else value)
+        # False when a float parameter has no float32 counterpart (1e39 overflows, 1e-50
+        # flushes to 0, 1e-40 keeps few bits): then evaluate() runs the float64 kernel on
+        # float32 chunks and rounds once, rather than compute with inf or 0 (NaN, warnings).
+        self.fits = True
+        with np.errstate(over="ignore", under="ignore"):
+            for name, value in params.items():
+                # A NumPy float64 scalar would silently promote float32 work to float64.
+                cast = dtype.type(value) if isinstance(value, float) else value
+                if isinstance(value, float) and value != 0 and math.isfinite(value):
+                    self.fits &= bool(np.isfinite(cast)) and abs(cast) >= np.finfo(dtype).tiny
+                setattr(self, name, cast)
         self.jax = jax
         self.rng = rng
 
@@ -184,9 +193,19 @@ def evaluate(
     dtype = working_dtype(x)
     flat = np.ascontiguousarray(x, dtype=dtype).reshape(-1)
     value_out, grad_out = out if out is not None else (None, None)
+    if value_out is not None and grad_out is not None and np.shares_memory(value_out, grad_out):
+        raise ValueError("out=: the value and the gradient need two separate arrays")
     value = _output(value_out, x.shape, dtype) if want_value else None
     grad = _output(grad_out, x.shape, dtype) if want_grad else None
     grad_flat = grad.reshape(-1) if grad is not None else None
+    # An output that shares memory with the input (act(x, out=x)): kernels write their
+    # outputs while still reading x, so each chunk of x is first copied to scratch. If the
+    # overlap is not element for element (a shifted view), writing one chunk could change
+    # later chunks of x before they are read: then x is copied whole, once.
+    aliased = [o for o in (value, grad) if o is not None and np.shares_memory(o, flat)]
+    copy_chunks = bool(aliased)
+    if any(not _same_elements(o, flat) for o in aliased):
+        flat, copy_chunks = flat.copy(), False
 
     if chunk is None:
         chunk = STREAMING_CHUNK if getattr(kernel, "streaming", False) else CHUNK
@@ -194,14 +213,49 @@ def evaluate(
     chunk = max(1, min(chunk, flat.size))
     args = make_args(dtype)
     work = Workspace(chunk)
+    if dtype == np.float32 and not args.fits:
+        kernel = _in_float64(kernel, make_args(np.dtype(np.float64)))
     value_flat = value.reshape(-1) if value is not None else np.empty(chunk, dtype)
+    x_copy = np.empty(chunk, dtype) if copy_chunks else None
     for start in range(0, flat.size, chunk):
         stop = min(start + chunk, flat.size)
         xs = flat[start:stop]
+        if x_copy is not None:
+            xs = x_copy[: stop - start]
+            np.copyto(xs, flat[start:stop])
         vs = value_flat[start:stop] if value is not None else value_flat[: stop - start]
         gs = grad_flat[start:stop] if grad_flat is not None else None
         kernel(xs, vs, gs, args, work)
     return value, grad
+
+
+def _same_elements(out: np.ndarray, flat: np.ndarray) -> bool:
+    """out (C-contiguous, flat's size) holds exactly flat's elements in flat's order."""
+    return (
+        out.dtype == flat.dtype
+        and flat.flags.c_contiguous
+        and out.__array_interface__["data"][0] == flat.__array_interface__["data"][0]
+    )
+
+
+def _in_float64(kernel: Kernel, args64: KernelArgs) -> Kernel:
+    """``kernel`` run in float64 on float32 chunks, rounded once: for parameters float32
+    cannot hold (see ``KernelArgs.fits``). The result is the float64 result's rounding, so
+    within the float32 contract; overflow to inf is the correct rounding, not a warning."""
+
+    def run(x, value, grad, a: KernelArgs, w: Workspace) -> None:
+        scope = w.scope("float64 parameters")
+        x64 = scope.buf(0, x, np.float64)
+        np.copyto(x64, x)
+        v64 = scope.buf(1, x, np.float64)
+        g64 = None if grad is None else scope.buf(2, x, np.float64)
+        kernel(x64, v64, g64, args64, scope.scope("kernel"))
+        with np.errstate(over="ignore"):
+            np.copyto(value, v64, casting="same_kind")
+            if grad is not None:
+                np.copyto(grad, g64, casting="same_kind")
+
+    return run
 
 
 def _output(given: np.ndarray | None, shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:

@@ -1,7 +1,8 @@
 """Gaussian expectations by kink-aware quadrature.
 
 A Gauss-Hermite rule across a kink converges slowly (200 nodes give SELU's mean as -6e-4),
-so the real line is split at the kinks and each smooth piece gets Gauss-Legendre nodes.
+so the real line is split at the kinks (and jumps) and each smooth piece gets Gauss-Legendre
+nodes, on pieces that shrink towards 0 and the kinks.
 """
 
 from __future__ import annotations
@@ -34,7 +35,12 @@ def gaussian_nodes(
     if std == 0:
         return np.array([mean]), np.array([1.0])
     lo, hi = mean - _REACH * std, mean + _REACH * std
-    cuts = sorted({lo, hi, *(b for b in breakpoints if lo < b < hi)})
+    points = {0.0, *breakpoints}
+    # Pieces shrinking geometrically (by 2) towards 0 and each breakpoint, down to 2^-40:
+    # a branch that changes on a short scale there (CELU's exp(x/alpha) with alpha = 1e-4,
+    # softplus with a large beta) is resolved as well as a kink (CELU's mean was 4e-9 off).
+    graded = {c + s * std * 2.0**-k for c in points for s in (-1, 1) for k in range(1, 41)}
+    cuts = sorted({lo, hi, *(b for b in points | graded if lo < b < hi)})
     edges = []
     for a, b in itertools.pairwise(cuts):
         pieces = max(1, math.ceil((b - a) / (0.5 * std)))

@@ -78,12 +78,19 @@ def _at_defaults(v: Variant, fact: str):
     return v.fact(fact, v.defaults())
 
 
+def _smooth(v: Variant) -> bool:
+    """C∞ at the defaults, or a smooth function whose only jumps are an implementation's
+    switch away from any kink (softplus: PyTorch returns x above threshold/beta, a jump of
+    2e-9 at the defaults): the group is for the mathematics."""
+    if _at_defaults(v, "continuity") == "C∞":
+        return True
+    return bool(_at_defaults(v, "jumps")) and not _at_defaults(v, "kinks")
+
+
 GROUPS = {
     "seed": lambda reg: [reg.variants[n] for n in SEED],
     "all": lambda reg: list(reg.variants.values()),
-    "smooth": lambda reg: [
-        v for v in reg.variants.values() if _at_defaults(v, "continuity") == "C∞"
-    ],
+    "smooth": lambda reg: [v for v in reg.variants.values() if _smooth(v)],
     "bounded": lambda reg: [v for v in reg.variants.values() if _at_defaults(v, "range").bounded],
     # From the records' origin field: in a framework (PyTorch, JAX, TF, Keras, MLX) or only
     # in the literature.

@@ -15,7 +15,7 @@ import numpy as np
 
 from ..frameworks import KERAS, facts, same_facts
 from ..numerics.chunked import KernelArgs, Workspace
-from ..numerics.elementwise import const, in_float64
+from ..numerics.elementwise import const, in_float64, two_prod
 from ..numerics.exp32 import exp_grid32
 from ..registry import Interval, Param, Variant
 
@@ -30,7 +30,8 @@ def _exp_family(x, value, grad, neg_value_coef, neg_grad_coef, pos_coef, divisor
     gradient pos_coef, or neg_grad_coef*exp(x/divisor) for x <= 0 (the PyTorch kink).
     ``w`` is this helper's own scratch."""
     m = w.buf(0, x)
-    if x.dtype == np.float32 and divisor is None and neg_value_coef == neg_grad_coef:
+    table = neg_value_coef != 0  # alpha = 0: NumPy's path gives PyTorch's -0
+    if x.dtype == np.float32 and divisor is None and neg_value_coef == neg_grad_coef and table:
         exp_grid32(
             x, value, grad, neg_value_coef, w.scope("grid")
         )  # coefficients folded into the tables
@@ -46,10 +47,11 @@ def _exp_family(x, value, grad, neg_value_coef, neg_grad_coef, pos_coef, divisor
             value *= neg_value_coef
         if grad is not None and neg_grad_coef != 1:
             grad *= neg_grad_coef
-    if pos_coef == 1 and (divisor is not None or 0 < neg_value_coef <= 1):
+    if pos_coef == 1 and (divisor is not None or 0 <= neg_value_coef <= 1):
         # alpha expm1(x/alpha) >= x for x <= 0 (CELU, and ELU with alpha <= 1), and it is
         # 0 for x > 0: the max is the right branch, exactly, in one pass (x on the tie at
-        # zero, so the zero keeps x's sign).
+        # zero, so the zero keeps x's sign; with alpha = 0 the negative side is 0 * expm1(x)
+        # = -0, PyTorch's zero, where adding max(x, 0) would give +0).
         np.maximum(value, x, out=value)
     else:
         r = np.maximum(w.full(0, x), x, out=m)  # x on the tie: -0 + -0 keeps expm1(-0) = -0
@@ -71,6 +73,24 @@ def _exp_family(x, value, grad, neg_value_coef, neg_grad_coef, pos_coef, divisor
 
 def elu_kernel(x, value, grad, a: KernelArgs, w: Workspace) -> None:
     _exp_family(x, value, grad, a.alpha, a.alpha, const(x, 1), None, w.scope("exp"))
+    if grad is not None and a.alpha > 1:
+        _elu_grad_tail(x, grad, float(a.exact["alpha"]))
+
+
+def _elu_grad_tail(x, grad, alpha: float) -> None:
+    """alpha exp(x) for alpha > 1 where exp(x) alone underflows (float64: x < -708;
+    float32: x < -87, and its tables stop at -104) but alpha exp(x) does not (alpha = 1e30
+    keeps it normal down to x = -1400 in float64, -156 in float32): formed as
+    (alpha exp(x/2)) exp(x/2), in float64 and rounded once (exp(x/2) is normal down to
+    x = -1416, past which alpha exp(x) underflows for every alpha below 1e307). Rare
+    (a masked patch), and only for alpha > 1."""
+    low = -700.0 if x.dtype == np.float64 else -80.0
+    if not np.fmin.reduce(x, initial=0.0) < low:
+        return
+    deep = x < low
+    half = np.exp(np.maximum(x[deep].astype(np.float64), -1e4) / 2)
+    with np.errstate(over="ignore"):  # float32: beyond its max, inf is the rounding
+        grad[deep] = (alpha * half) * half
 
 
 def selu_kernel(x, value, grad, a: KernelArgs, w: Workspace) -> None:
@@ -86,10 +106,12 @@ def celu_kernel(x, value, grad, a: KernelArgs, w: Workspace) -> None:
         _exp_family(x, value, grad, one, one, one, None, body)
         return
     # Divide (not multiply by 1/alpha): the rounding of 1/alpha would be amplified by exp.
-    # In float32 even the rounding of x/alpha is amplified (by |x/alpha| ulp), so that
-    # division and the exponentials run in float64 and are rounded once.
+    # In float32 even the rounding of x/alpha is amplified (by |x/alpha| ulp), and so is
+    # alpha's own float32 rounding, so the division (by alpha as given, not rounded to
+    # float32) and the exponentials run in float64 and are rounded once; there the
+    # quotient's rounding (2^-53 times |x/alpha| <= 104) is far below a float32 ulp.
+    alpha = float(a.exact["alpha"])
     if x.dtype == np.float32:
-        alpha = np.float64(a.alpha)
         in_float64(
             lambda x, v, g: _exp_family(x, v, g, alpha, 1.0, 1.0, alpha, body),
             x,
@@ -98,17 +120,77 @@ def celu_kernel(x, value, grad, a: KernelArgs, w: Workspace) -> None:
             w.scope("float64"),
         )
         return
-    _exp_family(x, value, grad, a.alpha, one, one, a.alpha, body)
+    if math.frexp(alpha)[0] == 0.5:  # a power of two: x/alpha is exact
+        _exp_family(x, value, grad, a.alpha, one, one, a.alpha, body)
+    else:
+        _celu_two_quotient(x, value, grad, alpha, w.scope("two quotient"))
+    if alpha > 1:
+        # x/alpha can be subnormal (|x| < alpha 2^-1022) and have lost bits, which the
+        # product with alpha would bring back as a relative error. Where |x/alpha| < 2^-60,
+        # alpha expm1(x/alpha) = x (1 + x/(2 alpha)) rounds to x: take x there.
+        tiny = np.greater(x, -alpha * 2.0**-60, out=w.buf(0, x, np.bool_))
+        np.copyto(value, x, where=tiny)
+
+
+def _celu_two_quotient(x, value, grad, alpha: float, w: Workspace) -> None:
+    """CELU for alpha not a power of two, in float64: x/alpha = q + c with c the rounding
+    error of the quotient (a two-quotient), and exp(q + c) = exp(q)(1 + c) to first order.
+    Without c, exp turns the quotient's half-ulp error into |q| half-ulps (470 ulp in the
+    gradient at alpha = 0.1). c comes from Dekker's two-product on alpha = m 2^k scaled to
+    m in [0.5, 1) (x 2^-k is exact), so any alpha works; below q = -1000 exp(q) is 0."""
+    m = np.minimum(w.full(0, x), x, out=w.buf(0, x))  # -0 kept
+    q = w.buf(1, x)
+    with np.errstate(over="ignore"):  # -huge/alpha = -inf: expm1 gives the limit
+        np.divide(m, alpha, out=q)
+        floor = -1000.0 * alpha  # -inf for huge alpha: no clip needed there
+    frac, k = math.frexp(alpha)
+    xs = np.maximum(m, floor, out=w.buf(2, x))
+    np.ldexp(xs, -k, out=xs)  # |xs| <= 1000: two_prod's factors are far from overflow
+    qs = np.divide(xs, frac, out=w.buf(3, x))
+    p, e = two_prod(qs, frac)
+    c = np.subtract(xs, p, out=w.buf(4, x))  # exact (Sterbenz: p is within an ulp of xs)
+    c -= e
+    c /= frac  # the remainder over the divisor: x/alpha - q
+    ex = np.exp(q, out=w.buf(5, x))
+    c *= ex  # exp(q) c: the first-order term of exp and of expm1
+    np.expm1(q, out=value)
+    value += c
+    with np.errstate(over="ignore"):
+        value *= alpha
+    np.maximum(value, x, out=value)  # x > 0: value is 0 there; the max picks x exactly
+    if grad is None:
+        return
+    np.add(ex, c, out=grad)  # exp(x/alpha) for x <= 0, 1 for x > 0 (q = 0, c = 0)
 
 
 def _d_elu_alpha(x: np.ndarray, p) -> np.ndarray:
     return np.expm1(np.minimum(x, 0))
 
 
+# expm1(q) - q exp(q) = -sum_{n>=2} (n - 1) q^n / n!  =  -q^2 sum_j _CELU_SERIES[j] q^j
+_CELU_SERIES = [(j + 1) / math.factorial(j + 2) for j in range(22)]
+
+
 def _d_celu_alpha(x: np.ndarray, p) -> np.ndarray:
-    # d/da [a expm1(x/a)] = expm1(y) - y exp(y), y = x/a <= 0; clamp so -inf * 0 is not NaN.
-    y = np.maximum(np.minimum(x, 0) / p["alpha"], -1e4)
-    return np.expm1(y) - y * np.exp(y)
+    """d/dalpha [alpha expm1(x/alpha)] = expm1(q) - q exp(q), q = x/alpha <= 0.
+
+    The two terms cancel as q -> 0 (both ~q): the difference is -q^2/2 (0 instead of
+    -5e-35 at x = -1e-17, 1e5 ulp off at -1e-5). For |q| < 1 it comes from its series
+    (22 terms: the last is below 2^-60 of the first); beyond, the terms differ enough
+    (at most a factor 4 of cancellation at q = -1). The quotient overflows to -inf for
+    x = -1e308, alpha < 1: clamped (exp is 0 far before -1e4), so -inf * 0 is not NaN.
+    """
+    x = np.asarray(x, np.float64)
+    with np.errstate(over="ignore"):
+        q = np.maximum(np.minimum(x, 0) / p["alpha"], -1e4)
+    direct = np.expm1(q) - q * np.exp(q)
+    qs = np.maximum(q, -1.0)
+    series = np.full_like(qs, _CELU_SERIES[-1])
+    for coef in reversed(_CELU_SERIES[:-1]):  # Horner over 22 coefficients, not elements
+        series *= qs
+        series += coef
+    series *= -qs * qs
+    return np.where(q > -1.0, series, direct)
 
 
 _ELU_FW = {
@@ -128,7 +210,7 @@ ELU = Variant(
     latex=r"\begin{cases} x & x > 0 \\ \alpha (e^{x} - 1) & x \le 0 \end{cases}",
     kernel=elu_kernel,
     params=(Param("alpha", 1.0, "negative saturation value", "α", low=0.0),),
-    range=lambda p: Interval(-p["alpha"], INF, lo_open=p["alpha"] > 0),
+    range=lambda p: Interval(0.0 - p["alpha"], INF, lo_open=p["alpha"] > 0),  # not -0
     grad_range=lambda p: Interval(0.0, max(1.0, p["alpha"]), lo_open=p["alpha"] > 0),
     continuity=lambda p: "C1" if p["alpha"] == 1 else "C0",
     monotonic=True,

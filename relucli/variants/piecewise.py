@@ -42,7 +42,10 @@ def _piecewise_linear(x, value, grad, slope, jax: bool, w: Workspace) -> None:
         return
     lo, hi = (slope, slope) if scalar else (np.min(slope), np.max(slope))
     if scalar and slope == 0:
-        np.maximum(x, w.full(0, x), out=value)  # 0 * -inf would be NaN; the limit is 0
+        # PyTorch computes 0 * x = -0 for x < 0; 0 * -inf would be NaN where the limit is -0.
+        # max(x, 0) is +0 there and keeps NaN; copying x's sign gives the -0.
+        np.maximum(x, w.full(0, x), out=value)
+        np.copysign(value, x, out=value)
     elif lo >= 0:
         with np.errstate(over="ignore" if hi > 1 else "raise"):
             np.multiply(x, slope, out=value)  # may overflow to the right +-inf
@@ -103,7 +106,7 @@ def prelu_kernel(x, value, grad, a: KernelArgs, w: Workspace) -> None:
 @streaming
 def rrelu_kernel(x, value, grad, a: KernelArgs, w: Workspace) -> None:
     if a.rng is None:
-        slope = (a.lower + a.upper) / 2
+        slope = x.dtype.type(rrelu_eval_slope(a.exact["lower"], a.exact["upper"]))
     else:
         # Training mode: one slope per element from U(lower, upper); drawing for every
         # element (not only negative ones) keeps the stream independent of the data, and
@@ -114,6 +117,18 @@ def rrelu_kernel(x, value, grad, a: KernelArgs, w: Workspace) -> None:
         slope = w.buf(1, x)
         np.copyto(slope, u, casting="same_kind")
     _piecewise_linear(x, value, grad, slope, a.jax, w.scope("linear"))
+
+
+def rrelu_eval_slope(lower: float, upper: float) -> float:
+    """(lower + upper)/2, the eval-mode slope, in float64: the sum overflows for bounds
+    near the float limit (1e308 + 1.5e308 = inf, and inf * 0 = NaN at x = 0), so then each
+    bound is halved first (exact for normal numbers)."""
+    total = lower + upper
+    return total / 2 if math.isfinite(total) else lower / 2 + upper / 2
+
+
+def _rrelu_slope(p) -> float:
+    return rrelu_eval_slope(p["lower"], p["upper"])
 
 
 def _d_slope(x: np.ndarray, p) -> np.ndarray:
@@ -132,11 +147,20 @@ def _check_rrelu(p) -> None:
 
 
 def _slope_range(slope: float) -> Interval:
+    # slope > 0: slope*x covers (-inf, 0]; slope <= 0: both branches are >= 0, 0 at x = 0.
     return Interval(-INF, INF) if slope > 0 else Interval(0.0, INF)
 
 
 def _slope_grads(slope: float) -> Interval:
     return Interval(min(slope, 1.0), max(slope, 1.0))
+
+
+def _slope_continuity(slope: float) -> str:
+    return "C∞" if slope == 1 else "C0"  # slope 1 is the identity
+
+
+def _slope_kinks(slope: float) -> tuple[float, ...]:
+    return () if slope == 1 else (0.0,)
 
 
 def _dead_if(zero: bool) -> tuple[Interval, ...]:
@@ -214,9 +238,9 @@ LEAKY_RELU = Variant(
     params=(Param("negative_slope", 0.01, "slope for x < 0", "α", synonyms=("alpha", "slope")),),
     range=lambda p: _slope_range(p["negative_slope"]),
     grad_range=lambda p: _slope_grads(p["negative_slope"]),
-    continuity=lambda p: "C∞" if p["negative_slope"] == 1 else "C0",
+    continuity=lambda p: _slope_continuity(p["negative_slope"]),
     monotonic=lambda p: p["negative_slope"] >= 0,
-    kinks=(0.0,),
+    kinks=lambda p: _slope_kinks(p["negative_slope"]),
     dead_zones=lambda p: _dead_if(p["negative_slope"] == 0),
     param_grads={"negative_slope": _d_slope},
     kink_rule="leaky′(0) = negative_slope (the x ≤ 0 branch)",
@@ -255,9 +279,9 @@ PRELU = Variant(
     params=(Param("weight", 0.25, "learned slope for x < 0", "a", synonyms=("alpha", "a")),),
     range=lambda p: _slope_range(p["weight"]),
     grad_range=lambda p: _slope_grads(p["weight"]),
-    continuity=lambda p: "C∞" if p["weight"] == 1 else "C0",
+    continuity=lambda p: _slope_continuity(p["weight"]),
     monotonic=lambda p: p["weight"] >= 0,
-    kinks=(0.0,),
+    kinks=lambda p: _slope_kinks(p["weight"]),
     dead_zones=lambda p: _dead_if(p["weight"] == 0),
     param_grads={"weight": _d_slope},
     kink_rule="prelu′(0) = weight",
@@ -279,13 +303,14 @@ RRELU = Variant(
         Param("lower", 0.125, "lower bound of the slope", "l", low=0.0),
         Param("upper", 1 / 3, "upper bound of the slope", "u", low=0.0),
     ),
-    range=lambda p: _slope_range(p["lower"]),
-    # Eval mode; in training mode the negative-side slope ranges over [lower, upper].
-    grad_range=lambda p: Interval(min((p["lower"] + p["upper"]) / 2, 1.0), 1.0),
-    continuity="C0",
+    # Eval mode (the slope (lower + upper)/2); in training mode the negative-side slope
+    # ranges over [lower, upper].
+    range=lambda p: _slope_range(_rrelu_slope(p)),
+    grad_range=lambda p: _slope_grads(_rrelu_slope(p)),
+    continuity=lambda p: _slope_continuity(_rrelu_slope(p)),
     monotonic=True,
-    kinks=(0.0,),
-    dead_zones=lambda p: _dead_if(p["upper"] == 0),
+    kinks=lambda p: _slope_kinks(_rrelu_slope(p)),
+    dead_zones=lambda p: _dead_if(_rrelu_slope(p) == 0),
     param_grads={"lower": _d_rrelu_bound, "upper": _d_rrelu_bound},
     check=_check_rrelu,
     kink_rule="rrelu′(0) = (lower + upper)/2 in eval mode",
@@ -372,13 +397,13 @@ def hardtanh_kernel(x, value, grad, a: KernelArgs, w: Workspace) -> None:
         return
     # PyTorch: 1 strictly inside, +0 at the ends and outside, NaN for NaN. value - min_val
     # and max_val - value are 0 exactly at the ends (two different floats never subtract
-    # to 0) and > 0 inside; ceil of the product of both, each capped at 1, is 1 or 0.
+    # to 0) and > 0 inside; ceil of the smaller of both, capped at 1, is 1 or 0 (not of
+    # their product: 1e-200 * 1e-200 underflows to 0 inside a narrow range near 0).
     with np.errstate(over="ignore"):  # a range wider than the float range: inf, capped
         below = np.subtract(value, a.min_val, out=w.buf(0, x))
         np.subtract(a.max_val, value, out=grad)
-    np.minimum(below, one, out=below)
+    np.minimum(grad, below, out=grad)
     np.minimum(grad, one, out=grad)
-    grad *= below
     np.ceil(grad, out=grad)
     if a.min_val == 0 or a.max_val == 0:
         grad += w.full(0, x)  # -0 - +0 is -0: keep gradients' zeros positive, as PyTorch
@@ -447,11 +472,15 @@ def hardswish_kernel(x, value, grad, a: KernelArgs, w: Workspace) -> None:
     value *= ratio
     if grad is None:
         return
-    # PyTorch 2.13 autograd: 0 for x <= -3, x/3 + 1/2 for -3 < x < 3, 1 for x >= 3.
+    # PyTorch 2.13 autograd: 0 for x <= -3, x/3 + 1/2 for -3 < x < 3, 1 for x >= 3. That
+    # sum cancels near its zero at x = -1.5 (x/3 is rounded, then 1/2 removes its leading
+    # bits: 2.8e6 ulp off at -1.5 + 1e-10); (x + 1.5)/3 = (2x + 3)/6 does not: x + 1.5 is
+    # exact for x in [-3, -0.75] (Sterbenz), so near the zero one rounding is left, the
+    # division (elsewhere two, within an ulp), in as many passes as before.
     inside = np.maximum(x, w.full(-3, x), out=w.buf(1, x))
     np.minimum(inside, w.full(3, x), out=inside)
+    inside += const(x, 1.5)
     inside /= const(x, 3)
-    inside += const(x, 0.5)
     above = np.greater(x, w.full(-3, x), out=w.buf(2, x, np.bool_))
     h = ratio
     np.copyto(h, above)

@@ -82,6 +82,44 @@ def gelu_kernel(x, value, grad, a: KernelArgs, w: Workspace) -> None:
     if grad is not None:
         np.multiply(finite(x, x), special.norm_pdf(x), out=grad)
         grad += cdf
+    if np.fmin.reduce(x, initial=0.0) < _GELU_DEEP:
+        _gelu_deep_tail(x, value, grad)
+
+
+# Below x = -37.5, Phi(x) (and below -37.67, phi(x)) are subnormal and have lost bits, while
+# x Phi(x) and gelu'(x) = Phi(x) + x phi(x) are still normal numbers down to about -37.7:
+# about 20 ulp off there. This window is recomputed from scaled pieces.
+_GELU_DEEP = -37.0
+_INV_SQRT_2PI = 0.3989422804014327
+
+
+def _gelu_deep_tail(x, value, grad) -> None:
+    """x Phi(x) and Phi(x) + x phi(x) for -39 <= x < -37, never forming a subnormal.
+
+    With u = -x: phi(x) = exp(-uh^2/4)^2 exp(-b)/sqrt(2 pi), uh = u to 26 bits (uh^2/4 is
+    exact, as in numerics/special.py), b = (u - uh)(u + uh)/2 < 4e-5; Phi(x) = phi(x) S/u
+    with the asymptotic series S = 1 - 1/u^2 + 3/u^4 - ... (10 terms: below 1e-20 at
+    u = 37). Then x Phi(x) = -phi S and gelu' = -phi (u - S/u), each multiplied by the
+    normal number exp(-uh^2/4) last, twice. Rare: a masked patch."""
+    from ..numerics.special import _hi26
+
+    where = (x < _GELU_DEEP) & (x >= -39.0)
+    if not where.any():
+        return
+    u = -x[where]
+    uh = _hi26(u, np.empty_like(u))
+    b = (u - uh) * (u + uh) * 0.5
+    e1 = np.exp(-(uh * uh) * 0.25)
+    corr = 1 - b * (1 - b * (0.5 - b / 6))  # exp(-b)
+    w = 1 / (u * u)
+    series = np.zeros_like(u)
+    for k in range(10, 0, -1):  # (2k - 1)!! (-w)^k, Horner over 10 terms
+        series = (series + 1) * (-(2 * k - 1) * w)
+    series += 1
+    front = corr * _INV_SQRT_2PI
+    value[where] = -(series * front * e1) * e1
+    if grad is not None:
+        grad[where] = -((u - series / u) * front * e1) * e1
 
 
 # float32 GELU: with y = |x| = a + d, a = j/1024 on a grid and 0 <= d < 1/1024,
@@ -185,6 +223,32 @@ def _gelu_tanh(x, value, grad) -> None:
         du = _GELU_C * (1 + 3 * _GELU_K * xs * xs)
         np.multiply(xs * (2 * sp * sn), du, out=grad)
         grad += sp
+    # Near x = -21.2 (t < -708) sigmoid(t) = exp(t) is subnormal and has lost bits, while
+    # the gradient exp(t)(1 + 2 x du) (-2000 exp(t)) is normal: 1.9e3 ulp off. There it is
+    # formed from exp(t/2), normal, multiplied in last (rare: masked).
+    deep = t < -700
+    if deep.any():
+        half = np.exp(t[deep] / 2)
+        value[deep] = (xs[deep] * (1 + te[deep]) * half) * half
+        if grad is not None:
+            du = _GELU_C * (1 + 3 * _GELU_K * xs[deep] * xs[deep])
+            g = (1 + 2 * xs[deep] * du) * (1 + te[deep])
+            grad[deep] = (g * half) * half
+
+
+def _deep_left_tail(x, value, grad) -> None:
+    """SiLU and Mish for x < -700 (float64): both are x e^x with gradient (1 + x) e^x there
+    (the next terms are e^(2x) smaller). e^x is subnormal below -708 and has lost bits,
+    while x e^x and (1 + x) e^x stay normal down to -715 (354 ulp off there). Formed as
+    (x e^(x/2)) e^(x/2), never subnormal before the last product. Rare: a masked patch."""
+    if x.dtype != np.float64 or not np.fmin.reduce(x, initial=0.0) < -700:
+        return
+    deep = x < -700
+    xs = np.maximum(x[deep], -1500.0)  # exp(-750) = 0: -inf gives the limit -0, not NaN
+    half = np.exp(xs / 2)
+    value[deep] = (xs * half) * half
+    if grad is not None:
+        grad[deep] = ((1 + xs) * half) * half
 
 
 def silu_kernel(x, value, grad, a: KernelArgs, w: Workspace) -> None:
@@ -199,9 +263,10 @@ def silu_kernel(x, value, grad, a: KernelArgs, w: Workspace) -> None:
         g = np.multiply(r, er, out=r)
         g *= xf
         np.add(g, sp, out=grad)
+    _deep_left_tail(x, value, grad)
 
 
-def mish_kernel(x, value, grad, a: KernelArgs, w: Workspace) -> None:
+def _mish(x, value, grad, w: Workspace) -> None:
     # tanh(softplus(x)) = n/d with w = exp(-|x|), written for both signs at once as
     #   n = A + 2w, d = n + C;  A = 1, C = 2w^2 for x >= 0;  A = w^2, C = 2 for x < 0
     # (A = max(h, w^2) and C = 2 max(1 - h, w^2) pick exactly). 1 - t^2 = C(d + n)/d^2
@@ -234,19 +299,46 @@ def mish_kernel(x, value, grad, a: KernelArgs, w: Workspace) -> None:
     np.add(sp, t, out=grad)
 
 
+def mish_kernel(x, value, grad, a: KernelArgs, w: Workspace) -> None:
+    _mish(x, value, grad, w)
+    _deep_left_tail(x, value, grad)
+
+
 def softplus_kernel(x, value, grad, a: KernelArgs, w: Workspace) -> None:
     # PyTorch: x where beta*x > threshold, else log1p(exp(beta*x))/beta.
-    beta, threshold = float(a.beta), float(a.threshold)
+    beta, threshold = float(a.exact["beta"]), float(a.exact["threshold"])
     if x.dtype == np.float32 and beta != 1:
-        # beta*x rounded to float32 would be amplified by exp: that product (and the rest)
-        # runs in float64 and is rounded once.
-        body = lambda x, v, g: _softplus(x, v, g, beta, threshold, w)  # noqa: E731
+        # beta*x rounded to float32 would be amplified by exp, and so would beta's own
+        # float32 rounding: the product (with beta as given, not rounded) and the rest run
+        # in float64 and are rounded once. In float64, x*beta of a float32 x is off by at
+        # most 2^-53 relative, times |beta x| <= 745 from exp: far below a float32 ulp.
+        body = lambda x, v, g: _softplus(x, v, g, beta, threshold, w, False)  # noqa: E731
         in_float64(body, x, value, grad, w.scope("float64"))
         return
-    _softplus(x, value, grad, beta, threshold, w)
+    _softplus(x, value, grad, beta, threshold, w, _needs_two_prod(beta))
 
 
-def _softplus(x, value, grad, beta: float, threshold: float, w: Workspace) -> None:
+def _needs_two_prod(c: float) -> bool:
+    """c*x (or x/c) is exact for every x (bar underflow) only when c is a power of two."""
+    return math.frexp(c)[0] != 0.5
+
+
+def _low_part(x, c: float, lo: float, hi: float, out, w: Workspace):
+    """out = the rounding error of x*c, for x*c in [lo, hi] (elsewhere a finite number that
+    callers weigh by 0): x*c = fl(x*c) + out exactly. c = m 2^k with m in [0.5, 1): x 2^k is
+    exact, so Dekker's two-product of (x 2^k, m) works for any c, however tiny or huge
+    (two_prod needs factors far from overflow; x is clipped to the range that matters)."""
+    m, k = math.frexp(c)
+    with np.errstate(over="ignore"):
+        lo_x, hi_x = sorted((lo / c, hi / c))
+    xs = np.clip(x, lo_x, hi_x, out=w.buf(0, x))
+    np.ldexp(xs, k, out=xs)
+    _, err = two_prod(xs, m)
+    np.copyto(out, err)
+    return out
+
+
+def _softplus(x, value, grad, beta, threshold, w: Workspace, exact: bool) -> None:
     f64 = np.float64
     y = x
     if beta != 1:
@@ -254,6 +346,15 @@ def _softplus(x, value, grad, beta: float, threshold: float, w: Workspace) -> No
         with np.errstate(over="ignore"):  # beta*x overflowing to +-inf is the right limit
             np.multiply(x, beta, out=y)
     yc = np.minimum(y, w.full(threshold, x), out=w.buf(1, x))  # NaN stays NaN
+    low = None
+    if exact:
+        # beta not a power of two: beta*x = y + low exactly, and for y < 0 exp(y) turns
+        # the rounding error low into a relative error |y| times larger (511 ulp at
+        # beta = 100, x in [-7, -0.3]). First order in low: softplus(y + low) =
+        # softplus(y) + sigmoid(y) low and sigmoid(y + low) = sigmoid(y) + s(y) s(-y) low.
+        # Only y < 0 needs it (for y > 0 softplus is y + a small term: the error stays as
+        # small as low itself), and below -800 exp(y) is 0.
+        low = _low_part(x, beta, -800.0, 0.0, w.buf(6, x), w.scope("low"))
     r, er, h, e, table = _sigmoid_parts(yc, w.scope("sigmoid"))
     soft = w.buf(3, x, f64)
     if x.dtype == np.float32:
@@ -278,19 +379,66 @@ def _softplus(x, value, grad, beta: float, threshold: float, w: Workspace) -> No
         soft /= v
         np.subtract(np.log(v, out=v), soft, out=soft)
     soft += np.maximum(yc, w.full(0, x), out=w.buf(2, x))
+    sig = None
+    if low is not None:
+        low *= np.less(y, w.full(0, x), out=w.buf(7, x, np.bool_))  # y < 0 only
+        sig = _pick(r, er, h, w.buf(8, x))
+        soft += np.multiply(sig, low, out=w.buf(9, x))
     if beta != 1:
         soft /= beta
+    if beta < 1:
+        _softplus_underflow(y, soft, low, beta, threshold, w.scope("underflow"))
     np.copyto(value, soft, casting="same_kind")
     linear = np.greater(y, w.full(threshold, x), out=w.buf(5, x, np.bool_))
+    if beta != 1:
+        _threshold_ties(x, y, beta, threshold, linear)
     any_linear = linear.any()  # none in most chunks: skip the (slow) masked copies
     if any_linear:
         np.copyto(value, x, where=linear)
     if grad is None:
         return
-    _pick(r, er, h, soft)  # softplus' = sigmoid(beta x)
+    if sig is None:
+        _pick(r, er, h, soft)  # softplus' = sigmoid(beta x)
+    else:
+        np.multiply(r, er, out=soft)
+        soft *= low
+        soft += sig
     np.copyto(grad, soft, casting="same_kind")
     if any_linear:
         np.copyto(grad, 1.0, where=linear)
+
+
+def _threshold_ties(x, y, beta: float, threshold: float, linear) -> None:
+    """Where beta*x rounds onto the threshold, decide beta*x > threshold exactly: by x's
+    sign for threshold 0 (beta*1e-49 rounds to 0 for beta = 1e-275, yet it is > 0), else
+    by the sign of the product's rounding error. Rare: a masked patch."""
+    ties = y == threshold
+    if not ties.any():
+        return
+    xt = x[ties]
+    if threshold == 0:
+        linear[ties] = xt > 0
+        return
+    lo, hi = sorted((0.0, 2 * threshold))
+    low = _low_part(xt, beta, lo, hi, np.empty_like(xt), Workspace(xt.size))
+    linear[ties] = low > 0
+
+
+def _softplus_underflow(y, soft, low, beta: float, threshold: float, w: Workspace) -> None:
+    """For beta < 1, softplus = exp(y)/beta can be a normal number while exp(y) (y < -708)
+    is subnormal and has lost bits: there, exp(y)/beta = (exp(y/2)/beta) exp(y/2) (1 + low)
+    (log1p(e) = e to double precision below e^-700). Rare, so a masked patch."""
+    lo = -700.0
+    if not (np.fmin.reduce(y, initial=np.inf) < lo and threshold >= lo):
+        return
+    where = np.less(y, lo, out=w.buf(0, y, np.bool_))
+    ys = y[where]
+    half = np.exp(ys / 2)
+    with np.errstate(over="ignore"):  # the exact result itself may overflow
+        v = half / beta * half
+    if low is not None:
+        v += v * low[where]
+    soft[where] = v
 
 
 def sigmoid_kernel(x, value, grad, a: KernelArgs, w: Workspace) -> None:
@@ -337,15 +485,58 @@ def tanh_kernel(x, value, grad, a: KernelArgs, w: Workspace) -> None:
 
 
 def _d_softplus_beta(x: np.ndarray, p) -> np.ndarray:
-    beta, threshold = p["beta"], p["threshold"]
+    """d/dbeta [softplus(beta x)/beta] = (y sigmoid(y) - softplus(y))/beta^2, y = beta x.
+
+    Written as it stands, both tails cancel (y sigmoid(y) and softplus(y) agree to all
+    digits for y > 35 and are both ~e^y for y < -35: 0 or 1e8 ulp). With u = |y| the
+    numerator is exactly -h(u), h(u) = u sigmoid(-u) + log1p(exp(-u)), for both signs
+    of y: a sum of two positive terms, no cancellation. exp(-u) amplifies the rounding of
+    beta*x (u times), so its rounding error (a two-product) is carried to first order:
+    h'(u) = -u sigmoid(u) sigmoid(-u). Below exp(-700) h is formed from exp(-u/2) twice so
+    that it does not go subnormal before the division by beta^2.
+    """
+    beta, threshold = float(p["beta"]), float(p["threshold"])
+    x = np.asarray(x, np.float64)
+    with np.errstate(over="ignore", invalid="ignore"):
+        y = x * beta
+        u = np.minimum(np.abs(y), 1e4)  # exp(-1e4) = 0: h is 0 there (NaN kept)
+        if _needs_two_prod(beta):
+            low = _low_part(x, beta, -800.0, 800.0, np.empty_like(x), Workspace(x.size))
+            du = np.where(np.abs(y) <= 800, low, 0.0) * np.sign(y)  # |y + low| - |y|
+        else:
+            du = np.zeros_like(x)
+        half = np.exp(-u / 2)
+        e = half * half  # exp(-u), subnormal below exp(-708)
+        sig_neg = e / (1 + e)  # sigmoid(-u)
+        h = u * sig_neg + np.log1p(e)
+        h -= u * sig_neg / (1 + e) * du  # h(u + du) to first order
+        deep = u > 700
+        # (u + 1) exp(-u) in a scaled order: exp(-u/2) is normal down to u = 1416.
+        hd = ((u + 1) * half / beta) * (half / beta)  # two normal factors, one rounding
+        hd -= hd * (u / (u + 1) * du)
+        d = np.where(deep, -hd, -h / beta / beta)
+    linear = y > threshold
+    if beta != 1:
+        _threshold_ties(x, y, beta, threshold, linear)
+    return np.where(linear, 0.0, d)
+
+
+def _softplus_jumps(p) -> bool:
+    """PyTorch's softplus switches to x above x = threshold/beta, where it jumps down by
+    softplus(t)/beta - t/beta = log1p(exp(-t))/beta (2e-9 at the default t = 20; a jump
+    down, so neither continuous nor monotonic). From t ~ 35 on the jump is below two ulps
+    of the value there: lost in the rounding of the computed function (props then says
+    C∞ and monotonic, true of the computed function to within its accuracy contract)."""
+    beta, t = p["beta"], p["threshold"]
     with np.errstate(over="ignore"):
-        y = beta * x
-    yc = np.clip(y, -1e4, threshold)
-    sp = 1 / (1 + np.exp(-np.abs(yc)))
-    sig = np.where(yc >= 0, sp, 1 - sp)
-    soft = np.log1p(np.exp(-np.abs(yc))) + np.maximum(yc, 0)
-    d = (yc * sig - soft) / (beta * beta)
-    return np.where(y > threshold, 0.0, d)
+        jump = math.log1p(math.exp(-t)) / beta if t > -700 else -t / beta
+    return bool(jump > 2 * np.spacing(abs(t / beta)))
+
+
+def _softplus_range(p) -> Interval:
+    # Past the threshold f(x) = x > t/beta: for t < 0 that reaches below 0 (never t/beta).
+    low = p["threshold"] / p["beta"]
+    return Interval(min(low, 0.0) + 0.0, INF, lo_open=True)
 
 
 # Extremes of the smooth non-monotonic variants, found with mpmath at 40 digits
@@ -484,11 +675,14 @@ SOFTPLUS = Variant(
         Param("beta", 1.0, "sharpness", "β", low=0.0, low_open=True),
         Param("threshold", 20.0, "beta·x above which softplus returns x", "t"),
     ),
-    range=Interval(0.0, INF, lo_open=True),
+    range=lambda p: _softplus_range(p),
     grad_range=Interval(0.0, 1.0, lo_open=True),
-    continuity="C∞",
-    monotonic=True,
+    continuity=lambda p: "discontinuous" if _softplus_jumps(p) else "C∞",
+    monotonic=lambda p: not _softplus_jumps(p),
+    jumps=lambda p: (p["threshold"] / p["beta"],) if _softplus_jumps(p) else (),
     param_grads={"beta": _d_softplus_beta},
+    # The jump at threshold/beta (where f' jumps from sigmoid(threshold) to 1 as well).
+    kink_rule="softplus′(threshold/beta) = sigmoid(threshold) (x is linear only above)",
     reference="Dugas et al. 2001",
     torch="torch.nn.functional.softplus",
     frameworks=_SOFTPLUS_FW,
