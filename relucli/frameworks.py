@@ -77,8 +77,10 @@ class FrameworkFacts:
     layer (spec ``leaky_relu@keras-tf.layer``). ``kinks``: {kink: f'(kink)} as a constant or a
     function of the parameters; None means relucli's default (PyTorch) rule. ``limits``: (f,
     f') at -inf and +inf where the framework's differ from the mathematical limits (NaN where
-    it gives NaN), ``limits32`` where float32 differs from float64. ``definition``: how the
-    framework's formula differs (truncated constants, a parameter rounded to float32, ...).
+    it gives NaN), ``limits32`` where float32 differs from float64. ``nan``: f(NaN) where
+    the framework does not give NaN (a where(x > t, ...) is false for NaN), as a constant or a
+    function of the parameters. ``definition``: how the framework's formula differs
+    (truncated constants, a parameter rounded to float32, ...).
     """
 
     names: tuple[str, ...] = ()
@@ -87,6 +89,7 @@ class FrameworkFacts:
     kinks: KinkFact = None
     limits: LimitFact = None
     limits32: LimitFact = None
+    nan: float | Callable[[Params], float] | None = None
     definition: str = ""
 
     def kink_map(self, params: Params) -> Mapping[float, float] | None:
@@ -96,6 +99,10 @@ class FrameworkFacts:
         """(f, f') at -inf and +inf where they differ from the limits, else None."""
         fact = self.limits32 if dtype == "float32" and self.limits32 is not None else self.limits
         return fact(params) if callable(fact) else fact
+
+    def nan_value(self, params: Params) -> float:
+        """f(NaN) in the framework: NaN unless the record says otherwise."""
+        return NAN if self.nan is None else (self.nan(params) if callable(self.nan) else self.nan)
 
 
 def facts(*names: str, **kw: Any) -> FrameworkFacts:
@@ -193,6 +200,8 @@ def _row(variant: Variant, framework: str) -> Row:
             "in float32 also ",
             rel=4 * 2.0**-23,  # not an ulp or two of float32 rounding
         )
+    if not math.isnan(facts.nan_value(params)):
+        notes.append(f"f(NaN) = {_num(facts.nan_value(params))} (relucli: NaN)")
     if facts.definition:
         notes.append(facts.definition)
     defaults = ", ".join(f"{p.name}={_fmt(params[p.name])}" for p in variant.params)
