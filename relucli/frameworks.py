@@ -129,6 +129,38 @@ def split(suffix: str) -> tuple[str, str]:
     return framework, form
 
 
+def short_list(frameworks: Iterable[str]) -> str:
+    """Frameworks in table order, Keras's three backends as one "keras" when all have it."""
+    fws = [f for f in FRAMEWORKS if f in set(frameworks)]
+    if all(k in fws for k in KERAS):
+        at = fws.index(KERAS[0])
+        fws = [f for f in fws if f not in KERAS]
+        fws.insert(at, "keras")
+    return ", ".join(fws)
+
+
+def spellings(variant: Variant) -> str:
+    """What the frameworks call a variant, compactly for `relucli list`: each function name
+    (a layer's where the framework has no function) with the frameworks that spell it so,
+    names shared by the same frameworks together: ``hardtanh (torch); hard_tanh (jax, ...)``.
+    """
+    by_name: dict[str, list[str]] = {}
+    for fw in FRAMEWORKS:
+        facts = variant.frameworks.get(fw)
+        if facts is None or not facts.names:
+            continue
+        last = [n.rsplit(".", 1)[-1] for n in facts.names]
+        functions = [n for n in last if _form_of(n) != "layer"]
+        for name in dict.fromkeys(functions or last[:1]):
+            by_name.setdefault(name, []).append(fw)
+    by_frameworks: dict[tuple[str, ...], list[str]] = {}
+    for name, fws in by_name.items():
+        by_frameworks.setdefault(tuple(fws), []).append(name)
+    return "; ".join(
+        f"{', '.join(names)} ({short_list(fws)})" for fws, names in by_frameworks.items()
+    )
+
+
 # ------------------------------------------------------------------ the comparison table
 
 TABLE_HEADERS = (
@@ -181,10 +213,8 @@ def _row(variant: Variant, framework: str) -> Row:
         notes.append(f"{' and '.join(spelled) or form}: {given} (spec NAME@FRAMEWORK.{form})")
 
     kink_cells = []
-    for k in _kink_points(variant, params, act):
-        g, side = _kink(act, k)
+    for k, (g, side), (g0, side0) in _kinks_beside(variant, params, act, ours):
         kink_cells.append(f"f′({_fmt(k)}) = {_fmt(g)}" + (f" ({side})" if side else ""))
-        g0, side0 = _kink(ours, k)
         if g != g0:
             notes.append(
                 f"{variant.name}′({_fmt(k)}) = {_said(g, side)} (relucli: {_said(g0, side0)})"
@@ -217,6 +247,36 @@ def _row(variant: Variant, framework: str) -> Row:
         pairs[1][1],
     )
     return Row(cells, tuple(notes))
+
+
+def kink_differences(variant: Variant, framework: str) -> str:
+    """Where the framework's gradient at a kink differs from relucli's, both at the
+    framework's defaults: ``f′(0) = 1 (right branch)``, several joined by " and ", or ""."""
+    from .activation import Activation, _fmt
+
+    if not variant.in_framework(framework):
+        return ""
+    params = variant.defaults(framework)
+    act = Activation(variant, params, convention=framework)
+    ours = Activation(variant, params)
+    sides = {
+        "left": " (left branch)",
+        "right": " (right branch)",
+        "mean": " (mean of both sides)",
+        "sum": " (sum of both sides)",
+    }
+    return " and ".join(
+        f"f′({_fmt(k)}) = {_fmt(g)}{sides.get(side, '')}"
+        for k, (g, side), (g0, _) in _kinks_beside(variant, params, act, ours)
+        if g != g0
+    )
+
+
+def _kinks_beside(
+    variant: Variant, params: Params, act: Activation, ours: Activation
+) -> list[tuple[float, tuple[float, str], tuple[float, str]]]:
+    """(kink, (f′, side) under the activation's convention, (f′, side) under relucli's)."""
+    return [(k, _kink(act, k), _kink(ours, k)) for k in _kink_points(variant, params, act)]
 
 
 def _kink_points(variant: Variant, params: Params, act: Activation) -> list[float]:

@@ -506,3 +506,17 @@ def test_every_recorded_form_is_a_measured_spelling(variant):
         }
         for form in facts.forms:
             assert any(_form(name) == form for name in measured), (fw, form)
+
+
+def test_kink_differences_name_the_value_and_the_side_at_the_frameworks_defaults():
+    from relucli.frameworks import kink_differences
+
+    v = REGISTRY.variants
+    assert kink_differences(v["celu"], "keras-tf") == "f′(0) = 2 (sum of both sides)"
+    assert kink_differences(v["celu"], "mlx") == "f′(0) = 0"
+    assert kink_differences(v["prelu"], "mlx") == "f′(0) = 1.25 (sum of both sides)"
+    assert kink_differences(v["hardsigmoid"], "tf-keras") == (
+        "f′(-2.5) = 0.2 (right branch) and f′(2.5) = 0.2 (left branch)"
+    )
+    assert kink_differences(v["leaky_relu"], "tf") == ""  # the slope, as relucli
+    assert kink_differences(v["rrelu"], "mlx") == ""  # mlx has no rrelu
