@@ -7,14 +7,17 @@ typed from documentation: scripts/make_framework_reference.py runs each framewor
 functions and autodiff into tests/data/framework_reference.json, and tests/test_frameworks.py
 checks every fact in every record against that file. Nothing here reads the file at run time.
 
-They drive two things:
+They drive three things:
 
 - ``--convention FRAMEWORK`` and ``NAME@FRAMEWORK`` specs: the framework's defaults and its
   gradient at each kink (written at the kink points after the kernel has run, see
-  :func:`kink_gradients`). The values at +-inf are NOT changed: relucli keeps the
-  mathematical limits where frameworks return NaN.
+  :meth:`Activation.kink_fixes`). The values at +-inf are NOT changed: relucli keeps the
+  mathematical limits where frameworks return NaN, and NaN where a framework turns NaN
+  into a number.
 - ``relucli frameworks``: the table of names, defaults, definitions, kink gradients and
   values at +-inf (NaN where the framework gives NaN).
+- ``relucli list``'s framework names (:func:`spellings`) and the README's kink table
+  (:func:`kink_differences`, via scripts/readme_examples.py).
 
 Adding a framework fact to a variant is one entry in its record's ``frameworks`` mapping;
 a fact left out means "as relucli": relucli's defaults, its PyTorch kink rule, the
