@@ -507,18 +507,28 @@ def _keras2_relu_limits(p):
 
 
 _KERAS_RELU = ("keras.activations.relu", "keras.layers.ReLU")
-_TF_LEAKY = "with no cap and threshold 0 it is tf.nn.leaky_relu: the slope is rounded to float32"
+# The kink rules differ from relucli's only away from the defaults, which the frameworks
+# table shows: the notes say them.
+_KINKS = (
+    "f′(threshold) = 0 once threshold ≠ 0 or max_value is set, and f′(max_value) = {}"
+    " unless it is relu6 (max_value 6, threshold 0) (relucli: negative_slope, 0)"
+)
+_KINKS_1 = _KINKS.format(1)
+_KINKS_HALF = _KINKS.format(0.5) + "; with a slope and neither, f′(0) = 1 (jax.nn.leaky_relu)"
+_TF_LEAKY = "; with a slope, no cap and threshold 0 it is tf.nn.leaky_relu (a float32 slope)"
 _KERAS_RELU_FW = {
     "tf-keras": facts(
         "tf_keras.activations.relu",
         "tf_keras.layers.ReLU",
         kinks=_keras_relu_kinks(1.0, None),
         limits=_keras2_relu_limits,
-        definition=_TF_LEAKY,
+        definition=_KINKS_1 + _TF_LEAKY,
     ),
-    "keras-tf": facts(*_KERAS_RELU, kinks=_keras_relu_kinks(1.0, None), definition=_TF_LEAKY),
-    "keras-jax": facts(*_KERAS_RELU, kinks=_keras_relu_kinks(0.5, 1.0)),
-    "keras-torch": facts(*_KERAS_RELU, kinks=_keras_relu_kinks(1.0, None)),
+    "keras-tf": facts(
+        *_KERAS_RELU, kinks=_keras_relu_kinks(1.0, None), definition=_KINKS_1 + _TF_LEAKY
+    ),
+    "keras-jax": facts(*_KERAS_RELU, kinks=_keras_relu_kinks(0.5, 1.0), definition=_KINKS_HALF),
+    "keras-torch": facts(*_KERAS_RELU, kinks=_keras_relu_kinks(1.0, None), definition=_KINKS_1),
 }
 
 KERAS_RELU = Variant(
