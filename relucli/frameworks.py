@@ -7,14 +7,17 @@ typed from documentation: scripts/make_framework_reference.py runs each framewor
 functions and autodiff into tests/data/framework_reference.json, and tests/test_frameworks.py
 checks every fact in every record against that file. Nothing here reads the file at run time.
 
-They drive two things:
+They drive three things:
 
 - ``--convention FRAMEWORK`` and ``NAME@FRAMEWORK`` specs: the framework's defaults and its
   gradient at each kink (written at the kink points after the kernel has run, see
-  :func:`kink_gradients`). The values at +-inf are NOT changed: relucli keeps the
-  mathematical limits where frameworks return NaN.
+  :meth:`Activation.kink_fixes`). The values at +-inf are NOT changed: relucli keeps the
+  mathematical limits where frameworks return NaN, and NaN where a framework turns NaN
+  into a number.
 - ``relucli frameworks``: the table of names, defaults, definitions, kink gradients and
   values at +-inf (NaN where the framework gives NaN).
+- ``relucli list``'s framework names (:func:`spellings`) and the README's kink table
+  (:func:`kink_differences`, via scripts/readme_examples.py).
 
 Adding a framework fact to a variant is one entry in its record's ``frameworks`` mapping;
 a fact left out means "as relucli": relucli's defaults, its PyTorch kink rule, the
@@ -77,8 +80,10 @@ class FrameworkFacts:
     layer (spec ``leaky_relu@keras-tf.layer``). ``kinks``: {kink: f'(kink)} as a constant or a
     function of the parameters; None means relucli's default (PyTorch) rule. ``limits``: (f,
     f') at -inf and +inf where the framework's differ from the mathematical limits (NaN where
-    it gives NaN), ``limits32`` where float32 differs from float64. ``definition``: how the
-    framework's formula differs (truncated constants, a parameter rounded to float32, ...).
+    it gives NaN), ``limits32`` where float32 differs from float64. ``nan``: f(NaN) where
+    the framework does not give NaN (a where(x > t, ...) is false for NaN), as a constant or a
+    function of the parameters. ``definition``: how the framework's formula differs
+    (truncated constants, a parameter rounded to float32, ...).
     """
 
     names: tuple[str, ...] = ()
@@ -87,6 +92,7 @@ class FrameworkFacts:
     kinks: KinkFact = None
     limits: LimitFact = None
     limits32: LimitFact = None
+    nan: float | Callable[[Params], float] | None = None
     definition: str = ""
 
     def kink_map(self, params: Params) -> Mapping[float, float] | None:
@@ -96,6 +102,10 @@ class FrameworkFacts:
         """(f, f') at -inf and +inf where they differ from the limits, else None."""
         fact = self.limits32 if dtype == "float32" and self.limits32 is not None else self.limits
         return fact(params) if callable(fact) else fact
+
+    def nan_value(self, params: Params) -> float:
+        """f(NaN) in the framework: NaN unless the record says otherwise."""
+        return NAN if self.nan is None else (self.nan(params) if callable(self.nan) else self.nan)
 
 
 def facts(*names: str, **kw: Any) -> FrameworkFacts:
@@ -120,6 +130,38 @@ def split(suffix: str) -> tuple[str, str]:
     text = suffix.strip().lower().replace("_", "-")
     framework, _, form = text.partition(".")
     return framework, form
+
+
+def short_list(frameworks: Iterable[str]) -> str:
+    """Frameworks in table order, Keras's three backends as one "keras" when all have it."""
+    fws = [f for f in FRAMEWORKS if f in set(frameworks)]
+    if all(k in fws for k in KERAS):
+        at = fws.index(KERAS[0])
+        fws = [f for f in fws if f not in KERAS]
+        fws.insert(at, "keras")
+    return ", ".join(fws)
+
+
+def spellings(variant: Variant) -> str:
+    """What the frameworks call a variant, compactly for `relucli list`: each function name
+    (a layer's where the framework has no function) with the frameworks that spell it so,
+    names shared by the same frameworks together: ``hardtanh (torch); hard_tanh (jax, ...)``.
+    """
+    by_name: dict[str, list[str]] = {}
+    for fw in FRAMEWORKS:
+        facts = variant.frameworks.get(fw)
+        if facts is None or not facts.names:
+            continue
+        last = [n.rsplit(".", 1)[-1] for n in facts.names]
+        functions = [n for n in last if _form_of(n) != "layer"]
+        for name in dict.fromkeys(functions or last[:1]):
+            by_name.setdefault(name, []).append(fw)
+    by_frameworks: dict[tuple[str, ...], list[str]] = {}
+    for name, fws in by_name.items():
+        by_frameworks.setdefault(tuple(fws), []).append(name)
+    return "; ".join(
+        f"{', '.join(names)} ({short_list(fws)})" for fws, names in by_frameworks.items()
+    )
 
 
 # ------------------------------------------------------------------ the comparison table
@@ -174,10 +216,8 @@ def _row(variant: Variant, framework: str) -> Row:
         notes.append(f"{' and '.join(spelled) or form}: {given} (spec NAME@FRAMEWORK.{form})")
 
     kink_cells = []
-    for k in _kink_points(variant, params, act):
-        g, side = _kink(act, k)
+    for k, (g, side), (g0, side0) in _kinks_beside(variant, params, act, ours):
         kink_cells.append(f"f′({_fmt(k)}) = {_fmt(g)}" + (f" ({side})" if side else ""))
-        g0, side0 = _kink(ours, k)
         if g != g0:
             notes.append(
                 f"{variant.name}′({_fmt(k)}) = {_said(g, side)} (relucli: {_said(g0, side0)})"
@@ -193,6 +233,8 @@ def _row(variant: Variant, framework: str) -> Row:
             "in float32 also ",
             rel=4 * 2.0**-23,  # not an ulp or two of float32 rounding
         )
+    if not math.isnan(facts.nan_value(params)):
+        notes.append(f"f(NaN) = {_num(facts.nan_value(params))} (relucli: NaN)")
     if facts.definition:
         notes.append(facts.definition)
     defaults = ", ".join(f"{p.name}={_fmt(params[p.name])}" for p in variant.params)
@@ -208,6 +250,36 @@ def _row(variant: Variant, framework: str) -> Row:
         pairs[1][1],
     )
     return Row(cells, tuple(notes))
+
+
+def kink_differences(variant: Variant, framework: str) -> str:
+    """Where the framework's gradient at a kink differs from relucli's, both at the
+    framework's defaults: ``f′(0) = 1 (right branch)``, several joined by " and ", or ""."""
+    from .activation import Activation, _fmt
+
+    if not variant.in_framework(framework):
+        return ""
+    params = variant.defaults(framework)
+    act = Activation(variant, params, convention=framework)
+    ours = Activation(variant, params)
+    sides = {
+        "left": " (left branch)",
+        "right": " (right branch)",
+        "mean": " (mean of both sides)",
+        "sum": " (sum of both sides)",
+    }
+    return " and ".join(
+        f"f′({_fmt(k)}) = {_fmt(g)}{sides.get(side, '')}"
+        for k, (g, side), (g0, _) in _kinks_beside(variant, params, act, ours)
+        if g != g0
+    )
+
+
+def _kinks_beside(
+    variant: Variant, params: Params, act: Activation, ours: Activation
+) -> list[tuple[float, tuple[float, str], tuple[float, str]]]:
+    """(kink, (f′, side) under the activation's convention, (f′, side) under relucli's)."""
+    return [(k, _kink(act, k), _kink(ours, k)) for k in _kink_points(variant, params, act)]
 
 
 def _kink_points(variant: Variant, params: Params, act: Activation) -> list[float]:

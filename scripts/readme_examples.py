@@ -27,16 +27,28 @@ KINKS = re.compile(r"(<!-- kinks:start -->\n)(.*?)(<!-- kinks:end -->)", re.S)
 
 
 def kink_table() -> str:
-    """The README's kink table: one row per variant with a kink rule, from its record."""
+    """The README's kink table: one row per variant with a kink rule (or a framework with a
+    kink gradient of its own), from its record: PyTorch's rule, JAX's, and every other
+    framework whose gradient at a kink differs, at its defaults (frameworks with the same
+    difference together)."""
+    from relucli.frameworks import FRAMEWORKS, kink_differences, short_list
     from relucli.variants import REGISTRY
 
     rows = [
-        "| variant | gradient at the kink (PyTorch, default) | `--convention jax` |",
-        "| --- | --- | --- |",
+        "| variant | gradient at the kink (PyTorch, default) | `--convention jax` |"
+        " other frameworks, where they differ (at their defaults) |",
+        "| --- | --- | --- | --- |",
     ]
     for v in REGISTRY.variants.values():
-        if v.kink_rule:
-            rows.append(f"| {v.name} | {v.kink_rule} | {v.jax_rule or 'same'} |")
+        by_text: dict[str, list[str]] = {}
+        for fw in FRAMEWORKS[2:]:  # torch and jax have their own columns
+            text = kink_differences(v, fw)
+            if text:
+                by_text.setdefault(text, []).append(fw)
+        others = "; ".join(f"{short_list(fws)}: {text}" for text, fws in by_text.items())
+        if v.kink_rule or others:
+            rule = v.kink_rule or "smooth: no kink"
+            rows.append(f"| {v.name} | {rule} | {v.jax_rule or 'same'} | {others or 'same'} |")
     return "\n".join(rows) + "\n"
 
 

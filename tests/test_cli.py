@@ -189,14 +189,25 @@ def test_props_default_table(run):
 def test_list_shows_names_aliases_parameters_formulas(run):
     result = run("list", "--format", "csv")
     rows = list(csv.reader(io.StringIO(result.stdout)))
-    assert rows[0] == ["variant", "aliases", "parameters", "formula"]
+    assert rows[0] == ["variant", "aliases", "framework names", "parameters", "formula"]
     assert rows[2] == [
         "leaky_relu",
         "leaky, lrelu, leakyrelu",
+        "leaky_relu (torch, jax, flax, tf, keras, mlx); LeakyReLU (tf-keras)",
         "negative_slope=0.01",
         "x if x > 0 else negative_slope·x",
     ]
-    assert rows[-1][0] == "groups"
+    names = {row[0]: row[2] for row in rows[1:]}
+    # A function name before a layer's; names the same frameworks share, together; Keras 3
+    # as "keras" only where all three backends have it.
+    assert names["hardswish"] == "hardswish (torch, mlx); hard_swish, hard_silu (jax, flax, keras)"
+    assert names["identity"] == (
+        "Identity (torch, mlx); identity (jax, tf); linear (tf-keras, keras)"
+    )
+    assert names["hardtanh"] == "hardtanh (torch); hard_tanh (jax, flax, keras, mlx)"
+    assert names["swish"] == "silu, swish (tf)"
+    assert names["rrelu"] == "rrelu (torch)"
+    assert rows[-1][0] == "groups" and rows[-1][2] == ""
 
 
 def test_version(run):

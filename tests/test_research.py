@@ -113,9 +113,7 @@ def test_invalid_parameters_are_usage_errors(spec, message):
 
 def test_research_records_say_so():
     research = [v.name for v in relucli.variants.VARIANTS if v.origin == "research"]
-    # relu2 (squared ReLU, So et al. 2021) is in no framework either.
     assert research == [
-        "relu2",
         "starrelu",
         "xielu",
         "pelu",

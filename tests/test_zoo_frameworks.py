@@ -27,7 +27,7 @@ def test_frameworks_and_research_groups_follow_the_origin_field():
     assert REGISTRY.group("frameworks") == frameworks
     assert REGISTRY.group("research") == research
     assert {"relu", "hardtanh", "swish", "sparse_plus", "identity"} <= set(frameworks)
-    assert "relu2" in research  # no framework ships squared ReLU
+    assert "relu2" in frameworks  # MLX ships squared ReLU (mlx.nn.relu2)
     assert REGISTRY.expand([]) == REGISTRY.group("seed")  # seed stays the default
 
 
@@ -220,3 +220,43 @@ def test_sparse_plus_and_relu2_spelled_out():
     value, grad = relucli.get("relu2").value_and_grad(x)
     assert value.tolist() == [0.0, 0.0, 0.0, 0.25, 1.0, 9.0]
     assert grad.tolist() == [0.0, 0.0, 0.0, 1.0, 2.0, 6.0]
+
+
+# --------------------------------------------------- Keras's relu under each backend
+#
+# The reference file measures keras_relu at one parameter set (0.1, 6, 1); the records' rules
+# are functions of the parameters. These rows were measured the same way (each backend's own
+# autodiff, float64; Keras 3.15.1, tf_keras 2.21) at the other branches of Keras's code: a
+# negative threshold with a cap (clip ties at 0 and at the cap), threshold 0 with cap 6
+# (relu6), with another cap (relu then clip), and with no cap (the backend's leaky_relu).
+_KERAS_RELU_KINKS = [
+    ("0.1,max_value=3,threshold=-1", {"keras-tf": [0, 1, 1], "keras-jax": [0, 0.5, 0.5]}),
+    ("0.1,max_value=3,threshold=-1", {"keras-torch": [0, 1, 1], "tf-keras": [0, 1, 1]}),
+    ("0.1,max_value=6,threshold=0", {"keras-tf": [0, 0], "keras-jax": [0, 0]}),
+    ("0.1,max_value=3,threshold=0", {"keras-tf": [0, 1], "keras-jax": [0, 0.5]}),
+    ("0.1,max_value=inf,threshold=0", {"keras-torch": [0.1], "keras-jax": [1]}),
+    ("0,max_value=inf,threshold=2", {"keras-tf": [0], "tf-keras": [0]}),
+    ("0.1,max_value=2,threshold=3", {"keras-jax": [0], "tf-keras": [0]}),
+]
+
+
+@pytest.mark.parametrize(("params", "by_framework"), _KERAS_RELU_KINKS)
+def test_keras_relu_kinks_follow_the_backend_for_every_branch(params, by_framework):
+    for fw, grads in by_framework.items():
+        act = relucli.get(f"keras_relu@{fw}:{params}")
+        assert act.grad(np.array(act.kinks)).tolist() == grads, (fw, act.kinks)
+
+
+def test_tf_keras_relu_is_nan_at_minus_inf_with_a_threshold():
+    # x·[x > threshold] as a product: -inf·0. Keras 3 uses a where(): the limit.
+    for params, at in (("0.1,max_value=6,threshold=1", 6.0), ("0,max_value=inf,threshold=2", INF)):
+        facts = REGISTRY.variants["keras_relu"].frameworks["tf-keras"]
+        pairs = facts.limit_pairs(relucli.get(f"keras_relu@tf-keras:{params}").params)
+        assert math.isnan(pairs[0][0]) and pairs[1][0] == at
+        assert REGISTRY.variants["keras_relu"].frameworks["keras-tf"].limit_pairs({}) is None
+    assert (
+        REGISTRY.variants["keras_relu"]
+        .frameworks["tf-keras"]
+        .limit_pairs(relucli.get("keras_relu@tf-keras:0.1,max_value=3").params)
+        is None
+    )

@@ -9,6 +9,7 @@ import math
 
 import numpy as np
 
+from ..frameworks import KERAS, NAN, NAN_TAILS, facts, same_facts
 from ..numerics.chunked import KernelArgs, Workspace, streaming
 from ..numerics.elementwise import const, in_float64
 from ..registry import Interval, Param, Variant
@@ -66,6 +67,13 @@ SQUAREPLUS = Variant(
     monotonic=True,
     param_grads={"b": _d_squareplus_b},
     reference="Barron 2021",
+    # (x + √(x² + b))/2 at -inf is (-inf + inf)/2: NaN, and the gradients are NaN too.
+    frameworks={
+        "jax": facts("jax.nn.squareplus", limits=NAN_TAILS),
+        **same_facts(
+            KERAS, facts("keras.activations.squareplus", "keras.ops.squareplus", limits=NAN_TAILS)
+        ),
+    },
 )
 
 # ----------------------------------------------------------------------- sparse_plus
@@ -85,6 +93,9 @@ def sparse_plus_kernel(x, value, grad, a: KernelArgs, w: Workspace) -> None:
         np.multiply(c, const(x, 0.5), out=grad)  # (c + 1)/2: 0, (x + 1)/2, 1
 
 
+# The values are right at +-inf, the gradients NaN (a where() whose unused branch is NaN there).
+_SPARSE_PLUS_LIMITS = ((0.0, NAN), (INF, NAN))
+
 SPARSE_PLUS = Variant(
     name="sparse_plus",
     aliases=("sparseplus",),
@@ -101,6 +112,15 @@ SPARSE_PLUS = Variant(
     dead_zones=(Interval(-INF, -1.0),),
     kink_rule="sparse_plus′(−1) = 0 and sparse_plus′(1) = 1 (both sides agree)",
     reference="Martins & Astudillo 2016 (sparsemax's); jax.nn.sparse_plus",
+    frameworks={
+        "jax": facts("jax.nn.sparse_plus", limits=_SPARSE_PLUS_LIMITS),
+        **same_facts(
+            KERAS,
+            facts(
+                "keras.activations.sparse_plus", "keras.ops.sparse_plus", limits=_SPARSE_PLUS_LIMITS
+            ),
+        ),
+    },
 )
 
 # ---------------------------------------------------------------------- squared ReLU
@@ -132,8 +152,8 @@ RELU2 = Variant(
     dead_zones=(Interval(-INF, 0.0),),
     kink_rule="relu2′(0) = 0 (both sides agree)",
     reference="So et al. 2021",
-    # None of PyTorch, JAX, TF, Keras or MLX ships it (models define it themselves).
-    origin="research",
+    frameworks={"mlx": facts("mlx.nn.relu2", "mlx.nn.ReLU2")},
+    # MLX ships it (mlx.nn.relu2, measured); PyTorch, JAX, TF and Keras leave it to models.
 )
 
 # -------------------------------------------------------------------------- identity
@@ -159,4 +179,12 @@ IDENTITY = Variant(
     continuity="C∞",
     monotonic=True,
     init="lecun",  # a linear unit keeps the variance with 1/fan_in
+    frameworks={
+        "torch": facts("torch.nn.Identity"),
+        "jax": facts("jax.nn.identity"),
+        "tf": facts("tf.identity"),
+        "tf-keras": facts("tf_keras.activations.linear"),
+        **same_facts(KERAS, facts("keras.activations.linear")),
+        "mlx": facts("mlx.nn.Identity"),
+    },
 )

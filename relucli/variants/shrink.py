@@ -13,6 +13,7 @@ import math
 
 import numpy as np
 
+from ..frameworks import KERAS, NAN, facts, same_facts
 from ..numerics.chunked import KernelArgs, Workspace
 from ..numerics.elementwise import blend, const, in_float64, step_ceil
 from ..registry import Interval, Param, Variant
@@ -30,7 +31,22 @@ def _nan_or(x: np.ndarray, values: np.ndarray) -> np.ndarray:
     return np.where(np.isnan(x), np.nan, values)
 
 
-_LAMBD = Param("lambd", 0.5, "half-width of the zeroed band", "λ", low=0.0, synonyms=("lambda",))
+# Keras spells λ `threshold` (keras.activations.soft_shrink(x, threshold=0.5)).
+_LAMBD = Param(
+    "lambd", 0.5, "half-width of the zeroed band", "λ", low=0.0, synonyms=("lambda", "threshold")
+)
+
+
+def _shrink_facts(torch: tuple[str, ...], keras: tuple[str, ...], mlx: tuple[str, ...]) -> dict:
+    """Soft- and hardshrink in PyTorch, Keras and MLX. Keras writes them with where(x > λ, ...)
+    (on TF and JAX; on torch it calls PyTorch's), MLX too: false for NaN, so NaN gives 0."""
+    return {
+        "torch": facts(*torch),
+        **same_facts(("keras-tf", "keras-jax"), facts(*keras, nan=0.0)),
+        "keras-torch": facts(*keras),
+        "mlx": facts(*mlx, nan=0.0),
+    }
+
 
 # ------------------------------------------------------------------------- softshrink
 
@@ -86,6 +102,11 @@ SOFTSHRINK = Variant(
     kink_rule="softshrink′(±λ) = 0 (the band's side)",
     reference="Donoho 1995",
     torch="torch.nn.functional.softshrink",
+    frameworks=_shrink_facts(
+        ("torch.nn.functional.softshrink", "torch.nn.Softshrink"),
+        ("keras.activations.soft_shrink", "keras.ops.soft_shrink"),
+        ("mlx.nn.softshrink", "mlx.nn.Softshrink"),
+    ),
     init="xavier",  # odd and linear outside the band, like tanh near 0
 )
 
@@ -128,6 +149,11 @@ HARDSHRINK = Variant(
     kink_rule="hardshrink′(±λ) = 0 and hardshrink(±λ) = 0 (the band's side)",
     reference="Donoho & Johnstone 1994",
     torch="torch.nn.functional.hardshrink",
+    frameworks=_shrink_facts(
+        ("torch.nn.functional.hardshrink", "torch.nn.Hardshrink"),
+        ("keras.activations.hard_shrink", "keras.ops.hard_shrink"),
+        ("mlx.nn.hard_shrink", "mlx.nn.HardShrink"),
+    ),
     init="xavier",
 )
 
@@ -206,6 +232,10 @@ TANHSHRINK = Variant(
     monotonic=True,
     torch="torch.nn.functional.tanhshrink",
     init="xavier",
+    frameworks={
+        "torch": facts("torch.nn.functional.tanhshrink", "torch.nn.Tanhshrink"),
+        **same_facts(KERAS, facts("keras.activations.tanh_shrink", "keras.ops.tanh_shrink")),
+    },
 )
 
 # -------------------------------------------------------------------------- threshold
@@ -232,6 +262,21 @@ def _threshold_range(p) -> Interval:
     return Interval(min(t, v), INF, lo_open=v > t)
 
 
+_KERAS_THRESHOLD = ("keras.activations.threshold", "keras.ops.threshold")
+_THRESHOLD_FW = {
+    "torch": facts("torch.nn.functional.threshold", "torch.nn.Threshold"),
+    # tf.keras 2's ThresholdedReLU(theta=1.0): x·[x > theta], so -inf·0 is NaN at -inf.
+    "tf-keras": facts(
+        "tf_keras.layers.ThresholdedReLU",
+        defaults={"threshold": 1.0},
+        limits=((NAN, 0.0), (INF, 1.0)),
+        definition="ThresholdedReLU has no value parameter: x·[x > theta], 0 at and below",
+    ),
+    # where(x > threshold, x, default_value): NaN is not above, so it gives default_value.
+    **same_facts(("keras-tf", "keras-jax"), facts(*_KERAS_THRESHOLD, nan=lambda p: p["value"])),
+    "keras-torch": facts(*_KERAS_THRESHOLD),
+}
+
 THRESHOLD = Variant(
     name="threshold",
     summary="PyTorch's threshold: x above the threshold, a constant value at or below it.",
@@ -240,8 +285,10 @@ THRESHOLD = Variant(
     kernel=threshold_kernel,
     params=(
         # PyTorch has no defaults (both arguments are required): 0 and 0 make it ReLU.
-        Param("threshold", 0.0, "x at or below it is replaced", "θ"),
-        Param("value", 0.0, "the replacement", "v"),
+        # Keras 3 spells value `default_value`; tf.keras 2's ThresholdedReLU spells the
+        # threshold `theta` (its value is always 0).
+        Param("threshold", 0.0, "x at or below it is replaced", "θ", synonyms=("theta",)),
+        Param("value", 0.0, "the replacement", "v", synonyms=("default_value",)),
     ),
     range=_threshold_range,
     grad_range=Interval(0.0, 1.0),
@@ -252,6 +299,7 @@ THRESHOLD = Variant(
     param_grads={"threshold": _zero_grad, "value": _d_threshold_value},
     kink_rule="threshold′(threshold) = 0, threshold(threshold) = value (the x ≤ threshold side)",
     torch="torch.nn.functional.threshold",
+    frameworks=_THRESHOLD_FW,
 )
 
 # ------------------------------------------------------------------------------- step
@@ -291,6 +339,16 @@ STEP = Variant(
     kink_rule="step′(0) = 0 (0 everywhere: the jump has no derivative)",
     reference="the perceptron: Rosenblatt 1958",
     init="xavier",
+    frameworks={
+        # mlx.nn.step(x, threshold=0.0) is where(x >= threshold, 1, 0): 1 at 0, 0 for NaN.
+        "mlx": facts(
+            "mlx.nn.step",
+            "mlx.nn.Step",
+            defaults={"at_zero": 1.0},
+            nan=0.0,
+            definition="returns int32 0 or 1, and moves the jump with a threshold parameter",
+        ),
+    },
 )
 
 # ------------------------------------------------------------------------ Keras's relu
@@ -418,6 +476,61 @@ def _d_keras_max(x: np.ndarray, p) -> np.ndarray:
     return _nan_or(x, (x > max(p["threshold"], p["max_value"])).astype(np.float64))
 
 
+def _keras_relu_kinks(tie: float, leaky_tie: float | None):
+    """f' at the kinks of Keras's relu in a backend (keras/src/activations/activations.py).
+    x·[x > threshold] (a where) has f' = 0 at the threshold, and so has the negative part
+    relu(threshold − x); the cap is clip(x, 0, max_value), whose tie passes ``tie`` (1 on TF
+    and torch, 1/2 on JAX), at max_value and, for a negative threshold, at 0. With no cap and
+    threshold 0, Keras calls the backend's leaky_relu: its own rule (``leaky_tie``, None for
+    relucli's). With threshold 0 and max_value 6 it calls relu6, whose f'(6) = 0."""
+
+    def rule(p) -> dict[float, float]:
+        slope, theta, cap = p["negative_slope"], p["threshold"], p["max_value"]
+        if cap == INF and theta == 0:
+            return {0.0: leaky_tie} if slope != 0 and leaky_tie is not None else {}
+        out = {theta: 0.0}
+        if cap != INF and theta < cap and not (theta == 0 and cap == 6):
+            out[cap] = tie
+        if cap != INF and theta < 0:
+            out[0.0] = tie
+        return out
+
+    return rule
+
+
+def _keras2_relu_limits(p):
+    """tf.keras 2 writes x·[x > threshold] as a product: -inf·0 is NaN at -inf."""
+    if p["threshold"] == 0:
+        return None
+    cap = p["max_value"]
+    return ((NAN, p["negative_slope"]), (INF, 1.0) if cap == INF else (cap, 0.0))
+
+
+_KERAS_RELU = ("keras.activations.relu", "keras.layers.ReLU")
+# The kink rules differ from relucli's only away from the defaults, which the frameworks
+# table shows: the notes say them.
+_KINKS = (
+    "f′(threshold) = 0 once threshold ≠ 0 or max_value is set, and f′(max_value) = {}"
+    " unless it is relu6 (max_value 6, threshold 0) (relucli: negative_slope, 0)"
+)
+_KINKS_1 = _KINKS.format(1)
+_KINKS_HALF = _KINKS.format(0.5) + "; with a slope and neither, f′(0) = 1 (jax.nn.leaky_relu)"
+_TF_LEAKY = "; with a slope, no cap and threshold 0 it is tf.nn.leaky_relu (a float32 slope)"
+_KERAS_RELU_FW = {
+    "tf-keras": facts(
+        "tf_keras.activations.relu",
+        "tf_keras.layers.ReLU",
+        kinks=_keras_relu_kinks(1.0, None),
+        limits=_keras2_relu_limits,
+        definition=_KINKS_1 + _TF_LEAKY,
+    ),
+    "keras-tf": facts(
+        *_KERAS_RELU, kinks=_keras_relu_kinks(1.0, None), definition=_KINKS_1 + _TF_LEAKY
+    ),
+    "keras-jax": facts(*_KERAS_RELU, kinks=_keras_relu_kinks(0.5, 1.0), definition=_KINKS_HALF),
+    "keras-torch": facts(*_KERAS_RELU, kinks=_keras_relu_kinks(1.0, None), definition=_KINKS_1),
+}
+
 KERAS_RELU = Variant(
     name="keras_relu",
     aliases=("general_relu",),
@@ -459,4 +572,5 @@ KERAS_RELU = Variant(
         " 0 at max_value and at a clipped 0 (the clipped side)"
     ),
     reference="keras.activations.relu",
+    frameworks=_KERAS_RELU_FW,
 )

@@ -15,6 +15,7 @@ import math
 
 import numpy as np
 
+from ..frameworks import KERAS, NAN, facts, same_facts
 from ..numerics.chunked import KernelArgs, Workspace, streaming
 from ..numerics.elementwise import const, in_float64
 from ..registry import Interval, Param, SpecError, Variant
@@ -104,6 +105,23 @@ def _ramp_facts(lower, upper) -> dict:
     }
 
 
+# tf.keras 2 writes hard_sigmoid clip(0.2x + 0.5, 0, 1), the ramp from -2.5 to 2.5, and its
+# clip takes the inner branch at both ends (f' = 0.2 there); the others are x/6 + 1/2.
+_KERAS2_ENDS = {"lower": -2.5, "upper": 2.5}
+_KERAS_HARDSIGMOID = ("keras.activations.hard_sigmoid", "keras.ops.hard_sigmoid")
+_HARDSIGMOID_FW = {
+    "torch": facts("torch.nn.functional.hardsigmoid", "torch.nn.Hardsigmoid"),
+    "jax": facts("jax.nn.hard_sigmoid"),
+    "flax": facts("flax.linen.hard_sigmoid"),
+    "tf-keras": facts(
+        "tf_keras.activations.hard_sigmoid",
+        defaults=_KERAS2_ENDS,
+        kinks=lambda p: dict.fromkeys((p["lower"], p["upper"]), 1 / (p["upper"] - p["lower"])),
+        definition="written clip(0.2·x + 0.5, 0, 1): the ramp from -2.5 to 2.5",
+    ),
+    **same_facts(KERAS, facts(*_KERAS_HARDSIGMOID)),
+}
+
 HARDSIGMOID = Variant(
     name="hardsigmoid",
     aliases=("hard_sigmoid",),
@@ -123,7 +141,19 @@ HARDSIGMOID = Variant(
     kink_rule="hardsigmoid′(lower) = 0 and hardsigmoid′(upper) = 0",
     reference="Courbariaux et al. 2015; Howard et al. 2019",
     torch="torch.nn.functional.hardsigmoid",
+    frameworks=_HARDSIGMOID_FW,
 )
+
+# jnp.clip is min(max(...)): a tie passes half the gradient, so JAX's backends give 1/4 at
+# both ends; Keras on TF and torch clip with their own ties (0, relucli's).
+_QUARTER = {-1.0: 0.25, 1.0: 0.25}
+_KERAS_SPARSE_SIGMOID = ("keras.activations.sparse_sigmoid", "keras.ops.sparse_sigmoid")
+_SPARSE_SIGMOID_FW = {
+    "jax": facts("jax.nn.sparse_sigmoid", kinks=_QUARTER),
+    "keras-tf": facts(*_KERAS_SPARSE_SIGMOID),
+    "keras-jax": facts(*_KERAS_SPARSE_SIGMOID, kinks=_QUARTER),
+    "keras-torch": facts(*_KERAS_SPARSE_SIGMOID),
+}
 
 SPARSE_SIGMOID = Variant(
     name="sparse_sigmoid",
@@ -136,6 +166,7 @@ SPARSE_SIGMOID = Variant(
     kink_rule="sparse_sigmoid′(−1) = 0 and sparse_sigmoid′(1) = 0",
     jax_rule="1/4 at both ends (jnp.clip splits a tie in half)",
     reference="Martins & Astudillo 2016",
+    frameworks=_SPARSE_SIGMOID_FW,
 )
 
 # ------------------------------------------------------------------------- softsign
@@ -173,6 +204,21 @@ def _softsign(x, value, grad, w: Workspace) -> None:
         grad -= dl
 
 
+# x/(1 + |x|) at +-inf is inf/inf: NaN everywhere; TF's gradient 1/(1 + |x|)^2 stays 0.
+_NAN_BOTH = ((NAN, NAN), (NAN, NAN))
+_NAN_VALUES = ((NAN, 0.0), (NAN, 0.0))
+_KERAS_SOFTSIGN = ("keras.activations.softsign", "keras.ops.softsign")
+_SOFTSIGN_FW = {
+    "torch": facts("torch.nn.functional.softsign", "torch.nn.Softsign", limits=_NAN_BOTH),
+    "jax": facts("jax.nn.soft_sign", limits=_NAN_BOTH),
+    "flax": facts("flax.linen.soft_sign", limits=_NAN_BOTH),
+    "tf": facts("tf.nn.softsign", "tf.math.softsign", limits=_NAN_VALUES),
+    "tf-keras": facts("tf_keras.activations.softsign", limits=_NAN_VALUES),
+    "keras-tf": facts(*_KERAS_SOFTSIGN, limits=_NAN_VALUES),
+    **same_facts(("keras-jax", "keras-torch"), facts(*_KERAS_SOFTSIGN, limits=_NAN_BOTH)),
+    "mlx": facts("mlx.nn.softsign", "mlx.nn.Softsign", limits=_NAN_BOTH),
+}
+
 SOFTSIGN = Variant(
     name="softsign",
     aliases=("soft_sign",),
@@ -189,6 +235,7 @@ SOFTSIGN = Variant(
     reference="Bergstra et al. 2009",
     torch="torch.nn.functional.softsign",
     init="xavier",
+    frameworks=_SOFTSIGN_FW,
 )
 
 # ---------------------------------------------------------------------- log-sigmoid
@@ -200,6 +247,15 @@ def logsigmoid_kernel(x, value, grad, a: KernelArgs, w: Workspace) -> None:
     _softplus(neg, value, grad, 1.0, INF, w.scope("softplus"))
     np.subtract(const(x, 0), value, out=value)  # 0 - 0 = +0 at +inf, as PyTorch
 
+
+_LOGSIGMOID_FW = {
+    "torch": facts("torch.nn.functional.logsigmoid", "torch.nn.LogSigmoid"),
+    "jax": facts("jax.nn.log_sigmoid"),
+    "flax": facts("flax.linen.log_sigmoid"),
+    "tf": facts("tf.math.log_sigmoid"),
+    **same_facts(KERAS, facts("keras.activations.log_sigmoid", "keras.ops.log_sigmoid")),
+    "mlx": facts("mlx.nn.log_sigmoid", "mlx.nn.LogSigmoid"),
+}
 
 LOGSIGMOID = Variant(
     name="logsigmoid",
@@ -213,4 +269,5 @@ LOGSIGMOID = Variant(
     continuity="C∞",
     monotonic=True,
     torch="torch.nn.functional.logsigmoid",
+    frameworks=_LOGSIGMOID_FW,
 )

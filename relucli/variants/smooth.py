@@ -597,7 +597,12 @@ _SILU_FW = {
     "torch": facts("torch.nn.functional.silu", "torch.nn.SiLU", limits=NAN_TAILS),
     "jax": facts("jax.nn.silu", "jax.nn.swish", limits=NAN_TAILS),
     "flax": facts("flax.linen.silu", "flax.linen.swish", limits=NAN_TAILS),
-    "tf": facts("tf.nn.silu", "tf.nn.swish", limits=NAN_TAILS),
+    "tf": facts(
+        "tf.nn.silu",
+        "tf.nn.swish",
+        limits=NAN_TAILS,
+        definition="takes a beta (default 1): x·σ(beta·x) is relucli's swish (swish@tf)",
+    ),
     "tf-keras": facts("tf_keras.activations.swish", limits=NAN_TAILS),
     **same_facts(
         KERAS,

@@ -13,6 +13,7 @@ import math
 
 import numpy as np
 
+from ..frameworks import NAN_TAILS, facts
 from ..numerics.chunked import KernelArgs, Workspace
 from ..numerics.elementwise import in_float64, two_prod
 from ..registry import Interval, Param, Variant
@@ -109,6 +110,9 @@ SWISH = Variant(
     monotonic=False,
     param_grads={"beta": _d_swish_beta},
     reference="Ramachandran et al. 2017",
+    # TF's silu takes β (tf.nn.silu(features, beta=1.0)); the other frameworks' silu/swish
+    # have none (they are relucli's silu).
+    frameworks={"tf": facts("tf.nn.silu", "tf.nn.swish", limits=NAN_TAILS)},
 )
 
 QUICK_GELU = Variant(
@@ -123,4 +127,6 @@ QUICK_GELU = Variant(
     continuity="C∞",
     monotonic=False,
     reference="Hendrycks & Gimpel 2016 (the sigmoid form); Radford et al. 2021 (CLIP)",
+    # mlx.nn.GELU(approx="fast") is the layer.
+    frameworks={"mlx": facts("mlx.nn.gelu_fast_approx", "mlx.nn.GELU", limits=NAN_TAILS)},
 )
