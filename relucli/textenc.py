@@ -170,6 +170,34 @@ def spelling_for(encoding: str) -> Callable[[str], str]:
     return spell
 
 
+# The codec error handler of that spelling: a stream opened (or reconfigured) with
+# errors=SPELL_ERRORS writes σ as "sigma" on an ASCII terminal instead of raising
+# UnicodeEncodeError, whatever wrote the text (our tables, Click's help, an error line).
+SPELL_ERRORS = "relucli-spell"
+
+
+def _spell_errors(exc: UnicodeError) -> tuple[str, int]:
+    if not isinstance(exc, UnicodeEncodeError):
+        raise exc
+    return spelling_for(exc.encoding)(exc.object[exc.start : exc.end]), exc.end
+
+
+codecs.register_error(SPELL_ERRORS, _spell_errors)
+
+
+def spell_stream(stream: IO | None) -> None:
+    """Make ``stream`` (a text stream such as sys.stdout) spell what its encoding lacks
+    rather than raise; a no-op for UTF streams and for objects that cannot be changed."""
+    if stream_encoding(stream).startswith("utf"):
+        return
+    reconfigure = getattr(stream, "reconfigure", None)
+    if reconfigure is not None:
+        try:
+            reconfigure(errors=SPELL_ERRORS)
+        except (OSError, ValueError):
+            pass  # closed or detached: nothing will be written through it anyway
+
+
 def to_ascii(text: str) -> str:
     """``text`` with every non-ASCII character spelled in ASCII (σ_w² -> sigma_w^2)."""
     return spelling_for("ascii")(text)

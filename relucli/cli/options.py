@@ -18,7 +18,8 @@ import click
 from ..activation import Activation
 from ..inputs import Points, parse_at, parse_range
 from ..registry import CONVENTIONS, SpecError, normalize
-from ..tables import DEFAULT_FORMAT, DEFAULT_PRECISION, FORMATS, STREAMING
+from ..tables import DEFAULT_FORMAT, DEFAULT_PRECISION, FORMATS, STREAMING, FormatError, canonical_format
+from ..tables import table_output as decide_table_output
 from ..variants import REGISTRY
 from .output import TableOutput
 
@@ -227,15 +228,44 @@ class Precision:
 EXACT = Precision()
 
 
+class FormatChoice(click.Choice):
+    """--format: one of FORMATS in any case (CSV is csv); an unknown name is a usage error
+    with a suggestion (markdown: did you mean 'github' or 'pipe'?). A Choice, so completion
+    and the fuzzer see the names."""
+
+    def __init__(self) -> None:
+        super().__init__(FORMATS)
+
+    def convert(self, value, param, ctx):
+        try:
+            return canonical_format(value)
+        except FormatError as exc:
+            self.fail(str(exc).replace(f"unknown format '{value}'", f"'{value}'"), param, ctx)
+
+
+def output_path_callback(
+    ctx: click.Context, param: click.Parameter, value: str | None
+) -> str | None:
+    """-o: an empty path is a usage error naming the option (the shell's -o "$UNSET")."""
+    if value is not None and value == "":
+        raise click.BadParameter("the path is empty; give a file name, or - for standard output")
+    return value
+
+
 def table_output(precision: Precision = EXACT, to_file: bool = True) -> Decorator:
     """--format, --precision and (``to_file``) -o FILE; the command receives ``out``, a
-    TableOutput with the precision decided, instead of the three values."""
+    TableOutput with the format and precision decided, instead of the three values.
+
+    Decided here, once, before the command does any work: the format (an explicit --format
+    wins, else the -o suffix, else the default; a contradiction is a usage error) and that
+    -o can be written (exit 1 naming the path otherwise)."""
 
     def decorate(f: Callable) -> Callable:
         @functools.wraps(f)
         def command(*args, **kwargs):
-            fmt, given = kwargs.pop("fmt"), kwargs.pop("precision")
+            explicit, given = kwargs.pop("fmt"), kwargs.pop("precision")
             path = kwargs.pop("output") if to_file else None
+            fmt = decide_table_output(explicit, path)
             kwargs["out"] = TableOutput(fmt, precision.resolve(fmt, given), path)
             return f(*args, **kwargs)
 
@@ -243,9 +273,10 @@ def table_output(precision: Precision = EXACT, to_file: bool = True) -> Decorato
             command = click.option(
                 "-o",
                 "--output",
-                type=click.Path(dir_okay=False, writable=False),
+                callback=output_path_callback,
                 metavar="FILE",
-                help="Write the table to FILE (atomically) instead of standard output.",
+                help="Write the table to FILE (atomically) instead of standard output;"
+                " the suffix picks the format (.csv, .json, .tex, .md, ...).",
             )(command)
         command = click.option(
             "--precision",
@@ -256,11 +287,11 @@ def table_output(precision: Precision = EXACT, to_file: bool = True) -> Decorato
         return click.option(
             "--format",
             "fmt",
-            type=click.Choice(FORMATS),
-            default=DEFAULT_FORMAT,
-            show_default=True,
+            type=FormatChoice(),
             metavar="FORMAT",
-            help="Any tabulate format (github, latex_booktabs, ...), csv or json.",
+            # Not click's default=: None means "not given", so the -o suffix can decide.
+            help="Any tabulate format (github, latex_booktabs, ...), csv or json."
+            f"  [default: {DEFAULT_FORMAT}{', or by the -o suffix' if to_file else ''}]",
         )(command)
 
     return decorate
