@@ -9,6 +9,7 @@ pdflatex with no package (article and beamer alike), and is pure ASCII.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import functools
 import re
 import unicodedata
@@ -192,10 +193,9 @@ def spell_stream(stream: IO | None) -> None:
         return
     reconfigure = getattr(stream, "reconfigure", None)
     if reconfigure is not None:
-        try:
+        # Closed or detached: nothing will be written through it anyway.
+        with contextlib.suppress(OSError, ValueError):
             reconfigure(errors=SPELL_ERRORS)
-        except (OSError, ValueError):
-            pass  # closed or detached: nothing will be written through it anyway
 
 
 def to_ascii(text: str) -> str:

@@ -18,7 +18,14 @@ import click
 from ..activation import Activation
 from ..inputs import Points, parse_at, parse_range
 from ..registry import CONVENTIONS, SpecError, normalize
-from ..tables import DEFAULT_FORMAT, DEFAULT_PRECISION, FORMATS, STREAMING, FormatError, canonical_format
+from ..tables import (
+    DEFAULT_FORMAT,
+    DEFAULT_PRECISION,
+    FORMATS,
+    STREAMING,
+    FormatError,
+    canonical_format,
+)
 from ..tables import table_output as decide_table_output
 from ..variants import REGISTRY
 from .output import TableOutput

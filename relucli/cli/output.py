@@ -19,10 +19,7 @@ class UserError(Exception):
 def cannot_write(path: object, exc: OSError) -> str:
     """The message for a failed write; ``path`` may be None when the OS did not say, and
     "-" is standard output."""
-    if path == "-":
-        where = " to standard output"
-    else:
-        where = f" '{path}'" if path else ""
+    where = " to standard output" if path == "-" else f" '{path}'" if path else ""
     return f"cannot write{where}: {exc.strerror or exc}"
 
 
