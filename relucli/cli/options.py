@@ -9,6 +9,8 @@ Figure options import relucli.plotting.figure only when a figure command is load
 from __future__ import annotations
 
 import functools
+import math
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -17,7 +19,7 @@ import click
 
 from ..activation import Activation
 from ..inputs import Points, parse_at, parse_range
-from ..registry import CONVENTIONS, SpecError, normalize
+from ..registry import CONVENTIONS, SpecError, normalize, parse_number
 from ..tables import (
     DEFAULT_FORMAT,
     DEFAULT_PRECISION,
@@ -101,6 +103,29 @@ def resolve(
             seen.add(act.spec)
             acts.append(act)
     return acts
+
+
+# ---------------------------------------------------------------------------- numbers
+
+
+class NumberRange(click.FloatRange):
+    """A finite number in [min, max], parsed as every number field is (fractions such as
+    1/8; out-of-float-range text rejected in constant time). NaN is refused by name, where
+    FloatRange lets it through (every comparison with NaN is false)."""
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, str):
+            try:
+                value = parse_number(value)
+            except SpecError as exc:
+                self.fail(str(exc), param, ctx)
+        if isinstance(value, float) and math.isnan(value):
+            self.fail(f"nan is not a number in the range {self._describe_range()}", param, ctx)
+        return super().convert(value, param, ctx)
+
+    def _describe_range(self) -> str:
+        # 1e+06, not click's 1000000.0
+        return f"{self.min:g}<=x<={self.max:g}"
 
 
 # ------------------------------------------------------------------------------ seeds
@@ -309,7 +334,57 @@ def table_output(precision: Precision = EXACT, to_file: bool = True) -> Decorato
 
 def figure_output_option(help: str) -> Decorator:
     """-o FILE for a figure (plot writes one; depth and dying draw one besides the table)."""
-    return click.option("-o", "--output", metavar="FILE", help=help)
+    return click.option(
+        "-o", "--output", callback=output_path_callback, metavar="FILE", help=help
+    )
+
+
+def check_figure_output(path: str | os.PathLike) -> str:
+    """Everything about a figure's -o decided before any training or drawing: the format
+    from the suffix (a usage error when unknown) and that the file can be written, a
+    missing folder created (exit 1 naming the user's path otherwise). Returns the format."""
+    from ..files import check_output_path
+    from ..plotting.figure import figure_format
+
+    fmt = figure_format(path)
+    check_output_path(path, make_folder=True)
+    return fmt
+
+
+# The largest magnitude a figure draws: Matplotlib adds margins and tick steps to the data
+# limits, which overflow to inf (an internal error) near the float maximum.
+FIGURE_LIMIT = 1e300
+
+
+def check_drawable(
+    acts: Sequence[Activation], x_range: tuple[float, float] | None
+) -> tuple[float, float] | None:
+    """A usage error, before drawing, when the x range or a curve is too large to draw
+    (``--range 0 1e308``, ``leaky:1e308`` whose f(-5) is -5e308). Returns x_range."""
+    import numpy as np
+
+    from ..plotting.compare import plot_range, sample_grid
+
+    if x_range is not None and not all(abs(v) <= FIGURE_LIMIT for v in x_range):
+        raise click.BadParameter(
+            f"{x_range[0]:g} {x_range[1]:g} is too wide to draw: LO and HI must be finite and"
+            f" within -{FIGURE_LIMIT:g} to {FIGURE_LIMIT:g}",
+            param_hint="'--range'",
+        )
+    lo, hi = plot_range(acts, x_range)
+    x = sample_grid(lo, hi, 257, [k for a in acts for k in a.kinks])
+    for act in acts:
+        with np.errstate(all="ignore"):
+            values = np.abs(np.concatenate(act.value_and_grad(x)))
+        values = values[~np.isnan(values)]
+        worst = float(values.max()) if values.size else 0.0
+        if worst > FIGURE_LIMIT:
+            raise SpecError(
+                f"{act.spec} reaches {worst:.3g} in size over x = {lo:g} to {hi:g}, too large"
+                f" to draw (a figure shows values up to {FIGURE_LIMIT:g}); use a smaller"
+                " parameter or a narrower --range"
+            )
+    return x_range
 
 
 def style_option(help: str = "Figure style.") -> Decorator:
@@ -325,7 +400,7 @@ def figure_size_options(f: Callable) -> Callable:
 
     f = click.option(
         "--dpi",
-        type=click.FloatRange(10, 1200),
+        type=NumberRange(10, 1200),
         default=DEFAULT_DPI,
         show_default=True,
         help="Dots per inch (16:9 at 150 dpi is 1920x1080 px).",
@@ -339,5 +414,32 @@ def figure_size_options(f: Callable) -> Callable:
     )(f)
 
 
+def title_callback(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """--title: text between pairs of $ is Matplotlib mathtext; a formula it cannot parse is
+    a usage error now, not an internal error in the middle of drawing."""
+    if not value or "$" not in value:
+        return value
+    from matplotlib import cbook
+    from matplotlib.mathtext import MathTextParser
+
+    if not cbook.is_math_text(value):
+        return value  # an odd number of $: plain text, drawn as written
+    try:
+        MathTextParser("path").parse(value, dpi=72)
+    except ValueError as exc:
+        lines = [line for line in str(exc).splitlines() if "Exception:" in line]
+        why = lines[0].split("Exception:", 1)[1].strip() if lines else "cannot parse it"
+        why = why.split(", found")[0].split(" (at char")[0]
+        if len(why) > 60:  # pyparsing lists every alternative it expected
+            why = "a symbol, group or argument is missing"
+        raise click.BadParameter(
+            f"the formula between $ signs is not valid mathtext ({why}); write \\$ for a"
+            " dollar sign"
+        ) from None
+    return value
+
+
 def title_option(f: Callable) -> Callable:
-    return click.option("--title", metavar="TEXT", help="A title over the figure.")(f)
+    return click.option(
+        "--title", callback=title_callback, metavar="TEXT", help="A title over the figure."
+    )(f)

@@ -12,12 +12,14 @@ import math
 import click
 
 from ...lab.depth import DEFAULT_VARIANTS, DepthConfig, DepthResult, run
-from ...plotting.figure import figure_format, parse_size
+from ...plotting.figure import parse_size
 from ...registry import SpecError
 from ...tables import STREAMING
 from ..options import (
     CONTEXT,
+    NumberRange,
     Precision,
+    check_figure_output,
     dtype_option,
     figure_output_option,
     figure_size_options,
@@ -32,6 +34,9 @@ from ..output import TableOutput, writing
 _DEFAULTS = DepthConfig()
 # Statistics of one random network are good to a few per cent: four digits is honest.
 PRECISION = Precision(4)
+# Biases far beyond the unit scale say nothing more about depth, and their square (the
+# theory's sigma_b^2) must stay finite: 1e200 overflowed in the quadrature.
+MAX_BIAS_STD = 1e6
 # The largest experiment we agree to hold in memory (weights + saved f'(h) per layer).
 _MEMORY_LIMIT = 2 * 2**30
 
@@ -99,7 +104,7 @@ EARLY_LAYERS = 10
 )
 @click.option(
     "--bias-std",
-    type=float,
+    type=NumberRange(0, MAX_BIAS_STD),
     default=_DEFAULTS.bias_std,
     show_default=True,
     metavar="S",
@@ -188,7 +193,7 @@ def depth(
     _check_memory(config, len(acts))
     figsize = parse_size(size, dpi)
     if output is not None:
-        figure_format(output)  # a usage error before any work
+        check_figure_output(output)  # format and writable path, before any work
 
     result = run(acts, config)
     if summary:

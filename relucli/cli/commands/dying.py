@@ -28,6 +28,7 @@ from ...tables import STREAMING
 from ..options import (
     CONTEXT,
     Precision,
+    check_figure_output,
     figure_output_option,
     figure_size_options,
     resolve,
@@ -223,9 +224,9 @@ def dying(
     acts = resolve(specs or DEFAULT_VARIANTS)
     figsize = None
     if output is not None:
-        from ...plotting.figure import figure_format, parse_size
+        from ...plotting.figure import parse_size
 
-        figure_format(output)  # usage errors before any training
+        check_figure_output(output)  # format and writable path, before any training
         figsize = parse_size(size, dpi)
 
     result = _train(config, acts)
