@@ -443,3 +443,88 @@ def title_option(f: Callable) -> Callable:
     return click.option(
         "--title", callback=title_callback, metavar="TEXT", help="A title over the figure."
     )(f)
+
+
+# ------------------------------------------------------------------------ memory budget
+
+DEFAULT_MEMORY_BUDGET = 2 * 2**30
+MEMORY_BUDGET_ENV = "RELUCLI_MEMORY_BUDGET"
+_UNITS = {"": 1, "k": 2**10, "m": 2**20, "g": 2**30, "t": 2**40}
+
+
+class ByteSize(click.ParamType):
+    """A number of bytes: 2GiB, 2G, 512M, 1.5g, 3e9 (K, M, G, T are powers of 1024)."""
+
+    name = "bytes"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, int):
+            return value
+        text = str(value).strip().lower().replace(" ", "")
+        for tail in ("ib", "b"):
+            if text.endswith(tail) and text[: -len(tail)][-1:] in "kmgt0123456789.":
+                text = text[: -len(tail)]
+                break
+        unit = text[-1:] if text[-1:] in _UNITS and text[-1:] else ""
+        number = text[: len(text) - len(unit)]
+        try:
+            amount = parse_number(number) * _UNITS[unit]
+        except SpecError:
+            amount = math.nan
+        if not (math.isfinite(amount) and 2**20 <= amount <= 2**60):
+            self.fail(
+                f"'{value}' is not a memory size from 1MiB to 1EiB (e.g. 8GiB, 512M, 3e9)",
+                param,
+                ctx,
+            )
+        return int(amount)
+
+
+def memory_budget_option(f: Callable) -> Callable:
+    """--memory-budget (or RELUCLI_MEMORY_BUDGET) for the commands whose memory grows with
+    their options (bench, dying, depth): work whose estimated peak is over it is refused."""
+    return click.option(
+        "--memory-budget",
+        type=ByteSize(),
+        default=DEFAULT_MEMORY_BUDGET,
+        envvar=MEMORY_BUDGET_ENV,
+        show_envvar=True,
+        metavar="BYTES",
+        help="Refuse a run whose estimated peak memory is over BYTES (e.g. 8GiB)"
+        " [default: 2GiB].",
+    )(f)
+
+
+def bytes_text(count: float) -> str:
+    """1.9 GiB, 350 MiB: memory as people read it."""
+    for unit, size in (("TiB", 2**40), ("GiB", 2**30), ("MiB", 2**20)):
+        if count >= size:
+            value = count / size
+            return f"{value:.1f} {unit}" if value < 100 else f"{value:,.0f} {unit}"
+    return f"{count / 2**10:.0f} KiB"
+
+
+def largest_fitting(estimate: Callable[[int], int], budget: int, low: int, high: int) -> int:
+    """The largest n in [low, high] with estimate(n) <= budget (estimate grows with n), or
+    low - 1 when even ``low`` does not fit. Binary search: a few dozen estimates."""
+    if estimate(low) > budget:
+        return low - 1
+    while low < high:
+        mid = (low + high + 1) // 2
+        if estimate(mid) <= budget:
+            low = mid
+        else:
+            high = mid - 1
+    return low
+
+
+def check_memory(need: int, budget: int, fits: Sequence[str]) -> None:
+    """A usage error (before any work) when ``need`` bytes is over ``budget``; ``fits``
+    lists changes that would fit ("--size 1,000,000", ...)."""
+    if need <= budget:
+        return
+    hint = f"; what fits: {' or '.join(fits)}" if fits else ""
+    raise SpecError(
+        f"this run needs about {bytes_text(need)} of memory, over the budget of"
+        f" {bytes_text(budget)}{hint} (or raise --memory-budget / {MEMORY_BUDGET_ENV})"
+    )
