@@ -119,13 +119,20 @@ class NumberRange(click.FloatRange):
                 value = parse_number(value)
             except SpecError as exc:
                 self.fail(str(exc), param, ctx)
-        if isinstance(value, float) and math.isnan(value):
+        number = float(value)
+        if math.isnan(number):
             self.fail(f"nan is not a number in the range {self._describe_range()}", param, ctx)
-        return super().convert(value, param, ctx)
+        low = -math.inf if self.min is None else self.min
+        high = math.inf if self.max is None else self.max
+        if not low <= number <= high:
+            self.fail(f"{number:g} is not in the range {self._describe_range()}.", param, ctx)
+        return number
 
     def _describe_range(self) -> str:
         # 1e+06, not click's 1000000.0
-        return f"{self.min:g}<=x<={self.max:g}"
+        low = "" if self.min is None else f"{self.min:g}<="
+        high = "" if self.max is None else f"<={self.max:g}"
+        return f"{low}x{high}"
 
 
 # ------------------------------------------------------------------------------ seeds
@@ -334,9 +341,7 @@ def table_output(precision: Precision = EXACT, to_file: bool = True) -> Decorato
 
 def figure_output_option(help: str) -> Decorator:
     """-o FILE for a figure (plot writes one; depth and dying draw one besides the table)."""
-    return click.option(
-        "-o", "--output", callback=output_path_callback, metavar="FILE", help=help
-    )
+    return click.option("-o", "--output", callback=output_path_callback, metavar="FILE", help=help)
 
 
 def check_figure_output(path: str | os.PathLike) -> str:
@@ -365,13 +370,13 @@ def check_drawable(
 
     from ..plotting.compare import plot_range, sample_grid
 
-    if x_range is not None and not all(abs(v) <= FIGURE_LIMIT for v in x_range):
+    lo, hi = plot_range(acts, x_range)  # finite LO < HI, or its usage error
+    if not (abs(lo) <= FIGURE_LIMIT and abs(hi) <= FIGURE_LIMIT):
         raise click.BadParameter(
-            f"{x_range[0]:g} {x_range[1]:g} is too wide to draw: LO and HI must be finite and"
-            f" within -{FIGURE_LIMIT:g} to {FIGURE_LIMIT:g}",
+            f"{lo:g} {hi:g} is too wide to draw: LO and HI must be within"
+            f" -{FIGURE_LIMIT:g} to {FIGURE_LIMIT:g}",
             param_hint="'--range'",
         )
-    lo, hi = plot_range(acts, x_range)
     x = sample_grid(lo, hi, 257, [k for a in acts for k in a.kinks])
     for act in acts:
         with np.errstate(all="ignore"):
@@ -490,8 +495,7 @@ def memory_budget_option(f: Callable) -> Callable:
         envvar=MEMORY_BUDGET_ENV,
         show_envvar=True,
         metavar="BYTES",
-        help="Refuse a run whose estimated peak memory is over BYTES (e.g. 8GiB)"
-        " [default: 2GiB].",
+        help="Refuse a run whose estimated peak memory is over BYTES (e.g. 8GiB) [default: 2GiB].",
     )(f)
 
 

@@ -230,7 +230,7 @@ def _check_memory(config: DepthConfig, variants: int, figure: bool, budget: int)
     if need <= budget:
         return
     fits = []
-    for option, limit in (("batch", 1_000_000), ("layers", 10_000), ("width", 8192)):
+    for option in ("batch", "layers", "width"):
 
         def estimate(n: int, option: str = option) -> int:
             return peak_bytes(dataclasses.replace(config, **{option: n}), variants, figure)

@@ -7,6 +7,7 @@ imported only when -o is given).
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 
 import click
@@ -19,6 +20,7 @@ from ...lab.dying import (
     DyingConfig,
     DyingResult,
     VariantRun,
+    peak_bytes,
     run_dying,
     scenario_config,
 )
@@ -29,8 +31,11 @@ from ..options import (
     CONTEXT,
     Precision,
     check_figure_output,
+    check_memory,
     figure_output_option,
     figure_size_options,
+    largest_fitting,
+    memory_budget_option,
     resolve,
     seed_option,
     specs_argument,
@@ -177,6 +182,7 @@ Examples:
     help="final: one row per variant; layers: one per variant and hidden layer; history:"
     " one per variant and census.",
 )
+@memory_budget_option
 @table_output(PRECISION, to_file=False)
 @figure_output_option(
     "Also draw the figure (dead % and loss over steps, and the lightbulb grid of"
@@ -200,6 +206,7 @@ def dying(
     seed,
     every,
     table,
+    memory_budget,
     out: TableOutput,
     output,
     style,
@@ -228,6 +235,7 @@ def dying(
 
         check_figure_output(output)  # format and writable path, before any training
         figsize = parse_size(size, dpi)
+    _check_memory(config, acts, table == "history", output is not None, memory_budget)
 
     result = _train(config, acts)
     if out.fmt not in STREAMING:
@@ -254,6 +262,29 @@ def dying(
                 dpi=dpi,
             )
         click.echo(f"wrote {written}", err=True)
+
+
+def _check_memory(config: DyingConfig, acts, history_rows: bool, figure: bool, budget: int) -> None:
+    """Refuse, before training, a run whose peak (lab.dying.peak_bytes) is over budget,
+    saying which single change fits: a smaller --batch, --width, --samples or --steps."""
+
+    def need(cfg: DyingConfig) -> int:
+        learns = any(a.variant.learnable for a in acts)
+        return peak_bytes(cfg, len(acts), learns, history_rows, figure)
+
+    total = need(config)
+    if total <= budget:
+        return
+    fits = []
+    for option, low in (("batch", 1), ("width", 1), ("samples", 2), ("steps", 1)):
+
+        def estimate(n: int, option: str = option) -> int:
+            return need(dataclasses.replace(config, **{option: n}))
+
+        largest = largest_fitting(estimate, budget, low, getattr(config, option))
+        if largest >= low:
+            fits.append(f"--{option} {largest:,}")
+    check_memory(total, budget, fits)
 
 
 def _train(config: DyingConfig, acts) -> DyingResult:
