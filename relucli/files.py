@@ -132,7 +132,9 @@ def open_output(path: str | os.PathLike, mode: str = "w") -> Iterator[IO]:
     if text == STDOUT:
         if sys.stdout is None:  # started with standard output closed (`>&-`)
             raise _error(errno.EBADF, "standard output")
-        stream = sys.stdout.buffer if binary else sys.stdout
+        # textenc.AsciiStream keeps the binary side as .binary (Click must not see .buffer).
+        buffer = getattr(sys.stdout, "buffer", None) or getattr(sys.stdout, "binary", None)
+        stream = buffer if binary else sys.stdout
         yield stream
         stream.flush()
         return

@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import functools
+import io
 import re
 import unicodedata
 from collections.abc import Callable
@@ -196,6 +197,58 @@ def spell_stream(stream: IO | None) -> None:
         # Closed or detached: nothing will be written through it anyway.
         with contextlib.suppress(OSError, ValueError):
             reconfigure(errors=SPELL_ERRORS)
+
+
+class AsciiStream(io.TextIOBase):
+    """A standard stream whose encoding is ASCII, seen through a spelling proxy.
+
+    Click treats an ASCII stdout as misconfigured and writes UTF-8 to its binary buffer
+    instead (mojibake on the user's terminal); it does so only when it finds a ``buffer``,
+    so this proxy writes text through the stream itself, spelled (σ -> sigma), and offers
+    the binary side as ``binary``."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        super().__init__()
+        self.stream = stream
+        self.binary = getattr(stream, "buffer", None)
+        self._spell = spelling_for("ascii")
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return self.stream.encoding
+
+    @property
+    def errors(self) -> str | None:  # type: ignore[override]
+        return SPELL_ERRORS
+
+    @property
+    def name(self) -> str:
+        return getattr(self.stream, "name", "<stream>")
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        self.stream.write(self._spell(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def fileno(self) -> int:
+        return self.stream.fileno()
+
+    def isatty(self) -> bool:
+        return self.stream.isatty()
+
+
+def for_stream(stream: IO[str]) -> IO[str]:
+    """``stream`` made safe for any text: spelled where its encoding lacks a symbol (see
+    :func:`spell_stream`), and for an ASCII stream the proxy above."""
+    spell_stream(stream)
+    if stream_encoding(stream) == "ascii":
+        return AsciiStream(stream)  # type: ignore[return-value]
+    return stream
 
 
 def to_ascii(text: str) -> str:

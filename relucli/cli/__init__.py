@@ -22,7 +22,7 @@ from ..files import STDOUT, ClosedStream
 from ..quiet import collected_warnings
 from ..registry import SpecError
 from ..tables import FormatError
-from ..textenc import spell_stream
+from ..textenc import for_stream
 from .commands import COMMANDS
 from .options import CONTEXT
 from .output import UserError, cannot_write
@@ -129,8 +129,8 @@ def _prepare_streams() -> None:
         _occupy(2)
         # Nowhere to report to: the work still runs, and the exit code tells the outcome.
         sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
-    for stream in (sys.stdout, sys.stderr):
-        spell_stream(stream)
+    sys.stdout = for_stream(sys.stdout)
+    sys.stderr = for_stream(sys.stderr)
 
 
 def _occupy(fd: int) -> None:
