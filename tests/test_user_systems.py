@@ -170,7 +170,7 @@ def test_ascii_spellings_in_tables_csv_and_json():
     assert listing.isascii()
 
 
-@pytest.mark.parametrize("encoding", ["ascii", "latin-1"])
+@pytest.mark.parametrize("encoding", ["ascii", "latin-1", "euc_jp"])
 def test_a_real_terminal_encoding_in_a_subprocess(encoding):
     result = relucli(
         "depth", "--layers", "2", "--width", "4", "--batch", "2", "--summary",
