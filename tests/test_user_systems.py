@@ -261,6 +261,16 @@ def test_a_real_terminal_encoding_in_a_subprocess(encoding):
             "Error: this run needs about 14.9 GiB of memory, over the budget of 2.0 GiB; what"
             " fits: --size 131,072,000 (or raise --memory-budget / RELUCLI_MEMORY_BUDGET)\n",
         ),
+        (
+            ["dying", "--steps", "100000", "--every", "1", "--table", "history"],
+            "Error: --format simple holds the whole table in memory and 500,005 rows is over"
+            " its limit of 100,000; use --format csv or --format json, which stream\n",
+        ),
+        (
+            ["depth", "all", "--layers", "10000", "--every", "1", "--width", "2"],
+            "Error: --format simple holds the whole table in memory and 160,000 rows is over"
+            " its limit of 100,000; use --format csv or --format json, which stream\n",
+        ),
     ],
     ids=lambda v: " ".join(v) if isinstance(v, list) else "",
 )

@@ -14,7 +14,7 @@ import click
 
 from ...lab.depth import DEFAULT_VARIANTS, DepthConfig, DepthResult, peak_bytes, run
 from ...plotting.figure import parse_size
-from ...tables import STREAMING
+from ...tables import STREAMING, check_size
 from ..options import (
     CONTEXT,
     NumberRange,
@@ -197,6 +197,8 @@ def depth(
     if output is not None:
         check_figure_output(output)  # format and writable path, before any work
     _check_memory(config, len(acts), output is not None, memory_budget)
+    if not summary:  # a text table too long to hold: refused before the run
+        check_size(out.fmt, len(acts) * len(shown_layers(layers, every)))
 
     result = run(acts, config)
     if summary:

@@ -20,13 +20,14 @@ from ...lab.dying import (
     DyingConfig,
     DyingResult,
     VariantRun,
+    census_count,
     peak_bytes,
     run_dying,
     scenario_config,
 )
 from ...lab.nn import OPTIMIZERS
 from ...registry import parse_number
-from ...tables import STREAMING
+from ...tables import STREAMING, check_size
 from ..options import (
     CONTEXT,
     Precision,
@@ -236,6 +237,8 @@ def dying(
         check_figure_output(output)  # format and writable path, before any training
         figsize = parse_size(size, dpi)
     _check_memory(config, acts, table == "history", output is not None, memory_budget)
+    if table == "history":  # a text table too long to hold: refused before training
+        check_size(out.fmt, len(acts) * census_count(config))
 
     result = _train(config, acts)
     if out.fmt not in STREAMING:
