@@ -262,6 +262,11 @@ def test_a_real_terminal_encoding_in_a_subprocess(encoding):
             " fits: --size 131,072,000 (or raise --memory-budget / RELUCLI_MEMORY_BUDGET)\n",
         ),
         (
+            ["eval", "bounded:", "--at", "1"],
+            "Error: 'bounded' is a group (relu6, hardtanh, sigmoid, tanh); a group takes no"
+            " parameters: give them to a variant (leaky:0.1)\n",
+        ),
+        (
             ["dying", "--steps", "100000", "--every", "1", "--table", "history"],
             "Error: --format simple holds the whole table in memory and 500,005 rows is over"
             " its limit of 100,000; use --format csv or --format json, which stream\n",
