@@ -160,6 +160,8 @@ def values_for(param: click.Parameter, rng: random.Random) -> list[str]:
 class Case:
     args: list[str]
     table: bool  # the command prints a table (has --format)
+    # Where it runs: a UTF-8 pipe (most cases), an ASCII terminal, or a full disk.
+    stream: str = "utf-8"
 
 
 def cases(seed: int, count: int) -> Iterator[Case]:
@@ -195,7 +197,8 @@ def cases(seed: int, count: int) -> Iterator[Case]:
         if rng.random() < 0.02:
             args.append(rng.choice(["--bogus", "-z", "--", "--format"]))
         has_format = any(p.name == "fmt" for p in options)
-        yield Case(args, has_format)
+        stream = rng.choices(["utf-8", "ascii", "full"], weights=[8, 1, 1])[0]
+        yield Case(args, has_format, stream)
 
 
 # --------------------------------------------------------------- the fork server
@@ -214,7 +217,10 @@ import relucli.plotting.compare, relucli.plotting.depth, relucli.plotting.dying
 results = os.fdopen(os.dup(1), "w")
 for line in sys.stdin:
     case = json.loads(line)
-    out = os.open(case["out"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+    if case["stream"] == "full":
+        out = os.open("/dev/full", os.O_WRONLY)  # a device that fails every write
+    else:
+        out = os.open(case["out"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
     err = os.open(case["err"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
     sys.stdout.flush()
     sys.stderr.flush()
@@ -224,6 +230,9 @@ for line in sys.stdin:
         os.dup2(out, 1)
         os.dup2(err, 2)
         os.chdir(case["cwd"])
+        if case["stream"] == "ascii":  # as under PYTHONIOENCODING=ascii
+            sys.stdout.reconfigure(encoding="ascii", errors="strict")
+            sys.stderr.reconfigure(encoding="ascii", errors="backslashreplace")
         try:
             main.main(case["args"], prog_name="relucli")
             code = 0
@@ -273,9 +282,11 @@ class ForkServer:
             cwd=workdir,
         )
 
-    def run(self, args: list[str], cwd: Path) -> tuple[int | None, float, str, str]:
+    def run(self, case: Case, cwd: Path) -> tuple[int | None, float, str, str]:
         out, err = cwd.parent / f"{cwd.name}.out", cwd.parent / f"{cwd.name}.err"
-        request = {"args": args, "cwd": str(cwd), "out": str(out), "err": str(err)}
+        out.write_bytes(b"")
+        request = {"args": case.args, "cwd": str(cwd), "out": str(out), "err": str(err)}
+        request["stream"] = case.stream
         request["limit"] = TIME_LIMIT
         assert self.process.stdin is not None and self.process.stdout is not None
         self.process.stdin.write(json.dumps(request) + "\n")
@@ -301,7 +312,7 @@ WARNING = re.compile(r"Warning\b|warnings\.warn|^\s*File \"|\.py:\d+|Exception i
 
 
 def check(case: Case, code: int | None, elapsed: float, stdout: str, stderr: str, cwd: Path):
-    what = f"relucli {' '.join(map(repr, case.args))}\n--- stdout\n{stdout[:2000]}\n--- stderr\n{stderr[:2000]}"
+    what = f"relucli {' '.join(map(repr, case.args))} ({case.stream})\n--- stdout\n{stdout[:2000]}\n--- stderr\n{stderr[:2000]}"
     assert code is not None, f"over the time limit ({TIME_LIMIT:g} s): {what}"
     assert code in OK_CODES, f"exit code {code}: {what}"
     assert "Traceback" not in stderr and "internal error" not in stderr, what
@@ -312,10 +323,13 @@ def check(case: Case, code: int | None, elapsed: float, stdout: str, stderr: str
         assert sum(line.startswith("Error: ") for line in lines) == 1, what
         if case.table:
             assert stdout == "", f"output before an error: {what}"
+    if case.stream == "ascii":
+        stdout.encode("ascii")  # spelled for the terminal, never an encoding error
     if code == 0:
         assert all(ALLOWED_STDERR.match(line) for line in lines), f"unexpected stderr: {what}"
         fmt = _option(case.args, "--format")
-        if case.table and fmt is not None and _option(case.args, "-o") in (None, "-"):
+        to_stdout = _option(case.args, "-o") in (None, "-") and case.stream != "full"
+        if case.table and fmt is not None and to_stdout:
             _well_formed(fmt, stdout, what)
     leftovers = [p for p in cwd.rglob("*.tmp")]
     assert not leftovers, f"temporary files left: {leftovers}: {what}"
@@ -355,7 +369,7 @@ def fuzz(tmp_path: Path, seed: int, count: int) -> None:
     try:
         for i, case in enumerate(cases(seed, count)):
             cwd = _case_dir(tmp_path, i)
-            code, elapsed, stdout, stderr = server.run(case.args, cwd)
+            code, elapsed, stdout, stderr = server.run(case, cwd)
             check(case, code, elapsed, stdout, stderr, cwd)
     finally:
         server.close()
@@ -391,3 +405,30 @@ def test_the_grammar_covers_every_command_and_option():
         for opt in p.opts
     }
     assert every <= seen_options, every - seen_options
+
+
+@pytest.mark.parametrize(
+    ("code", "stdout", "stderr"),
+    [
+        (1, "", "Traceback (most recent call last):\n  ...\nValueError: x\n"),
+        (1, "", "Error: internal error (ValueError: x); please report this\n"),
+        (120, "", "Exception ignored in final flush: BrokenPipeError()\n"),
+        (0, "", "/x/numpy/core.py:12: RuntimeWarning: overflow encountered\n"),
+        (2, "x,relu\n", "Error: bad\n"),
+        (2, "", "Error: one\nError: two\n"),
+        (None, "", ""),
+        (0, "x,relu\n1.0\n1,2,3\n", ""),
+    ],
+    ids=["traceback", "internal", "final-flush", "warning", "output-first", "two-errors",
+         "timeout", "bad-csv"],
+)  # fmt: skip
+def test_the_oracle_catches_each_kind_of_failure(tmp_path, code, stdout, stderr):
+    case = Case(["eval", "relu", "--at", "1", "--format", "csv"], table=True)
+    with pytest.raises(AssertionError):
+        check(case, code, 0.1, stdout, stderr, tmp_path)
+
+
+def test_the_oracle_catches_a_temporary_file_left_behind(tmp_path):
+    (tmp_path / ".table.csv.abcd.tmp").write_text("")
+    with pytest.raises(AssertionError, match="temporary files left"):
+        check(Case(["list"], table=True), 0, 0.1, "", "", tmp_path)
