@@ -88,6 +88,35 @@ def test_a_closed_pipe_ends_quietly_with_exit_0(args):
     assert result.stderr in ("", "timing 1 kernels x 1 on 100 float32\n")
 
 
+def test_head_on_a_long_table_ends_quietly():
+    """`relucli eval ... | head -1`: the reader goes away in the middle of the stream."""
+    child = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "relucli",
+            "eval",
+            "relu",
+            "--range",
+            "-1",
+            "1",
+            "--num",
+            "10000000",
+            "--format",
+            "csv",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=user_env(),
+    )
+    assert child.stdout is not None and child.stderr is not None
+    assert child.stdout.readline() == b"x,relu\n"
+    child.stdout.close()
+    assert child.wait(timeout=120) == 0
+    assert child.stderr.read() == b""
+    child.stderr.close()
+
+
 def test_a_full_disk_is_one_error_line_and_exit_1():
     with open("/dev/full", "w") as full:  # a device that fails every write: safe to use
         result = relucli("eval", "relu", "--at", "1", stdout=full)
