@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import io
 import os
 import re
 import signal
@@ -42,22 +43,54 @@ _CLEANUP_SIGNALS = tuple(
 )
 
 
-def check_output_path(path: str | os.PathLike) -> None:
+class ClosedStream(io.TextIOBase):
+    """Stands in for a standard stream the shell closed (``>&-``), where Python leaves None:
+    every write is an OSError (EBADF) naming ``name``, so the caller's error policy reports
+    one line instead of an AttributeError on None."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.name = name
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return "utf-8"
+
+    def writable(self) -> bool:
+        return True
+
+    def isatty(self) -> bool:
+        return False
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, "it is closed", self.name)
+
+    def fileno(self) -> int:
+        raise OSError(errno.EBADF, "it is closed", self.name)
+
+
+def stdout_closed() -> bool:
+    """Whether the process started with standard output closed."""
+    return sys.stdout is None or isinstance(sys.stdout, ClosedStream)
+
+
+def check_output_path(path: str | os.PathLike, make_folder: bool = False) -> None:
     """Refuse an output path that cannot be written, before any long work.
 
     Raises SpecError (a usage error) for an empty path, and an OSError naming ``path``
-    (a runtime error) for a missing folder, a folder that is a file, a directory given as
-    the file, or a folder or device where we may not write. Writes nothing that stays.
+    (a runtime error) for a missing folder (unless ``make_folder``: then the nearest
+    existing folder must be one we can create it in), a folder that is a file, a directory
+    given as the file, or a folder or device where we may not write. Writes nothing that
+    stays.
     """
     text = _text(path)
     if text == STDOUT:
+        if stdout_closed():
+            raise _error(errno.EBADF, "standard output")
         return
     fd = _own_fd(text)
     if fd is not None:
-        try:
-            os.fstat(fd)
-        except OSError as exc:
-            raise _named(exc, text) from None
+        _check_own_fd(fd, text)
         return
     info = _stat(text)
     if info is not None and stat.S_ISDIR(info.st_mode):
@@ -68,6 +101,10 @@ def check_output_path(path: str | os.PathLike) -> None:
         return
     folder = _folder(os.path.realpath(text))
     folder_info = _stat(folder, text)
+    while folder_info is None and make_folder and os.path.dirname(folder) != folder:
+        # A folder to be created: the nearest one that exists must take new entries.
+        folder = os.path.dirname(folder)
+        folder_info = _stat(folder, text)
     if folder_info is None:
         raise _error(errno.ENOENT, text)
     if not stat.S_ISDIR(folder_info.st_mode):
@@ -95,12 +132,15 @@ def open_output(path: str | os.PathLike, mode: str = "w") -> Iterator[IO]:
     if text == STDOUT:
         if sys.stdout is None:  # started with standard output closed (`>&-`)
             raise _error(errno.EBADF, "standard output")
-        stream = sys.stdout.buffer if binary else sys.stdout
+        # textenc.AsciiStream keeps the binary side as .binary (Click must not see .buffer).
+        buffer = getattr(sys.stdout, "buffer", None) or getattr(sys.stdout, "binary", None)
+        stream = buffer if binary else sys.stdout
         yield stream
         stream.flush()
         return
     fd = _own_fd(text)
     if fd is not None:
+        _check_own_fd(fd, text)
         with _in_place(text, mode, fd) as stream:
             yield stream
         return
@@ -219,7 +259,10 @@ def _wrap(fd: int, binary: bool, encoding: str | None = None) -> IO:
         return os.fdopen(fd, "wb")
     # UTF-8 whatever the locale: files are read back by other programs; newline="" keeps
     # the "\n" we write (no "\r\n" translation).
-    return os.fdopen(fd, "w", encoding=encoding or "utf-8", newline="")
+    # Our own terminal's encoding may lack a symbol: spelled (σ -> sigma), never an error.
+    from .textenc import SPELL_ERRORS
+
+    return os.fdopen(fd, "w", encoding=encoding or "utf-8", newline="", errors=SPELL_ERRORS)
 
 
 def _text(path: str | os.PathLike) -> str:
@@ -229,6 +272,17 @@ def _text(path: str | os.PathLike) -> str:
     if text == "":
         raise SpecError("the output path is empty: give a file name, or - for standard output")
     return text
+
+
+def _check_own_fd(fd: int, text: str) -> None:
+    # With standard output closed, descriptor 1 may since belong to some other file: never
+    # write "to /dev/stdout" through it.
+    if (fd == 1 and stdout_closed()) or (fd == 2 and sys.stderr is None):
+        raise _error(errno.EBADF, text)
+    try:
+        os.fstat(fd)
+    except OSError as exc:
+        raise _named(exc, text) from None
 
 
 def _own_fd(text: str) -> int | None:
@@ -272,4 +326,11 @@ def _umask() -> int:
     return mask
 
 
-__all__ = ["STDOUT", "atomic_output", "check_output_path", "open_output"]
+__all__ = [
+    "STDOUT",
+    "ClosedStream",
+    "atomic_output",
+    "check_output_path",
+    "open_output",
+    "stdout_closed",
+]

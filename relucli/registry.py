@@ -379,6 +379,11 @@ class Registry:
         key = normalize(name)
         if key in self.aliases:
             return self.variants[self.aliases[key]]
+        if key in self._groups:  # `bounded:` or `seed:0.1`: a group has no parameters
+            raise SpecError(
+                f"'{name}' is a group ({', '.join(self.group(key))}); a group takes no"
+                " parameters: give them to a variant (leaky:0.1)"
+            )
         hint = _closest(key, list(self.aliases) + list(self._groups))
         raise SpecError(
             f"unknown variant '{name}'{hint} (valid: {', '.join(self.names())};"

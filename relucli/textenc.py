@@ -9,7 +9,9 @@ pdflatex with no package (article and beamer alike), and is pure ASCII.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import functools
+import io
 import re
 import unicodedata
 from collections.abc import Callable
@@ -168,6 +170,85 @@ def spelling_for(encoding: str) -> Callable[[str], str]:
         return "".join(ch if can(ch) else _ascii_char(ch, can) for ch in text)
 
     return spell
+
+
+# The codec error handler of that spelling: a stream opened (or reconfigured) with
+# errors=SPELL_ERRORS writes σ as "sigma" on an ASCII terminal instead of raising
+# UnicodeEncodeError, whatever wrote the text (our tables, Click's help, an error line).
+SPELL_ERRORS = "relucli-spell"
+
+
+def _spell_errors(exc: UnicodeError) -> tuple[str, int]:
+    if not isinstance(exc, UnicodeEncodeError):
+        raise exc
+    return spelling_for(exc.encoding)(exc.object[exc.start : exc.end]), exc.end
+
+
+codecs.register_error(SPELL_ERRORS, _spell_errors)
+
+
+def spell_stream(stream: IO | None) -> None:
+    """Make ``stream`` (a text stream such as sys.stdout) spell what its encoding lacks
+    rather than raise; a no-op for UTF streams and for objects that cannot be changed."""
+    if stream_encoding(stream).startswith("utf"):
+        return
+    reconfigure = getattr(stream, "reconfigure", None)
+    if reconfigure is not None:
+        # Closed or detached: nothing will be written through it anyway.
+        with contextlib.suppress(OSError, ValueError):
+            reconfigure(errors=SPELL_ERRORS)
+
+
+class AsciiStream(io.TextIOBase):
+    """A standard stream whose encoding is ASCII, seen through a spelling proxy.
+
+    Click treats an ASCII stdout as misconfigured and writes UTF-8 to its binary buffer
+    instead (mojibake on the user's terminal); it does so only when it finds a ``buffer``,
+    so this proxy writes text through the stream itself, spelled (σ -> sigma), and offers
+    the binary side as ``binary``."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        super().__init__()
+        self.stream = stream
+        self.binary = getattr(stream, "buffer", None)
+        self._spell = spelling_for("ascii")
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return self.stream.encoding
+
+    @property
+    def errors(self) -> str | None:  # type: ignore[override]
+        return SPELL_ERRORS
+
+    @property
+    def name(self) -> str:
+        return getattr(self.stream, "name", "<stream>")
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        self.stream.write(self._spell(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def fileno(self) -> int:
+        return self.stream.fileno()
+
+    def isatty(self) -> bool:
+        return self.stream.isatty()
+
+
+def for_stream(stream: IO[str]) -> IO[str]:
+    """``stream`` made safe for any text: spelled where its encoding lacks a symbol (see
+    :func:`spell_stream`), and for an ASCII stream the proxy above."""
+    spell_stream(stream)
+    if stream_encoding(stream) == "ascii":
+        return AsciiStream(stream)  # type: ignore[return-value]
+    return stream
 
 
 def to_ascii(text: str) -> str:

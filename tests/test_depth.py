@@ -366,7 +366,7 @@ def test_figure_svg_has_a_line_per_variant_and_theory(run, tmp_path):
         ),
         (
             ["--bias-std", "-1"],
-            "Error: --bias-std must be a finite number >= 0, got -1\n",
+            "Error: invalid value for '--bias-std': -1 is not in the range 0<=x<=1e+06.\n",
             2,
         ),
         (
@@ -376,9 +376,9 @@ def test_figure_svg_has_a_line_per_variant_and_theory(run, tmp_path):
         ),
         (
             ["--width", "8192", "--batch", "100000"],
-            "Error: this run needs about 824.2 GiB (layers x variants x batch x width values"
-            " are kept for the backward pass; limit 2 GiB); lower --layers, --batch or"
-            " --width\n",
+            "Error: this run needs about 827 GiB of memory, over the budget of 2.0 GiB; what"
+            " fits: --batch 205 or --width 19 (or raise --memory-budget /"
+            " RELUCLI_MEMORY_BUDGET)\n",
             2,
         ),
         (

@@ -18,8 +18,11 @@ import sys
 import click
 
 from .. import __version__
+from ..files import STDOUT, ClosedStream
+from ..quiet import collected_warnings
 from ..registry import SpecError
 from ..tables import FormatError
+from ..textenc import for_stream
 from .commands import COMMANDS
 from .options import CONTEXT
 from .output import UserError, cannot_write
@@ -51,6 +54,14 @@ class RelucliGroup(click.Group):
             )
         return super().resolve_command(ctx, args)
 
+    def make_context(self, info_name, args, parent=None, **extra):
+        # --help and --version print while the context is made; Click itself would turn a
+        # closed pipe there into exit code 1.
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except BrokenPipeError:
+            raise click.exceptions.Exit(_quiet_broken_pipe()) from None
+
     def invoke(self, ctx):
         # Caught here, before click's own handler turns a closed pipe into exit code 1.
         try:
@@ -63,10 +74,14 @@ class RelucliGroup(click.Group):
         if not argv:
             argv = ["--help"]  # a bare `relucli` is a request for help, not a mistake
         debug = "--debug" in argv or os.environ.get("RELUCLI_DEBUG", "") not in ("", "0")
+        _prepare_streams()
+        notes: list[str] = []
         try:
-            result = super().main(
-                args=argv, prog_name=prog_name or "relucli", standalone_mode=False, **extra
-            )
+            # Every warning (NumPy, Matplotlib, Python) is collected, never printed as is.
+            with collected_warnings() as notes:
+                result = super().main(
+                    args=argv, prog_name=prog_name or "relucli", standalone_mode=False, **extra
+                )
             code = result if isinstance(result, int) else 0
         except click.exceptions.Exit as exc:
             code = exc.exit_code
@@ -96,21 +111,87 @@ class RelucliGroup(click.Group):
                 " traceback)",
                 1,
             )
+        code = _flush_stdout(code)
+        if code == 0:
+            for note in notes:
+                _say_err(f"Note: {note}")
+        _flush_stderr()
         sys.exit(code)
+
+
+def _prepare_streams() -> None:
+    """Standard streams a user's shell may hand us: closed ones (`>&-`, where Python leaves
+    None) and encodings that lack our symbols (ASCII, latin-1, EUC-JP terminals)."""
+    if sys.stdout is None:
+        _occupy(1)
+        sys.stdout = ClosedStream("-")  # a write is one Error line, not an AttributeError
+    if sys.stderr is None:
+        _occupy(2)
+        # Nowhere to report to: the work still runs, and the exit code tells the outcome.
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
+    sys.stdout = for_stream(sys.stdout)
+    sys.stderr = for_stream(sys.stderr)
+
+
+def _occupy(fd: int) -> None:
+    # Keep the closed descriptor taken (by /dev/null), so no file we open later lands on it
+    # and receives what was meant for a standard stream.
+    with contextlib.suppress(OSError):
+        null = os.open(os.devnull, os.O_RDWR)
+        if null != fd:
+            os.dup2(null, fd)
+            os.close(null)
+
+
+def _flush_stdout(code: int) -> int:
+    """Flush standard output inside the error policy (with normal buffering the last block
+    is written only now): a closed pipe ends quietly, any other failure (a full disk) is one
+    Error line and exit 1, unless an error was reported already."""
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence(sys.stdout)
+    except OSError as exc:
+        _silence(sys.stdout)
+        if code == 0:
+            code = _fail(cannot_write(STDOUT, exc), 1)
+    except (AttributeError, ValueError):
+        pass  # replaced by a caller, or closed: nothing is pending
+    return code
+
+
+def _flush_stderr() -> None:
+    try:
+        sys.stderr.flush()
+    except (OSError, AttributeError, ValueError):
+        _silence(sys.stderr)
+
+
+def _say_err(line: str) -> None:
+    try:
+        click.echo(line, err=True)
+    except OSError:
+        _silence(sys.stderr)  # stderr gone too: the exit code is all that is left
 
 
 def _fail(message: str, code: int) -> int:
     line = " ".join(str(message).split())
-    click.echo(f"Error: {line[:1].lower() + line[1:]}", err=True)
+    _say_err(f"Error: {line[:1].lower() + line[1:]}")
     return code
 
 
-def _quiet_broken_pipe() -> int:
-    # The reader went away (e.g. `| head`): stop quietly, and keep Python's final flush of
-    # stdout from raising again at exit.
+def _silence(stream: object) -> None:
+    # What is still buffered for a stream that failed goes to /dev/null at exit, so Python's
+    # final flush does not fail again ("Exception ignored ... BrokenPipeError", exit 120).
     with contextlib.suppress(Exception):
         devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        os.dup2(devnull, stream.fileno())  # type: ignore[attr-defined]
+        os.close(devnull)
+
+
+def _quiet_broken_pipe() -> int:
+    # The reader went away (e.g. `| head`): stop quietly.
+    _silence(sys.stdout)
     return 0
 
 

@@ -9,6 +9,8 @@ Figure options import relucli.plotting.figure only when a figure command is load
 from __future__ import annotations
 
 import functools
+import math
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -17,8 +19,16 @@ import click
 
 from ..activation import Activation
 from ..inputs import Points, parse_at, parse_range
-from ..registry import CONVENTIONS, SpecError, normalize
-from ..tables import DEFAULT_FORMAT, DEFAULT_PRECISION, FORMATS, STREAMING
+from ..registry import CONVENTIONS, SpecError, normalize, parse_number
+from ..tables import (
+    DEFAULT_FORMAT,
+    DEFAULT_PRECISION,
+    FORMATS,
+    STREAMING,
+    FormatError,
+    canonical_format,
+)
+from ..tables import table_output as decide_table_output
 from ..variants import REGISTRY
 from .output import TableOutput
 
@@ -118,6 +128,36 @@ def resolve(
             seen.add(act.spec)
             acts.append(act)
     return acts
+
+
+# ---------------------------------------------------------------------------- numbers
+
+
+class NumberRange(click.FloatRange):
+    """A finite number in [min, max], parsed as every number field is (fractions such as
+    1/8; out-of-float-range text rejected in constant time). NaN is refused by name, where
+    FloatRange lets it through (every comparison with NaN is false)."""
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, str):
+            try:
+                value = parse_number(value)
+            except SpecError as exc:
+                self.fail(str(exc), param, ctx)
+        number = float(value)
+        if math.isnan(number):
+            self.fail(f"nan is not a number in the range {self._describe_range()}", param, ctx)
+        low = -math.inf if self.min is None else self.min
+        high = math.inf if self.max is None else self.max
+        if not low <= number <= high:
+            self.fail(f"{number:g} is not in the range {self._describe_range()}.", param, ctx)
+        return number
+
+    def _describe_range(self) -> str:
+        # 1e+06, not click's 1000000.0
+        low = "" if self.min is None else f"{self.min:g}<="
+        high = "" if self.max is None else f"<={self.max:g}"
+        return f"{low}x{high}"
 
 
 # ------------------------------------------------------------------------------ seeds
@@ -259,15 +299,44 @@ class Precision:
 EXACT = Precision()
 
 
+class FormatChoice(click.Choice):
+    """--format: one of FORMATS in any case (CSV is csv); an unknown name is a usage error
+    with a suggestion (markdown: did you mean 'github' or 'pipe'?). A Choice, so completion
+    and the fuzzer see the names."""
+
+    def __init__(self) -> None:
+        super().__init__(FORMATS)
+
+    def convert(self, value, param, ctx):
+        try:
+            return canonical_format(value)
+        except FormatError as exc:
+            self.fail(str(exc).replace(f"unknown format '{value}'", f"'{value}'"), param, ctx)
+
+
+def output_path_callback(
+    ctx: click.Context, param: click.Parameter, value: str | None
+) -> str | None:
+    """-o: an empty path is a usage error naming the option (the shell's -o "$UNSET")."""
+    if value is not None and value == "":
+        raise click.BadParameter("the path is empty; give a file name, or - for standard output")
+    return value
+
+
 def table_output(precision: Precision = EXACT, to_file: bool = True) -> Decorator:
     """--format, --precision and (``to_file``) -o FILE; the command receives ``out``, a
-    TableOutput with the precision decided, instead of the three values."""
+    TableOutput with the format and precision decided, instead of the three values.
+
+    Decided here, once, before the command does any work: the format (an explicit --format
+    wins, else the -o suffix, else the default; a contradiction is a usage error) and that
+    -o can be written (exit 1 naming the path otherwise)."""
 
     def decorate(f: Callable) -> Callable:
         @functools.wraps(f)
         def command(*args, **kwargs):
-            fmt, given = kwargs.pop("fmt"), kwargs.pop("precision")
+            explicit, given = kwargs.pop("fmt"), kwargs.pop("precision")
             path = kwargs.pop("output") if to_file else None
+            fmt = decide_table_output(explicit, path)
             kwargs["out"] = TableOutput(fmt, precision.resolve(fmt, given), path)
             return f(*args, **kwargs)
 
@@ -275,9 +344,10 @@ def table_output(precision: Precision = EXACT, to_file: bool = True) -> Decorato
             command = click.option(
                 "-o",
                 "--output",
-                type=click.Path(dir_okay=False, writable=False),
+                callback=output_path_callback,
                 metavar="FILE",
-                help="Write the table to FILE (atomically) instead of standard output.",
+                help="Write the table to FILE (atomically) instead of standard output;"
+                " the suffix picks the format (.csv, .json, .tex, .md, ...).",
             )(command)
         command = click.option(
             "--precision",
@@ -288,11 +358,11 @@ def table_output(precision: Precision = EXACT, to_file: bool = True) -> Decorato
         return click.option(
             "--format",
             "fmt",
-            type=click.Choice(FORMATS),
-            default=DEFAULT_FORMAT,
-            show_default=True,
+            type=FormatChoice(),
             metavar="FORMAT",
-            help="Any tabulate format (github, latex_booktabs, ...), csv or json.",
+            # Not click's default=: None means "not given", so the -o suffix can decide.
+            help="Any tabulate format (github, latex_booktabs, ...), csv or json."
+            f"  [default: {DEFAULT_FORMAT}{', or by the -o suffix' if to_file else ''}]",
         )(command)
 
     return decorate
@@ -303,7 +373,55 @@ def table_output(precision: Precision = EXACT, to_file: bool = True) -> Decorato
 
 def figure_output_option(help: str) -> Decorator:
     """-o FILE for a figure (plot writes one; depth and dying draw one besides the table)."""
-    return click.option("-o", "--output", metavar="FILE", help=help)
+    return click.option("-o", "--output", callback=output_path_callback, metavar="FILE", help=help)
+
+
+def check_figure_output(path: str | os.PathLike) -> str:
+    """Everything about a figure's -o decided before any training or drawing: the format
+    from the suffix (a usage error when unknown) and that the file can be written, a
+    missing folder created (exit 1 naming the user's path otherwise). Returns the format."""
+    from ..files import check_output_path
+    from ..plotting.figure import figure_format
+
+    fmt = figure_format(path)
+    check_output_path(path, make_folder=True)
+    return fmt
+
+
+# The largest magnitude a figure draws: Matplotlib adds margins and tick steps to the data
+# limits, which overflow to inf (an internal error) near the float maximum.
+FIGURE_LIMIT = 1e300
+
+
+def check_drawable(
+    acts: Sequence[Activation], x_range: tuple[float, float] | None
+) -> tuple[float, float] | None:
+    """A usage error, before drawing, when the x range or a curve is too large to draw
+    (``--range 0 1e308``, ``leaky:1e308`` whose f(-5) is -5e308). Returns x_range."""
+    import numpy as np
+
+    from ..plotting.compare import plot_range, sample_grid
+
+    lo, hi = plot_range(acts, x_range)  # finite LO < HI, or its usage error
+    if not (abs(lo) <= FIGURE_LIMIT and abs(hi) <= FIGURE_LIMIT):
+        raise click.BadParameter(
+            f"{lo:g} {hi:g} is too wide to draw: LO and HI must be within"
+            f" -{FIGURE_LIMIT:g} to {FIGURE_LIMIT:g}",
+            param_hint="'--range'",
+        )
+    x = sample_grid(lo, hi, 257, [k for a in acts for k in a.kinks])
+    for act in acts:
+        with np.errstate(all="ignore"):
+            values = np.abs(np.concatenate(act.value_and_grad(x)))
+        values = values[~np.isnan(values)]
+        worst = float(values.max()) if values.size else 0.0
+        if worst > FIGURE_LIMIT:
+            raise SpecError(
+                f"{act.spec} reaches {worst:.3g} in size over x = {lo:g} to {hi:g}, too large"
+                f" to draw (a figure shows values up to {FIGURE_LIMIT:g}); use a smaller"
+                " parameter or a narrower --range"
+            )
+    return x_range
 
 
 def style_option(help: str = "Figure style.") -> Decorator:
@@ -319,7 +437,7 @@ def figure_size_options(f: Callable) -> Callable:
 
     f = click.option(
         "--dpi",
-        type=click.FloatRange(10, 1200),
+        type=NumberRange(10, 1200),
         default=DEFAULT_DPI,
         show_default=True,
         help="Dots per inch (16:9 at 150 dpi is 1920x1080 px).",
@@ -335,9 +453,37 @@ def figure_size_options(f: Callable) -> Callable:
     )(f)
 
 
+def title_callback(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """--title: text between pairs of $ is Matplotlib mathtext; a formula it cannot parse is
+    a usage error now, not an internal error in the middle of drawing."""
+    if not value or "$" not in value:
+        return value
+    from matplotlib import cbook
+    from matplotlib.mathtext import MathTextParser
+
+    if not cbook.is_math_text(value):
+        return value  # an odd number of $: plain text, drawn as written
+    try:
+        MathTextParser("path").parse(value, dpi=72)
+    except ValueError as exc:
+        lines = [line for line in str(exc).splitlines() if "Exception:" in line]
+        why = lines[0].split("Exception:", 1)[1].strip() if lines else "cannot parse it"
+        why = why.split(", found")[0].split(" (at char")[0]
+        if len(why) > 60:  # pyparsing lists every alternative it expected
+            why = "a symbol, group or argument is missing"
+        raise click.BadParameter(
+            f"the formula between $ signs is not valid mathtext ({why}); write \\$ for a"
+            " dollar sign"
+        ) from None
+    return value
+
+
 def title_option(f: Callable) -> Callable:
     return click.option(
-        "--title", metavar="TEXT", help="A title over the figure ($...$ is math), wrapped to fit."
+        "--title",
+        callback=title_callback,
+        metavar="TEXT",
+        help="A title over the figure ($...$ is math), wrapped to fit.",
     )(f)
 
 
@@ -361,3 +507,87 @@ def slide_options(f: Callable) -> Callable:
         is_flag=True,
         help="Curves and legend only: no dead zones, kink markers, leak inset or notes.",
     )(f)
+
+
+# ------------------------------------------------------------------------ memory budget
+
+DEFAULT_MEMORY_BUDGET = 2 * 2**30
+MEMORY_BUDGET_ENV = "RELUCLI_MEMORY_BUDGET"
+_UNITS = {"": 1, "k": 2**10, "m": 2**20, "g": 2**30, "t": 2**40}
+
+
+class ByteSize(click.ParamType):
+    """A number of bytes: 2GiB, 2G, 512M, 1.5g, 3e9 (K, M, G, T are powers of 1024)."""
+
+    name = "bytes"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, int):
+            return value
+        text = str(value).strip().lower().replace(" ", "")
+        for tail in ("ib", "b"):
+            if text.endswith(tail) and text[: -len(tail)][-1:] in "kmgt0123456789.":
+                text = text[: -len(tail)]
+                break
+        unit = text[-1:] if text[-1:] in _UNITS and text[-1:] else ""
+        number = text[: len(text) - len(unit)]
+        try:
+            amount = parse_number(number) * _UNITS[unit]
+        except SpecError:
+            amount = math.nan
+        if not (math.isfinite(amount) and 2**20 <= amount <= 2**60):
+            self.fail(
+                f"'{value}' is not a memory size from 1MiB to 1EiB (e.g. 8GiB, 512M, 3e9)",
+                param,
+                ctx,
+            )
+        return int(amount)
+
+
+def memory_budget_option(f: Callable) -> Callable:
+    """--memory-budget (or RELUCLI_MEMORY_BUDGET) for the commands whose memory grows with
+    their options (bench, dying, depth): work whose estimated peak is over it is refused."""
+    return click.option(
+        "--memory-budget",
+        type=ByteSize(),
+        default=DEFAULT_MEMORY_BUDGET,
+        envvar=MEMORY_BUDGET_ENV,
+        show_envvar=True,
+        metavar="BYTES",
+        help="Refuse a run whose estimated peak memory is over BYTES (e.g. 8GiB) [default: 2GiB].",
+    )(f)
+
+
+def bytes_text(count: float) -> str:
+    """1.9 GiB, 350 MiB: memory as people read it."""
+    for unit, size in (("TiB", 2**40), ("GiB", 2**30), ("MiB", 2**20)):
+        if count >= size:
+            value = count / size
+            return f"{value:.1f} {unit}" if value < 100 else f"{value:,.0f} {unit}"
+    return f"{count / 2**10:.0f} KiB"
+
+
+def largest_fitting(estimate: Callable[[int], int], budget: int, low: int, high: int) -> int:
+    """The largest n in [low, high] with estimate(n) <= budget (estimate grows with n), or
+    low - 1 when even ``low`` does not fit. Binary search: a few dozen estimates."""
+    if estimate(low) > budget:
+        return low - 1
+    while low < high:
+        mid = (low + high + 1) // 2
+        if estimate(mid) <= budget:
+            low = mid
+        else:
+            high = mid - 1
+    return low
+
+
+def check_memory(need: int, budget: int, fits: Sequence[str]) -> None:
+    """A usage error (before any work) when ``need`` bytes is over ``budget``; ``fits``
+    lists changes that would fit ("--size 1,000,000", ...)."""
+    if need <= budget:
+        return
+    hint = f"; what fits: {' or '.join(fits)}" if fits else ""
+    raise SpecError(
+        f"this run needs about {bytes_text(need)} of memory, over the budget of"
+        f" {bytes_text(budget)}{hint} (or raise --memory-budget / {MEMORY_BUDGET_ENV})"
+    )

@@ -4,7 +4,7 @@ and the one wording of a failed write."""
 from __future__ import annotations
 
 import contextlib
-import sys
+import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
@@ -22,8 +22,9 @@ class UserError(Exception):
 
 
 def cannot_write(path: object, exc: OSError) -> str:
-    """The message for a failed write; ``path`` may be None when the OS did not say."""
-    where = f" '{path}'" if path else ""
+    """The message for a failed write; ``path`` may be None when the OS did not say, and
+    "-" is standard output."""
+    where = " to standard output" if path == "-" else f" '{path}'" if path else ""
     return f"cannot write{where}: {exc.strerror or exc}"
 
 
@@ -41,13 +42,12 @@ def writing(path: object) -> Iterator[None]:
 
 @contextlib.contextmanager
 def output_stream(path: str | None) -> Iterator[IO[str]]:
-    """Standard output, or ``path`` written atomically (nothing left behind on failure)."""
-    if path is None:
-        yield sys.stdout
-        return
-    from ..files import atomic_output
+    """Standard output (None or "-"), or ``path`` as files.open_output writes it: atomically
+    for a regular file (nothing left behind on failure), in place for a device or FIFO."""
+    from ..files import STDOUT, open_output
 
-    with writing(path), atomic_output(path) as stream:
+    target = path or STDOUT
+    with writing(target), open_output(target) as stream:
         yield stream
 
 
@@ -88,6 +88,11 @@ class TableOutput:
     ) -> None:
         """Render column blocks (one list per column); the fast path for long tables."""
         check_size(self.fmt, total_rows)
+        # The first block is computed before anything is written, so a failure in the work
+        # (a parameter that has no gradient, ...) is an error line with nothing before it.
+        pending = iter(blocks)
+        first = next(pending, None)
+        blocks = pending if first is None else itertools.chain([first], pending)
         with output_stream(self.path) as stream:
             render(headers, blocks, self.fmt, self.precision, stream, single=dtype == "float32")
             if footnotes and self.takes_footnotes:

@@ -333,7 +333,9 @@ def simulate(setups: Sequence[Setup], config: DepthConfig) -> list[Trace]:
     seeds = np.random.SeedSequence(config.seed).spawn(depth + 2)
     scale = np.array([math.sqrt(s.sigma_w2 / width) for s in setups], dtype)[:, None, None]
     bias_std = math.sqrt(setups[0].sigma_b2) if setups else 0.0
-    keep = depth * width * width * dtype.itemsize <= _WEIGHT_CACHE_BYTES
+    keep = depth * _layer_bytes(width, batch, dtype.itemsize, config.ensemble) <= (
+        _WEIGHT_CACHE_BYTES
+    )
     cache: dict[int, _Draws] = {}
 
     def draws(layer: int) -> _Draws:
@@ -382,7 +384,8 @@ def simulate(setups: Sequence[Setup], config: DepthConfig) -> list[Trace]:
         delta = np.repeat(u[None], n_var, axis=0)
         grad_sq = np.empty((n_var, depth))
         for layer in range(depth - 1, -1, -1):
-            grad_sq[:, layer] = np.mean(np.square(delta, dtype=np.float64).sum(axis=2), axis=1)
+            for v in range(n_var):  # one variant at a time: a float64 copy of delta[v] only
+                grad_sq[v, layer] = np.mean(np.square(delta[v], dtype=np.float64).sum(axis=1))
             if layer == 0:
                 break
             delta *= slopes[layer]
@@ -402,6 +405,43 @@ def simulate(setups: Sequence[Setup], config: DepthConfig) -> list[Trace]:
             grad = np.full(depth, np.nan)  # the loss itself is not finite: no gradient
         traces.append(Trace(mean, std, q, zero_grad, grad, overflow[v]))
     return traces
+
+
+def _layer_bytes(width: int, batch: int, itemsize: int, ensemble: bool) -> int:
+    """Bytes of one layer's draws: weights and bias, and with --ensemble the sign flips
+    and the flipped float64 biases (one per input and unit)."""
+    size = width * width * itemsize + 8 * width
+    return size + (batch * width * (itemsize + 8) if ensemble else 0)
+
+
+# What a process holds before any work (the interpreter, NumPy, Click, relucli), and
+# Matplotlib besides when a figure is drawn (measured on Linux x86-64).
+BASE_BYTES = 48 * 2**20
+FIGURE_BYTES = 96 * 2**20
+
+
+def peak_bytes(config: DepthConfig, variants: int, figure: bool = False) -> int:
+    """The peak memory of :func:`run`, from what :func:`simulate` allocates (L layers,
+    V variants, batch B, width W, item size s):
+
+    - f'(h) of every layer, kept for the backward pass: L V B W s (the term that grows);
+    - the activations, pre-activations and backpropagated gradients: 3 V B W s, and the
+      inputs and output gradient: 2 B W s;
+    - the weight draws: every layer's when they fit in _WEIGHT_CACHE_BYTES, else one;
+    - the largest temporary: one variant's float64 statistics (8 B W, twice), or, with
+      --ensemble, drawing a layer's flips and biases (about 17 B W bytes at once).
+
+    Matched against the measured peak RSS within 25% (tests/test_memory.py).
+    """
+    layers, width, batch = config.layers, config.width, config.batch
+    s = np.dtype(config.dtype).itemsize
+    per_layer = _layer_bytes(width, batch, s, config.ensemble)
+    cache = layers * per_layer if layers * per_layer <= _WEIGHT_CACHE_BYTES else per_layer
+    temporary = 17 * batch * width if config.ensemble else 16 * batch * width
+    arrays = (layers * variants + 3 * variants + 2) * batch * width * s
+    simulation = BASE_BYTES + arrays + cache + temporary
+    # The figure is drawn after the simulation's arrays are freed: the larger of the two.
+    return max(simulation, BASE_BYTES + FIGURE_BYTES) if figure else simulation
 
 
 @dataclass(frozen=True)

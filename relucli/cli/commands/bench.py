@@ -9,7 +9,17 @@ import sys
 import click
 
 from ... import bench as timing
-from ..options import CONTEXT, Precision, dtype_option, resolve, specs_argument, table_output
+from ..options import (
+    CONTEXT,
+    Precision,
+    check_memory,
+    dtype_option,
+    largest_fitting,
+    memory_budget_option,
+    resolve,
+    specs_argument,
+    table_output,
+)
 from ..output import TableOutput
 
 # Timings are good to a few per cent on a quiet machine: three digits is honest, in csv and
@@ -56,8 +66,9 @@ class SizeType(click.ParamType):
     show_default=True,
     help="Timings per variant; the median is reported.",
 )
+@memory_budget_option
 @table_output(PRECISION)
-def bench(specs, size, dtype, repeat, out: TableOutput) -> None:
+def bench(specs, size, dtype, repeat, memory_budget, out: TableOutput) -> None:
     """Time each variant's forward pass and forward+gradient on one array.
 
     Per variant: ns per element, GB/s (bytes read and written per second), and both as
@@ -73,6 +84,9 @@ def bench(specs, size, dtype, repeat, out: TableOutput) -> None:
       relucli bench relu elu gelu --dtype float64 --format github
     """
     acts = resolve(specs, default="seed")
+    largest = largest_fitting(lambda n: timing.peak_bytes(n, dtype), memory_budget, 1, MAX_SIZE)
+    fits = [f"--size {largest:,}"] if largest >= 1 else []
+    check_memory(timing.peak_bytes(size, dtype), memory_budget, fits)
     total = repeat * timing.steps(acts)
     label = f"timing {total // repeat} kernels x {repeat} on {size:,} {dtype}"
     with click.progressbar(length=total, label=label, file=sys.stderr) as bar:

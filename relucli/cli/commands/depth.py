@@ -7,20 +7,25 @@ relucli.plotting.depth draws the figure (Matplotlib is imported only when -o is 
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import click
 
-from ...lab.depth import DEFAULT_VARIANTS, DepthConfig, DepthResult, run
-from ...plotting.figure import figure_format, parse_size
-from ...registry import SpecError
-from ...tables import STREAMING
+from ...lab.depth import DEFAULT_VARIANTS, DepthConfig, DepthResult, peak_bytes, run
+from ...plotting.figure import parse_size
+from ...tables import STREAMING, check_size
 from ..options import (
     CONTEXT,
+    NumberRange,
     Precision,
+    check_figure_output,
+    check_memory,
     dtype_option,
     figure_output_option,
     figure_size_options,
+    largest_fitting,
+    memory_budget_option,
     resolve,
     seed_option,
     specs_argument,
@@ -32,8 +37,9 @@ from ..output import TableOutput, writing
 _DEFAULTS = DepthConfig()
 # Statistics of one random network are good to a few per cent: four digits is honest.
 PRECISION = Precision(4)
-# The largest experiment we agree to hold in memory (weights + saved f'(h) per layer).
-_MEMORY_LIMIT = 2 * 2**30
+# Biases far beyond the unit scale say nothing more about depth, and their square (the
+# theory's sigma_b^2) must stay finite: 1e200 overflowed in the quadrature.
+MAX_BIAS_STD = 1e6
 
 LAYER_HEADERS = [
     "variant",
@@ -99,7 +105,7 @@ EARLY_LAYERS = 10
 )
 @click.option(
     "--bias-std",
-    type=float,
+    type=NumberRange(0, MAX_BIAS_STD),
     default=_DEFAULTS.bias_std,
     show_default=True,
     metavar="S",
@@ -130,6 +136,7 @@ EARLY_LAYERS = 10
     help="Print only the per-variant table: fixed point of the variance map and the largest"
     " theory/simulation gap (text formats print it after the layer table).",
 )
+@memory_budget_option
 @table_output(PRECISION, to_file=False)
 @figure_output_option(
     "Also draw the figure (std and gradient norm against depth) to FILE: png, svg or"
@@ -149,6 +156,7 @@ def depth(
     seed,
     every,
     summary,
+    memory_budget,
     out: TableOutput,
     output,
     style,
@@ -185,10 +193,12 @@ def depth(
         seed=seed,
     ).validated()
     acts = resolve(specs or DEFAULT_VARIANTS, default="seed")
-    _check_memory(config, len(acts))
     figsize = parse_size(size, dpi)
     if output is not None:
-        figure_format(output)  # a usage error before any work
+        check_figure_output(output)  # format and writable path, before any work
+    _check_memory(config, len(acts), output is not None, memory_budget)
+    if not summary:  # a text table too long to hold: refused before the run
+        check_size(out.fmt, len(acts) * len(shown_layers(layers, every)))
 
     result = run(acts, config)
     if summary:
@@ -214,17 +224,27 @@ def depth(
         click.echo(f"wrote {written}", err=True)
 
 
-def _check_memory(config: DepthConfig, variants: int) -> None:
-    item = 4 if config.dtype == "float32" else 8
-    weights = config.width * config.width * item
-    saved = config.layers * variants * config.batch * config.width * item
-    need = weights + saved + 4 * variants * config.batch * config.width * item
-    if need > _MEMORY_LIMIT:
-        raise SpecError(
-            f"this run needs about {need / 2**30:.1f} GiB (layers x variants x batch x width"
-            f" values are kept for the backward pass; limit {_MEMORY_LIMIT / 2**30:.0f} GiB);"
-            " lower --layers, --batch or --width"
-        )
+def _check_memory(config: DepthConfig, variants: int, figure: bool, budget: int) -> None:
+    """Refuse, before any work, a run whose peak (lab.depth.peak_bytes) is over budget,
+    saying which single change fits: a smaller --batch, --layers or --width, or no
+    --ensemble."""
+    need = peak_bytes(config, variants, figure)
+    if need <= budget:
+        return
+    fits = []
+    for option in ("batch", "layers", "width"):
+
+        def estimate(n: int, option: str = option) -> int:
+            return peak_bytes(dataclasses.replace(config, **{option: n}), variants, figure)
+
+        largest = largest_fitting(estimate, budget, 1, getattr(config, option))
+        if largest >= 1:
+            fits.append(f"--{option} {largest:,}")
+    if config.ensemble:
+        plain = dataclasses.replace(config, ensemble=False)
+        if peak_bytes(plain, variants, figure) <= budget:
+            fits.append("no --ensemble")
+    check_memory(need, budget, fits)
 
 
 def shown_layers(layers: int, every: int) -> list[int]:

@@ -7,6 +7,7 @@ imported only when -o is given).
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 
 import click
@@ -19,17 +20,23 @@ from ...lab.dying import (
     DyingConfig,
     DyingResult,
     VariantRun,
+    census_count,
+    peak_bytes,
     run_dying,
     scenario_config,
 )
 from ...lab.nn import OPTIMIZERS
 from ...registry import parse_number
-from ...tables import STREAMING
+from ...tables import STREAMING, check_size
 from ..options import (
     CONTEXT,
     Precision,
+    check_figure_output,
+    check_memory,
     figure_output_option,
     figure_size_options,
+    largest_fitting,
+    memory_budget_option,
     resolve,
     seed_option,
     specs_argument,
@@ -176,6 +183,7 @@ Examples:
     help="final: one row per variant; layers: one per variant and hidden layer; history:"
     " one per variant and census.",
 )
+@memory_budget_option
 @table_output(PRECISION, to_file=False)
 @figure_output_option(
     "Also draw the figure (dead % and loss over steps, and the lightbulb grid of"
@@ -199,6 +207,7 @@ def dying(
     seed,
     every,
     table,
+    memory_budget,
     out: TableOutput,
     output,
     style,
@@ -223,10 +232,13 @@ def dying(
     acts = resolve(specs or DEFAULT_VARIANTS)
     figsize = None
     if output is not None:
-        from ...plotting.figure import figure_format, parse_size
+        from ...plotting.figure import parse_size
 
-        figure_format(output)  # usage errors before any training
+        check_figure_output(output)  # format and writable path, before any training
         figsize = parse_size(size, dpi)
+    _check_memory(config, acts, table == "history", output is not None, memory_budget)
+    if table == "history":  # a text table too long to hold: refused before training
+        check_size(out.fmt, len(acts) * census_count(config))
 
     result = _train(config, acts)
     if out.fmt not in STREAMING:
@@ -253,6 +265,29 @@ def dying(
                 dpi=dpi,
             )
         click.echo(f"wrote {written}", err=True)
+
+
+def _check_memory(config: DyingConfig, acts, history_rows: bool, figure: bool, budget: int) -> None:
+    """Refuse, before training, a run whose peak (lab.dying.peak_bytes) is over budget,
+    saying which single change fits: a smaller --batch, --width, --samples or --steps."""
+
+    def need(cfg: DyingConfig) -> int:
+        learns = any(a.variant.learnable for a in acts)
+        return peak_bytes(cfg, len(acts), learns, history_rows, figure)
+
+    total = need(config)
+    if total <= budget:
+        return
+    fits = []
+    for option, low in (("batch", 1), ("width", 1), ("samples", 2), ("steps", 1)):
+
+        def estimate(n: int, option: str = option) -> int:
+            return need(dataclasses.replace(config, **{option: n}))
+
+        largest = largest_fitting(estimate, budget, low, getattr(config, option))
+        if largest >= low:
+            fits.append(f"--{option} {largest:,}")
+    check_memory(total, budget, fits)
 
 
 def _train(config: DyingConfig, acts) -> DyingResult:

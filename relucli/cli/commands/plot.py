@@ -11,11 +11,13 @@ from pathlib import Path
 import click
 
 from ...plotting.compare import DEFAULT_POINTS, LAYOUTS, SHADES, PlotOptions, default_filename
-from ...plotting.figure import figure_format, parse_size
+from ...plotting.figure import parse_size
 from ...registry import SpecError, parse_number
 from ..options import (
     CONTEXT,
     activation_options,
+    check_drawable,
+    check_figure_output,
     figure_output_option,
     figure_size_options,
     range_option,
@@ -126,6 +128,7 @@ def plot(
     """
     acts = resolve(specs or DEFAULT_SPECS, convention=convention, train=train, seed=seed)
     x_range = (parse_number(range_[0]), parse_number(range_[1])) if range_ else None
+    check_drawable(acts, x_range)
     options = PlotOptions(
         x_range=x_range,
         points=points,
@@ -143,7 +146,7 @@ def plot(
         _show(acts, options, style, figsize, dpi)
         return
     path = Path(output) if output else Path(default_filename(specs, acts))
-    figure_format(path)  # a usage error before any drawing
+    check_figure_output(path)  # format and writable path, before any drawing
     from ...plotting.compare import write_comparison
 
     with writing(path):
