@@ -29,6 +29,7 @@ import pytest
 from click.testing import CliRunner
 
 from relucli.cli import main
+from relucli.variants import REGISTRY
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -245,14 +246,13 @@ def test_a_real_terminal_encoding_in_a_subprocess(encoding):
         ),
         (
             ["plot", "--title", "$x^$"],
-            "Error: invalid value for '--title': the formula between $ signs is not valid"
-            " mathtext (a symbol, group or argument is missing); write \\$ for a dollar"
-            " sign\n",
+            "Error: --title has bad mathtext '$x^$': cannot parse it at character 3 (write \\$"
+            " for a literal dollar)\n",
         ),
         (
             ["plot", "--title", r"$\foo$"],
-            "Error: invalid value for '--title': the formula between $ signs is not valid"
-            " mathtext (Unknown symbol: \\foo); write \\$ for a dollar sign\n",
+            "Error: --title has bad mathtext '$\\foo$': Unknown symbol: \\foo (write \\$ for a"
+            " literal dollar)\n",
         ),
         (
             ["plot", "--range", "0", "1e308"],
@@ -292,8 +292,8 @@ def test_a_real_terminal_encoding_in_a_subprocess(encoding):
         ),
         (
             ["eval", "bounded:", "--at", "1"],
-            "Error: 'bounded' is a group (relu6, hardtanh, sigmoid, tanh); a group takes no"
-            " parameters: give them to a variant (leaky:0.1)\n",
+            f"Error: 'bounded' is a group ({', '.join(REGISTRY.group('bounded'))}); a group"
+            " takes no parameters: give them to a variant (leaky:0.1)\n",
         ),
         (
             ["dying", "--steps", "100000", "--every", "1", "--table", "history"],
@@ -302,7 +302,9 @@ def test_a_real_terminal_encoding_in_a_subprocess(encoding):
         ),
         (
             ["depth", "all", "--layers", "10000", "--every", "1", "--width", "2"],
-            "Error: --format simple holds the whole table in memory and 160,000 rows is over"
+            # one row per (variant, layer): 10,000 layers times the whole catalogue
+            "Error: --format simple holds the whole table in memory and"
+            f" {10_000 * len(REGISTRY.names()):,} rows is over"
             " its limit of 100,000; use --format csv or --format json, which stream\n",
         ),
     ],

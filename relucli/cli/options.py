@@ -454,27 +454,12 @@ def figure_size_options(f: Callable) -> Callable:
 
 
 def title_callback(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    """--title: text between pairs of $ is Matplotlib mathtext; a formula it cannot parse is
-    a usage error now, not an internal error in the middle of drawing."""
-    if not value or "$" not in value:
-        return value
-    from matplotlib import cbook
-    from matplotlib.mathtext import MathTextParser
+    """--title: a formula between $ signs that Matplotlib cannot parse is a usage error
+    before any work, with the message of plotting.figure.check_mathtext (the one check)."""
+    if value and "$" in value:
+        from ..plotting.figure import check_mathtext
 
-    if not cbook.is_math_text(value):
-        return value  # an odd number of $: plain text, drawn as written
-    try:
-        MathTextParser("path").parse(value, dpi=72)
-    except ValueError as exc:
-        lines = [line for line in str(exc).splitlines() if "Exception:" in line]
-        why = lines[0].split("Exception:", 1)[1].strip() if lines else "cannot parse it"
-        why = why.split(", found")[0].split(" (at char")[0]
-        if len(why) > 60:  # pyparsing lists every alternative it expected
-            why = "a symbol, group or argument is missing"
-        raise click.BadParameter(
-            f"the formula between $ signs is not valid mathtext ({why}); write \\$ for a"
-            " dollar sign"
-        ) from None
+        check_mathtext(value)
     return value
 
 
