@@ -121,10 +121,11 @@ def sweep_activations(acts: Sequence[Activation], sweep: Sweep) -> list[list[Act
         try:
             params.append(act.variant.param(sweep.name))
         except SpecError:
-            names = ", ".join(p.name for p in act.variant.params) or "none"
-            lacking.append(f"{act.name} (parameters: {names})")
+            names = ", ".join(p.name for p in act.variant.params)
+            has = f"its parameters: {names}" if names else "it has none"
+            lacking.append(f"{act.name} has no parameter '{sweep.name}' ({has})")
     if lacking:
-        raise SpecError(f"--sweep {sweep.name}: no such parameter in {'; '.join(lacking)}")
+        raise SpecError(f"--sweep: {'; '.join(lacking)}")
     if any(act.train for act in acts):
         raise SpecError("--sweep draws eval mode only: leave out --train")
     frames: list[list[Activation]] = [[] for _ in sweep.values]
