@@ -161,6 +161,19 @@ class Animation:
     moving: list  # the artists update() changes (drawn per frame; the rest drawn once)
 
 
+def wants_animation(output: str | None, animate: bool, frames_dir: str | None) -> bool:
+    """Whether a command's options ask for an animation: --animate, --frames DIR, or an -o
+    suffix only animations have (.gif, .webp). Checks the -o suffix (SpecError: usage)."""
+    suffix = Path(output).suffix.lower() if output else ""
+    if not (animate or frames_dir is not None or suffix in (".gif", ".webp")):
+        return False
+    if output is None and frames_dir is None:
+        raise SpecError("--animate needs -o FILE.gif, .png (APNG) or .webp, or --frames DIR")
+    if output is not None:
+        animation_format(output)
+    return True
+
+
 def animation_format(path: str | os.PathLike) -> str:
     """gif, png (APNG) or webp from the suffix; SpecError (usage) otherwise or when Pillow
     here has no WebP."""
@@ -289,6 +302,236 @@ def _curve_artists(fig: Figure, acts: Sequence[Activation], panels, curve_id) ->
             )
             out[(panel, k)] = (line, halo, band)
     return out
+
+
+# ------------------------------------------------------------------------------ the labs
+
+
+def _too_many(count: int, fix: str) -> None:
+    if count > MAX_FRAMES:
+        raise SpecError(f"{count} frames are too many for an animation (at most {MAX_FRAMES}): {fix}")
+
+
+@contextlib.contextmanager
+def dying_animation(
+    result: Any,
+    scenario: str = "",
+    *,
+    style: str = "light",
+    size: tuple[float, float] = SIZES["16:9"],
+    dpi: float = DEFAULT_DPI,
+    check: bool = True,
+) -> Iterator[Animation]:
+    """The dying-ReLU figure over training, one frame per census: the dead-share and loss
+    lines grow, the bulbs light up and die. ``result`` from run_dying(..., rates=True).
+    Laid out once on the final state (the axes span the whole training already)."""
+    from .dying import _draw_dying
+    from .layout import freeze_layout, require_clean
+
+    runs = result.runs
+    if any(run.rate_history is None for run in runs):
+        raise ValueError("dying_animation needs run_dying(..., rates=True)")
+    count = max(len(run.steps) for run in runs)
+    _too_many(count, "count less often with a larger --every")
+    with new_figure(style, size, dpi) as fig:
+        _draw_dying(fig, result, scenario)
+        if check:
+            require_clean(fig, lambda other: _draw_dying(other, result, scenario))
+        dead_ax, loss_ax, bulb_ax = fig.axes[:3]
+        # The bulb labels and line-end labels give final numbers: names only here (shorter
+        # texts, so the fixed layout still fits); the growing lines give the numbers.
+        bulb_ax.set_yticks(bulb_ax.get_yticks(), [run.spec for run in runs])
+        for text in dead_ax.texts:
+            if not text.get_text().startswith("50%"):
+                text.set_visible(False)
+        fig.draw_without_rendering()
+        freeze_layout(fig)
+        lines = []
+        for ax, series in ((dead_ax, "dead"), (loss_ax, "loss")):
+            drawn = list(ax.lines)
+            for run in runs:
+                at = next(i for i, ln in enumerate(drawn) if ln.get_label() == run.spec)
+                nxt = drawn[at + 1] if at + 1 < len(drawn) else None
+                halo = nxt if nxt is not None and nxt.get_label() == "_nolegend_" else None
+                ys = run.dead_pct_history if series == "dead" else run.loss
+                if series == "loss":
+                    ys = np.where(np.isfinite(ys) & (ys > 0), ys, np.nan)
+                lines.append((run, ys, [a for a in (drawn[at], halo) if a is not None]))
+        bulbs = _bulb_artists(bulb_ax)
+        xy = np.column_stack(_bulb_positions(result))
+        heading = bulb_ax.title
+        final = f"after {int(runs[0].steps[-1])} steps"
+        wrapped = heading.get_text()
+
+        def update(i: int) -> None:
+            for run, ys, artists in lines:
+                j = min(i, len(run.steps) - 1) + 1
+                for artist in artists:
+                    artist.set_data(run.steps[:j], ys[:j])
+            rate = np.concatenate([_at(run.rate_history, i) for run in runs]).astype(float)
+            dead = np.concatenate([_at(run.dead, i) for run in runs])
+            _set_bulbs(bulbs, xy, rate, dead)
+            step = int(runs[0].steps[min(i, len(runs[0].steps) - 1)])
+            heading.set_text(wrapped.replace(final, f"after {step} steps"))
+
+        update(0)
+        moving = [heading, *(a for *_, artists in lines for a in artists)]
+        moving += [a for a in bulbs.values() if a is not None]
+        yield Animation(fig, count, update, moving)
+
+
+def _at(history: np.ndarray, i: int) -> np.ndarray:
+    return history[min(i, len(history) - 1)]
+
+
+def _bulb_positions(result: Any) -> tuple[np.ndarray, np.ndarray]:
+    """x, y of every hidden unit's bulb, in the order of the runs' units (as drawn)."""
+    from .dying import _bulb_layout
+
+    blocks, _, cols = _bulb_layout(result)
+    width = result.config.width
+    index = np.arange(width)
+    xs, ys = [], []
+    order = []
+    for v, layer, first in blocks:
+        xs.append(index % cols)
+        ys.append(first + index // cols)
+        order.append((v, layer))
+    # Units are stored run by run, layer by layer: sort the blocks into that order.
+    keys = np.argsort([v * 10**6 + layer for v, layer in order], kind="stable")
+    return np.concatenate([xs[k] for k in keys]), np.concatenate([ys[k] for k in keys])
+
+
+def _bulb_artists(ax: Any) -> dict:
+    """The bulb grid's scatters by role: halo (or None), lit (colour-mapped), dead, cross."""
+    out: dict = {"halo": None, "lit": None, "dead": None, "cross": None}
+    for coll in ax.collections:
+        z = coll.get_zorder()
+        if z == 1:
+            out["halo"] = coll
+        elif z == 3:
+            out["cross"] = coll
+        elif coll.get_array() is not None:
+            out["lit"] = coll
+        else:
+            out["dead"] = coll
+    return out
+
+
+def _set_bulbs(bulbs: dict, xy: np.ndarray, rate: np.ndarray, dead: np.ndarray) -> None:
+    alive = ~dead
+    lit = alive & (rate > 0)
+    bulbs["lit"].set_offsets(xy[alive])
+    bulbs["lit"].set_array(rate[alive])
+    for role in ("dead", "cross"):
+        if bulbs[role] is not None:
+            bulbs[role].set_offsets(xy[dead])
+    halo = bulbs["halo"]
+    if halo is not None:
+        halo.set_offsets(xy[lit])
+        halo.set_facecolor(bulbs["lit"].cmap(rate[lit]))
+        halo.set_alpha(0.18 * rate[lit])
+
+
+@contextlib.contextmanager
+def depth_animation(
+    result: Any,
+    *,
+    style: str = "light",
+    size: tuple[float, float] = SIZES["16:9"],
+    dpi: float = DEFAULT_DPI,
+    bins: int = 60,
+    check: bool = True,
+) -> Iterator[Animation]:
+    """The histogram of activations layer by layer, one frame per layer, every variant's
+    outline on fixed axes (the bins span every layer's values, so a signal that explodes or
+    vanishes is seen doing so). ``result`` from relucli.lab.depth.run(..., values=k)."""
+    from .layout import freeze_layout, require_clean
+
+    samples = [v.sim.sample for v in result.variants]
+    if any(s is None for s in samples):
+        raise ValueError("depth_animation needs relucli.lab.depth.run(..., values=k)")
+    layers = result.config.layers
+    _too_many(layers, "fewer --layers")
+    pooled = np.concatenate([s[np.isfinite(s)] for s in samples])
+    lo, hi = (np.percentile(pooled, (0.5, 99.5)) if pooled.size else (-1.0, 1.0))
+    lo, hi = min(float(lo), 0.0), max(float(hi), 0.0)
+    if hi - lo <= 0:
+        lo, hi = -1.0, 1.0
+    edges = np.linspace(lo, hi, bins + 1)
+    shares = []  # (variants, layers, bins): share of a layer's values in each bin
+    for s in samples:
+        finite = np.isfinite(s)
+        clipped = np.clip(np.where(finite, s, lo), lo, hi)
+        which = np.minimum(((clipped - lo) / (hi - lo) * bins).astype(int), bins - 1)
+        counts = np.zeros((layers, bins))
+        rows = np.broadcast_to(np.arange(layers)[:, None], s.shape)
+        np.add.at(counts, (rows[finite], which[finite]), 1)
+        total = finite.sum(axis=1, keepdims=True)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            share = np.where(total > 0, counts / np.maximum(total, 1), 0.0)
+        shares.append(np.where(share > 0, share, np.nan))
+    stacked = np.stack(shares)
+    top = float(np.nanmax(stacked)) if np.isfinite(stacked).any() else 1.0
+    floor = max(float(np.nanmin(stacked)) if np.isfinite(stacked).any() else 1e-4, 1e-5)
+    looks = None
+    width = len(str(layers))
+
+    def heading(layer: int) -> str:
+        return f"Activations layer by layer: layer {layer:>{width}} of {layers}"
+
+    def build(fig: Figure) -> list:
+        from ..styles import STYLES
+
+        nonlocal looks
+        looks = STYLES[style].looks(len(result.variants))
+        ax = fig.add_subplot()
+        steps = []
+        for v, (color, dash) in zip(result.variants, looks):
+            step = ax.stairs(stacked[len(steps), 0], edges, baseline=None, color=color,
+                             linestyle=(0, dash) if dash else "-", linewidth=_lw() * 1.2,
+                             label=f"{v.act.spec} · {v.setup.init_text}")  # fmt: skip
+            steps.append(step)
+        ax.set_xlim(lo, hi)
+        ax.set_yscale("log")
+        ax.set_ylim(floor / 1.5, min(1.0, top * 1.5))
+        ax.set_xlabel("activation value $a_l$")
+        ax.set_ylabel("share of the layer's values")
+        for ncols in range(min(len(steps), 6), 0, -1):
+            legend = fig.legend(loc="outside lower center", ncols=ncols, frameon=False)
+            if ncols == 1 or legend.get_window_extent().width < 0.96 * fig.bbox.width:
+                break
+            legend.remove()
+        fig.suptitle(heading(layers))
+        return steps
+
+    with new_figure(style, size, dpi) as fig:
+        fig.set_layout_engine("constrained")
+        steps = build(fig)
+        if check:
+
+            def redraw(other: Figure) -> None:
+                other.set_layout_engine("constrained")
+                build(other)
+
+            require_clean(fig, redraw)
+        fig.draw_without_rendering()
+        freeze_layout(fig)
+        title = fig._suptitle
+
+        def update(i: int) -> None:
+            for k, step in enumerate(steps):
+                step.set_data(stacked[k, i])
+            title.set_text(heading(i + 1))
+
+        update(0)
+        yield Animation(fig, layers, update, [title, *steps])
+
+
+def _lw() -> float:
+    import matplotlib
+
+    return float(matplotlib.rcParams["lines.linewidth"])
 
 
 # ------------------------------------------------------------------------------ writing
@@ -453,6 +696,8 @@ __all__ = [
     "Animation",
     "Sweep",
     "animation_format",
+    "depth_animation",
+    "dying_animation",
     "parse_sweep",
     "render_frames",
     "sweep_activations",

@@ -28,6 +28,7 @@ from ...tables import STREAMING
 from ..options import (
     CONTEXT,
     Precision,
+    animation_options,
     figure_output_option,
     figure_size_options,
     resolve,
@@ -88,6 +89,7 @@ Examples:
   relucli dying relu leaky --scenario remedy-lr --table layers
   relucli dying --table history --every 100 --format csv
   relucli dying -o dying.png --style neon
+  relucli dying -o dying.gif --animate --every 25
 """
 
 
@@ -183,6 +185,7 @@ Examples:
 )
 @style_option()
 @figure_size_options
+@animation_options
 def dying(
     specs,
     scenario,
@@ -204,6 +207,12 @@ def dying(
     style,
     size,
     dpi,
+    animate,
+    fps,
+    loop,
+    bounce,
+    colors,
+    frames_dir,
 ) -> None:
     config = scenario_config(
         scenario,
@@ -222,13 +231,17 @@ def dying(
     )
     acts = resolve(specs or DEFAULT_VARIANTS)
     figsize = None
-    if output is not None:
+    from ...plotting.animate import wants_animation
+
+    animated = wants_animation(output, animate, frames_dir)
+    if output is not None or animated:
         from ...plotting.figure import figure_format, parse_size
 
-        figure_format(output)  # usage errors before any training
+        if not animated:
+            figure_format(output)  # usage errors before any training
         figsize = parse_size(size, dpi)
 
-    result = _train(config, acts)
+    result = _train(config, acts, rates=animated)
     if out.fmt not in STREAMING:
         click.echo(caption(scenario, result))
     headers, rows = TABLE_BUILDERS[table](result)
@@ -240,14 +253,27 @@ def dying(
                 " its numbers are from that step. Try a lower --lr.",
                 err=True,
             )
-    if output is not None:
+    scenario_text = f"{scenario} ({SCENARIOS[scenario].summary})"
+    if animated:
+        from ...plotting.animate import dying_animation, write_animation
+
+        how = dict(fps=fps, loop=loop, bounce=bounce, colors=colors, frames_dir=frames_dir)
+        with writing(output or frames_dir), dying_animation(
+            result, scenario_text, style=style, size=figsize, dpi=dpi
+        ) as anim:
+            written = write_animation(anim, output, make_folder=True, **how)
+        if output is not None:
+            click.echo(f"wrote {written[0]} ({anim.count} frames, one per census)", err=True)
+        if frames_dir is not None:
+            click.echo(f"wrote {anim.count} frames to {frames_dir}", err=True)
+    elif output is not None:
         from ...plotting.dying import write_dying_figure  # imports matplotlib
 
         with writing(output):
             written = write_dying_figure(
                 result,
                 output,
-                scenario=f"{scenario} ({SCENARIOS[scenario].summary})",
+                scenario=scenario_text,
                 style=style,
                 size=figsize,
                 dpi=dpi,
@@ -255,14 +281,14 @@ def dying(
         click.echo(f"wrote {written}", err=True)
 
 
-def _train(config: DyingConfig, acts) -> DyingResult:
+def _train(config: DyingConfig, acts, rates: bool = False) -> DyingResult:
     # The bar goes to stderr and only to a terminal: piped or captured output stays clean.
     if not sys.stderr.isatty():
-        return run_dying(config, acts)
+        return run_dying(config, acts, rates=rates)
     with click.progressbar(
         length=config.steps * len(acts), label="training", file=sys.stderr
     ) as bar:
-        return run_dying(config, acts, progress=bar.update)
+        return run_dying(config, acts, progress=bar.update, rates=rates)
 
 
 def caption(scenario: str, result: DyingResult) -> str:
