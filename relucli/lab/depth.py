@@ -321,9 +321,7 @@ class Trace:
     sample: np.ndarray | None = None
 
 
-def simulate(
-    setups: Sequence[Setup], config: DepthConfig, values: int = 0
-) -> list[Trace]:
+def simulate(setups: Sequence[Setup], config: DepthConfig, values: int = 0) -> list[Trace]:
     """Push one batch through the network for every variant at once and backpropagate.
 
     All variants see the same inputs, the same standard-normal weight draws (scaled by

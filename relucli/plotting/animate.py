@@ -134,9 +134,7 @@ def sweep_activations(acts: Sequence[Activation], sweep: Sweep) -> list[list[Act
             raise SpecError(f"--sweep {sweep.name}: {act.name}'s {p.name} is not a number")
         for end in (sweep.values[0], sweep.values[-1]):
             p.coerce(act.name, float(end))
-        shown = [
-            f"{q.label}={_fmt(act.params[q.name])}" for q in act.variant.params if q is not p
-        ]
+        shown = [f"{q.label}={_fmt(act.params[q.name])}" for q in act.variant.params if q is not p]
         name = act.name + (f"@{act.framework}" if act.framework else "")
         label = f"{name} ({', '.join(shown)})" if shown else name
         for frame, value in zip(frames, sweep.values):
@@ -295,8 +293,7 @@ def _curve_artists(fig: Figure, acts: Sequence[Activation], panels, curve_id) ->
                 (
                     coll
                     for coll in ax.collections
-                    if coll.get_zorder() == line.get_zorder() - 0.5
-                    and hasattr(coll, "set_verts")
+                    if coll.get_zorder() == line.get_zorder() - 0.5 and hasattr(coll, "set_verts")
                 ),
                 None,
             )
@@ -309,7 +306,9 @@ def _curve_artists(fig: Figure, acts: Sequence[Activation], panels, curve_id) ->
 
 def _too_many(count: int, fix: str) -> None:
     if count > MAX_FRAMES:
-        raise SpecError(f"{count} frames are too many for an animation (at most {MAX_FRAMES}): {fix}")
+        raise SpecError(
+            f"{count} frames are too many for an animation (at most {MAX_FRAMES}): {fix}"
+        )
 
 
 @contextlib.contextmanager
@@ -392,14 +391,11 @@ def _bulb_positions(result: Any) -> tuple[np.ndarray, np.ndarray]:
     width = result.config.width
     index = np.arange(width)
     xs, ys = [], []
-    order = []
-    for v, layer, first in blocks:
+    for _, _, first in blocks:
         xs.append(index % cols)
         ys.append(first + index // cols)
-        order.append((v, layer))
-    # Units are stored run by run, layer by layer: sort the blocks into that order.
-    keys = np.argsort([v * 10**6 + layer for v, layer in order], kind="stable")
-    return np.concatenate([xs[k] for k in keys]), np.concatenate([ys[k] for k in keys])
+    # Blocks come run by run, layer by layer: the order of the units in the censuses.
+    return np.concatenate(xs), np.concatenate(ys)
 
 
 def _bulb_artists(ax: Any) -> dict:
@@ -415,6 +411,11 @@ def _bulb_artists(ax: Any) -> dict:
             out["lit"] = coll
         else:
             out["dead"] = coll
+    old = out["halo"]
+    if old is not None:  # again without its per-bulb alpha array, which fixes the bulb count
+        out["halo"] = ax.scatter(np.empty(0), np.empty(0), s=old.get_sizes(), linewidths=0,
+                                 zorder=1)  # fmt: skip
+        old.remove()
     return out
 
 
@@ -428,9 +429,10 @@ def _set_bulbs(bulbs: dict, xy: np.ndarray, rate: np.ndarray, dead: np.ndarray) 
             bulbs[role].set_offsets(xy[dead])
     halo = bulbs["halo"]
     if halo is not None:
+        colours = bulbs["lit"].cmap(rate[lit])
+        colours[:, 3] = 0.18 * rate[lit]  # as drawn: fainter for bulbs that fire less
         halo.set_offsets(xy[lit])
-        halo.set_facecolor(bulbs["lit"].cmap(rate[lit]))
-        halo.set_alpha(0.18 * rate[lit])
+        halo.set_facecolor(colours)
 
 
 @contextlib.contextmanager
@@ -454,7 +456,7 @@ def depth_animation(
     layers = result.config.layers
     _too_many(layers, "fewer --layers")
     pooled = np.concatenate([s[np.isfinite(s)] for s in samples])
-    lo, hi = (np.percentile(pooled, (0.5, 99.5)) if pooled.size else (-1.0, 1.0))
+    lo, hi = np.percentile(pooled, (0.5, 99.5)) if pooled.size else (-1.0, 1.0)
     lo, hi = min(float(lo), 0.0), max(float(hi), 0.0)
     if hi - lo <= 0:
         lo, hi = -1.0, 1.0

@@ -223,9 +223,10 @@ def depth(
         from ...plotting.animate import depth_animation, write_animation
 
         how = dict(fps=fps, loop=loop, bounce=bounce, colors=colors, frames_dir=frames_dir)
-        with writing(output or frames_dir), depth_animation(
-            result, style=style, size=figsize, dpi=dpi
-        ) as anim:
+        with (
+            writing(output or frames_dir),
+            depth_animation(result, style=style, size=figsize, dpi=dpi) as anim,
+        ):
             written = write_animation(anim, output, make_folder=True, **how)
         if output is not None:
             click.echo(f"wrote {written[0]} ({anim.count} frames, one per layer)", err=True)

@@ -258,9 +258,10 @@ def dying(
         from ...plotting.animate import dying_animation, write_animation
 
         how = dict(fps=fps, loop=loop, bounce=bounce, colors=colors, frames_dir=frames_dir)
-        with writing(output or frames_dir), dying_animation(
-            result, scenario_text, style=style, size=figsize, dpi=dpi
-        ) as anim:
+        with (
+            writing(output or frames_dir),
+            dying_animation(result, scenario_text, style=style, size=figsize, dpi=dpi) as anim,
+        ):
             written = write_animation(anim, output, make_folder=True, **how)
         if output is not None:
             click.echo(f"wrote {written[0]} ({anim.count} frames, one per census)", err=True)

@@ -199,9 +199,10 @@ def _animate(acts, specs, options, sweep, output, frames_dir, style, figsize, dp
         animation_format(output)  # a usage error before any drawing
     from ...plotting.animate import sweep_animation, write_animation
 
-    with writing(output or frames_dir), sweep_animation(
-        acts, parsed, options, style=style, size=figsize, dpi=dpi
-    ) as anim:
+    with (
+        writing(output or frames_dir),
+        sweep_animation(acts, parsed, options, style=style, size=figsize, dpi=dpi) as anim,
+    ):
         written = write_animation(anim, output, frames_dir=frames_dir, make_folder=True, **how)
     if output is not None:
         played = 2 * anim.count - 2 if how["bounce"] and anim.count > 2 else anim.count
