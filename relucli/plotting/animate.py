@@ -22,7 +22,6 @@ Typical use::
 from __future__ import annotations
 
 import contextlib
-import copy
 import io
 import math
 import os

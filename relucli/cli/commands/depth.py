@@ -18,8 +18,8 @@ from ...tables import STREAMING
 from ..options import (
     CONTEXT,
     Precision,
-    dtype_option,
     animation_options,
+    dtype_option,
     figure_output_option,
     figure_size_options,
     resolve,
