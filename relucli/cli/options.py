@@ -380,6 +380,7 @@ def animation_options(f: Callable) -> Callable:
                 type=click.FloatRange(0.5, 50),
                 default=12,
                 show_default=True,
+                metavar="N",
                 help="Animation frames per second.",
             ),
             click.option(

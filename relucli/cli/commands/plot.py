@@ -90,9 +90,9 @@ def _panels(text: str) -> tuple[str, ...]:
 @click.option("--show", is_flag=True, help="Open the figure in a window (also writes with -o).")
 @click.option(
     "--sweep",
-    metavar="PARAM=LO:HI[:FRAMES[:log]]",
-    help="Animate a parameter every variant has (name or synonym) from LO to HI"
-    " [FRAMES: 40]; write -o FILE.gif, .png (APNG) or .webp.",
+    metavar="P=LO:HI",
+    help="Animate parameter P of every variant (name or synonym) from LO to HI:"
+    " P=LO:HI[:FRAMES[:log]], 40 frames by default; -o FILE.gif, .png (APNG) or .webp.",
 )
 @animation_options
 def plot(
