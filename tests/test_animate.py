@@ -299,3 +299,12 @@ def test_dying_and_depth_animate_from_the_command_line(run, tmp_path):
     result = run("depth", "relu", "--layers", "5", "--animate")
     assert result.exit_code == 2
     assert "--animate needs -o FILE.gif, .png (APNG) or .webp, or --frames DIR" in result.output
+
+
+def test_too_many_censuses_are_refused_before_training(run, tmp_path):
+    result = run("dying", "relu", "--steps", "2000", "--every", "1", "-o", str(tmp_path / "x.gif"))
+    assert result.exit_code == 2
+    assert result.output == (
+        "Error: 2001 censuses are too many frames for an animation (at most 1000): count less"
+        " often with a larger --every\n"
+    )

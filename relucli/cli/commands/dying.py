@@ -23,7 +23,7 @@ from ...lab.dying import (
     scenario_config,
 )
 from ...lab.nn import OPTIMIZERS
-from ...registry import parse_number
+from ...registry import SpecError, parse_number
 from ...tables import STREAMING
 from ..options import (
     CONTEXT,
@@ -241,6 +241,15 @@ def dying(
             figure_format(output)  # usage errors before any training
         figsize = parse_size(size, dpi)
 
+    if animated:
+        from ...plotting.animate import MAX_FRAMES
+
+        censuses = 1 + -(-config.steps // config.every)  # step 0, every K, and the last
+        if censuses > MAX_FRAMES:  # refused before training, not after
+            raise SpecError(
+                f"{censuses} censuses are too many frames for an animation (at most"
+                f" {MAX_FRAMES}): count less often with a larger --every"
+            )
     result = _train(config, acts, rates=animated)
     if out.fmt not in STREAMING:
         click.echo(caption(scenario, result))
