@@ -387,8 +387,8 @@ def test_figure_svg_has_a_line_per_variant_and_theory(run, tmp_path):
             2,
         ),
         (
-            ["-o", "figure.gif"],
-            "Error: cannot tell the figure format of 'figure.gif' from '.gif' (use png, svg,"
+            ["-o", "figure.jpg"],
+            "Error: cannot tell the figure format of 'figure.jpg' from '.jpg' (use png, svg,"
             " pdf)\n",
             2,
         ),

@@ -351,8 +351,8 @@ NUMBERS = "(use decimals, 1e-3, fractions like 1/8, inf, -inf or nan)"
         (["--lr", "fast"], f"invalid value for '--lr': not a number: 'fast' {NUMBERS}"),
         (["--bias-init", "inf"], "--bias-init must be a finite number, got inf"),
         (["--every", "0"], "invalid value for '--every': 0 is not in the range 1<=x<=10000000."),
-        (["-o", "dying.gif"],
-         "cannot tell the figure format of 'dying.gif' from '.gif' (use png, svg, pdf)"),
+        (["-o", "dying.jpg"],
+         "cannot tell the figure format of 'dying.jpg' from '.jpg' (use png, svg, pdf)"),
         (["--steps", "10000000", "--every", "1"],
          "640,000,128 census cells (steps / every x depth x width) is over the limit of"
          " 100,000,000; use a larger --every"),

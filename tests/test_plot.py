@@ -227,10 +227,10 @@ def test_text_stays_editable_in_svg_and_pdf(run, tmp_path):
 
 
 def test_unknown_suffix_is_a_usage_error_and_writes_nothing(run, tmp_path):
-    result = run("plot", "-o", str(tmp_path / "f.gif"))
+    result = run("plot", "-o", str(tmp_path / "f.jpg"))
     assert result.exit_code == 2
     assert result.stderr == (
-        f"Error: cannot tell the figure format of '{tmp_path / 'f.gif'}' from '.gif'"
+        f"Error: cannot tell the figure format of '{tmp_path / 'f.jpg'}' from '.jpg'"
         " (use png, svg, pdf)\n"
     )
     assert result.stdout == ""

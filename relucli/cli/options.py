@@ -576,3 +576,52 @@ def check_memory(need: int, budget: int, fits: Sequence[str]) -> None:
         f"this run needs about {bytes_text(need)} of memory, over the budget of"
         f" {bytes_text(budget)}{hint} (or raise --memory-budget / {MEMORY_BUDGET_ENV})"
     )
+
+
+# ---------------------------------------------------------------------------- animations
+
+
+def animation_options(f: Callable) -> Callable:
+    """--animate, --fps, --loop, --bounce, --colors and --frames DIR (plot, dying, depth)."""
+    for option in reversed(
+        [
+            click.option(
+                "--animate",
+                is_flag=True,
+                help="Write an animation: GIF, APNG (.png) or WebP from the -o suffix.",
+            ),
+            click.option(
+                "--fps",
+                type=click.FloatRange(0.5, 50),
+                default=12,
+                show_default=True,
+                metavar="N",
+                help="Animation frames per second.",
+            ),
+            click.option(
+                "--loop",
+                type=click.IntRange(0, 65535),
+                default=0,
+                show_default=True,
+                metavar="N",
+                help="Times the animation plays; 0 loops forever.",
+            ),
+            click.option("--bounce", is_flag=True, help="Play the animation there and back."),
+            click.option(
+                "--colors",
+                type=click.IntRange(2, 256),
+                default=256,
+                show_default=True,
+                metavar="N",
+                help="GIF palette size (one palette shared by every frame).",
+            ),
+            click.option(
+                "--frames",
+                "frames_dir",
+                metavar="DIR",
+                help="Also write every frame as DIR/frame-000.png ... (LaTeX's animate package).",
+            ),
+        ]
+    ):
+        f = option(f)
+    return f

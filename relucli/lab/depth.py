@@ -317,15 +317,19 @@ class Trace:
     zero_grad: np.ndarray
     grad: np.ndarray
     overflow: int | None  # first layer (1-based) whose pre-activations were not finite
+    # (L, k) activation values kept per layer (simulate(values=k)), for the animated histogram
+    sample: np.ndarray | None = None
 
 
-def simulate(setups: Sequence[Setup], config: DepthConfig) -> list[Trace]:
+def simulate(setups: Sequence[Setup], config: DepthConfig, values: int = 0) -> list[Trace]:
     """Push one batch through the network for every variant at once and backpropagate.
 
     All variants see the same inputs, the same standard-normal weight draws (scaled by
     their own sigma_w) and the same output gradient, so they differ only by activation and
     init. Each layer's draws come from its own child seed, so the backward pass can redraw
-    them exactly instead of keeping every layer's weights.
+    them exactly instead of keeping every layer's weights. ``values``: also keep up to that
+    many activation values per layer and variant (evenly strided over the batch), in
+    ``Trace.sample``.
     """
     config = config.validated()
     n_var, depth, width, batch = len(setups), config.layers, config.width, config.batch
@@ -352,6 +356,8 @@ def simulate(setups: Sequence[Setup], config: DepthConfig) -> list[Trace]:
     slopes = np.empty((depth, n_var, batch, width), dtype)  # f'(h_l), for the backward pass
     stats = np.full((5, n_var, depth), np.nan)  # mean, std, q, zero_grad, grad
     overflow: list[int | None] = [None] * n_var
+    stride = max(1, -(-batch * width // values)) if values else 0
+    kept = np.full((n_var, depth, -(-batch * width // stride) if values else 0), np.nan)
 
     with np.errstate(over="ignore", invalid="ignore", under="ignore"):
         for layer in range(depth):
@@ -377,6 +383,8 @@ def simulate(setups: Sequence[Setup], config: DepthConfig) -> list[Trace]:
                 stats[1, v, layer] = np.std(a[v], dtype=np.float64)
                 stats[2, v, layer] = np.mean(np.square(hv, dtype=np.float64))
                 stats[3, v, layer] = np.count_nonzero(slopes[layer, v] == 0) / hv.size
+                if values:
+                    kept[v, layer] = a[v].reshape(-1)[::stride]
 
         # Backward: dL/da_L is a random unit vector per input, the same for every variant.
         u = np.random.default_rng(seeds[1]).standard_normal((batch, width), dtype=dtype)
@@ -403,7 +411,8 @@ def simulate(setups: Sequence[Setup], config: DepthConfig) -> list[Trace]:
         mean, std, q, zero_grad, grad = stats[:, v]
         if overflow[v] is not None:
             grad = np.full(depth, np.nan)  # the loss itself is not finite: no gradient
-        traces.append(Trace(mean, std, q, zero_grad, grad, overflow[v]))
+        sample = kept[v] if values else None
+        traces.append(Trace(mean, std, q, zero_grad, grad, overflow[v], sample))
     return traces
 
 
@@ -497,11 +506,12 @@ class DepthResult:
         return np.arange(1, self.config.layers + 1)
 
 
-def run(acts: Sequence[Activation], config: DepthConfig) -> DepthResult:
-    """Simulate every variant and compute its mean-field prediction and fixed point."""
+def run(acts: Sequence[Activation], config: DepthConfig, values: int = 0) -> DepthResult:
+    """Simulate every variant and compute its mean-field prediction and fixed point.
+    ``values``: activation values kept per layer (see :func:`simulate`)."""
     config = config.validated()
     setups = setups_for(acts, config)
-    traces = simulate(setups, config)
+    traces = simulate(setups, config, values)
     out = []
     for setup, trace in zip(setups, traces):
         theory = mean_field(setup.act, setup.sigma_w2, setup.sigma_b2, config.layers)

@@ -214,6 +214,8 @@ class VariantRun:
     layer_of: np.ndarray  # (units,) hidden layer (0-based) of each unit
     prelu_slopes: list[np.ndarray] | None  # learned slope per neuron, per layer
     diverged_at: int | None = None  # first step whose loss was not finite
+    # (m, units) firing rate at every census, kept only when asked (the animated figure)
+    rate_history: np.ndarray | None = None
 
     @property
     def layers(self) -> int:
@@ -369,12 +371,14 @@ def train_variant(
     layers: Sequence[tuple[np.ndarray, np.ndarray]],
     batches: Iterable[np.ndarray],
     progress: Callable[[int], None] | None = None,
+    rates: bool = False,
 ) -> VariantRun:
-    """Train one network with hidden activation ``act`` from ``layers`` (initial W, b)."""
+    """Train one network with hidden activation ``act`` from ``layers`` (initial W, b).
+    ``rates``: keep every census's firing rates too (``rate_history``)."""
     net = Network(layers, act)
     opt = Optimizer(config.optimizer, net.params, config.lr)
     layer_of = np.repeat(np.arange(config.depth), net.hidden_sizes)
-    steps, losses, accs, dead, inactive = [], [], [], [], []
+    steps, losses, accs, dead, inactive, history = [], [], [], [], [], []
     rate = np.zeros(layer_of.shape)
     diverged = None
     done = 0
@@ -388,6 +392,8 @@ def train_variant(
         dead.append(seen.dead)
         inactive.append(seen.inactive)
         rate = seen.rate
+        if rates:
+            history.append(rate.astype(np.float32))
         return bool(np.isfinite(seen.loss))
 
     # Overflow in a diverging run is reported as divergence, not as NumPy warnings.
@@ -425,6 +431,7 @@ def train_variant(
         layer_of=layer_of,
         prelu_slopes=[s.copy() for s in net.prelu_slopes] if net.learns_slope else None,
         diverged_at=diverged,
+        rate_history=np.array(history) if rates else None,
     )
 
 
@@ -432,15 +439,17 @@ def run_dying(
     config: DyingConfig,
     acts: Sequence[Activation],
     progress: Callable[[int], None] | None = None,
+    rates: bool = False,
 ) -> DyingResult:
     """Train one network per activation on the same data, weights and batches.
 
     ``progress(k)`` is called as training advances by ``k`` steps (summed over variants,
-    the total is ``config.steps * len(acts)``).
+    the total is ``config.steps * len(acts)``). ``rates``: keep every census's firing
+    rates (for the animated figure).
     """
     config.validated()
     data, layers, batches = prepare(config)
-    runs = [train_variant(a, config, data, layers, batches, progress) for a in acts]
+    runs = [train_variant(a, config, data, layers, batches, progress, rates) for a in acts]
     return DyingResult(config, data, runs)
 
 

@@ -93,6 +93,8 @@ class PlotOptions:
     legend: str = "auto"  # auto, inside, outside, none
     clean: bool = False  # curves and legend only: no teaching annotations
     ylim: tuple[float, float] | None = None  # of f(x), or of f'(x) when drawn alone
+    # (panel, (lo, hi)) pairs fixing a panel's y range (animations: the same axes every frame)
+    panel_ylims: tuple[tuple[str, tuple[float, float]], ...] = ()
 
     def __post_init__(self) -> None:
         if self.points < 2:
@@ -166,6 +168,7 @@ def _draw_overlay(fig: Figure, curves: list[Curve], options: PlotOptions, lo, hi
         below = 0.08 + (0.16 * len(leaks) if panel == "grad" else 0.0)
         above = zone_headroom(fig, curves, lo, hi, rows) if grad_like and teach else 0.1
         ylim = options.ylim if panel == options.panels[0] else None
+        ylim = dict(options.panel_ylims).get(panel, ylim)
         _finish_axes(ax, curves, panel, lo, hi, below, above, ylim=ylim)
         texts: list = []
         if grad_like and teach:

@@ -19,6 +19,7 @@ from ..options import (
     CONTEXT,
     NumberRange,
     Precision,
+    animation_options,
     check_figure_output,
     check_memory,
     dtype_option,
@@ -144,6 +145,7 @@ EARLY_LAYERS = 10
 )
 @style_option()
 @figure_size_options
+@animation_options
 def depth(
     specs,
     layers,
@@ -162,6 +164,12 @@ def depth(
     style,
     size,
     dpi,
+    animate,
+    fps,
+    loop,
+    bounce,
+    colors,
+    frames_dir,
 ) -> None:
     """Signals through depth: exploding, vanishing and self-normalizing activations.
 
@@ -181,6 +189,7 @@ def depth(
       relucli depth relu --init normal:0.125 --summary
       relucli depth --width 1024 --ensemble --summary
       relucli depth selu relu -o depth.png --style neon
+      relucli depth relu selu -o depth.gif --animate
     """
     config = DepthConfig(
         layers=layers,
@@ -194,13 +203,22 @@ def depth(
     ).validated()
     acts = resolve(specs or DEFAULT_VARIANTS, default="seed")
     figsize = parse_size(size, dpi)
+    from ...plotting.animate import wants_animation
+
+    animated = wants_animation(output, animate, frames_dir)
     if output is not None:
-        check_figure_output(output)  # format and writable path, before any work
+        if animated:  # format checked by wants_animation
+            from ...files import check_output_path
+
+            check_output_path(output, make_folder=True)
+        else:
+            check_figure_output(output)  # format and writable path, before any work
     _check_memory(config, len(acts), output is not None, memory_budget)
     if not summary:  # a text table too long to hold: refused before the run
         check_size(out.fmt, len(acts) * len(shown_layers(layers, every)))
 
-    result = run(acts, config)
+    # An animation keeps up to 8192 activation values per layer for its histograms.
+    result = run(acts, config, values=8192 if animated else 0)
     if summary:
         out.emit(SUMMARY_HEADERS, summary_rows(result), len(acts))
     else:
@@ -216,7 +234,20 @@ def depth(
                 " deeper layers show inf",
                 err=True,
             )
-    if output is not None:
+    if animated:
+        from ...plotting.animate import depth_animation, write_animation
+
+        how = dict(fps=fps, loop=loop, bounce=bounce, colors=colors, frames_dir=frames_dir)
+        with (
+            writing(output or frames_dir),
+            depth_animation(result, style=style, size=figsize, dpi=dpi) as anim,
+        ):
+            written = write_animation(anim, output, make_folder=True, **how)
+        if output is not None:
+            click.echo(f"wrote {written[0]} ({anim.count} frames, one per layer)", err=True)
+        if frames_dir is not None:
+            click.echo(f"wrote {anim.count} frames to {frames_dir}", err=True)
+    elif output is not None:
         from ...plotting.depth import write_depth_figure  # imports matplotlib
 
         with writing(output):

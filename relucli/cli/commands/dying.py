@@ -26,11 +26,12 @@ from ...lab.dying import (
     scenario_config,
 )
 from ...lab.nn import OPTIMIZERS
-from ...registry import parse_number
+from ...registry import SpecError, parse_number
 from ...tables import STREAMING, check_size
 from ..options import (
     CONTEXT,
     Precision,
+    animation_options,
     check_figure_output,
     check_memory,
     figure_output_option,
@@ -95,6 +96,7 @@ Examples:
   relucli dying relu leaky --scenario remedy-lr --table layers
   relucli dying --table history --every 100 --format csv
   relucli dying -o dying.png --style neon
+  relucli dying -o dying.gif --animate --every 25
 """
 
 
@@ -191,6 +193,7 @@ Examples:
 )
 @style_option()
 @figure_size_options
+@animation_options
 def dying(
     specs,
     scenario,
@@ -213,6 +216,12 @@ def dying(
     style,
     size,
     dpi,
+    animate,
+    fps,
+    loop,
+    bounce,
+    colors,
+    frames_dir,
 ) -> None:
     config = scenario_config(
         scenario,
@@ -231,16 +240,33 @@ def dying(
     )
     acts = resolve(specs or DEFAULT_VARIANTS)
     figsize = None
-    if output is not None:
+    from ...plotting.animate import wants_animation
+
+    animated = wants_animation(output, animate, frames_dir)
+    if output is not None or animated:
+        from ...files import check_output_path
         from ...plotting.figure import parse_size
 
-        check_figure_output(output)  # format and writable path, before any training
+        if animated:
+            if output is not None:  # format checked by wants_animation
+                check_output_path(output, make_folder=True)
+        else:
+            check_figure_output(output)  # format and writable path, before any training
         figsize = parse_size(size, dpi)
     _check_memory(config, acts, table == "history", output is not None, memory_budget)
     if table == "history":  # a text table too long to hold: refused before training
         check_size(out.fmt, len(acts) * census_count(config))
 
-    result = _train(config, acts)
+    if animated:
+        from ...plotting.animate import MAX_FRAMES
+
+        censuses = 1 + -(-config.steps // config.every)  # step 0, every K, and the last
+        if censuses > MAX_FRAMES:  # refused before training, not after
+            raise SpecError(
+                f"{censuses} censuses are too many frames for an animation (at most"
+                f" {MAX_FRAMES}): count less often with a larger --every"
+            )
+    result = _train(config, acts, rates=animated)
     if out.fmt not in STREAMING:
         click.echo(caption(scenario, result))
     headers, rows = TABLE_BUILDERS[table](result)
@@ -252,14 +278,28 @@ def dying(
                 " its numbers are from that step. Try a lower --lr.",
                 err=True,
             )
-    if output is not None:
+    scenario_text = f"{scenario} ({SCENARIOS[scenario].summary})"
+    if animated:
+        from ...plotting.animate import dying_animation, write_animation
+
+        how = dict(fps=fps, loop=loop, bounce=bounce, colors=colors, frames_dir=frames_dir)
+        with (
+            writing(output or frames_dir),
+            dying_animation(result, scenario_text, style=style, size=figsize, dpi=dpi) as anim,
+        ):
+            written = write_animation(anim, output, make_folder=True, **how)
+        if output is not None:
+            click.echo(f"wrote {written[0]} ({anim.count} frames, one per census)", err=True)
+        if frames_dir is not None:
+            click.echo(f"wrote {anim.count} frames to {frames_dir}", err=True)
+    elif output is not None:
         from ...plotting.dying import write_dying_figure  # imports matplotlib
 
         with writing(output):
             written = write_dying_figure(
                 result,
                 output,
-                scenario=f"{scenario} ({SCENARIOS[scenario].summary})",
+                scenario=scenario_text,
                 style=style,
                 size=figsize,
                 dpi=dpi,
@@ -290,14 +330,14 @@ def _check_memory(config: DyingConfig, acts, history_rows: bool, figure: bool, b
     check_memory(total, budget, fits)
 
 
-def _train(config: DyingConfig, acts) -> DyingResult:
+def _train(config: DyingConfig, acts, rates: bool = False) -> DyingResult:
     # The bar goes to stderr and only to a terminal: piped or captured output stays clean.
     if not sys.stderr.isatty():
-        return run_dying(config, acts)
+        return run_dying(config, acts, rates=rates)
     with click.progressbar(
         length=config.steps * len(acts), label="training", file=sys.stderr
     ) as bar:
-        return run_dying(config, acts, progress=bar.update)
+        return run_dying(config, acts, progress=bar.update, rates=rates)
 
 
 def caption(scenario: str, result: DyingResult) -> str:

@@ -16,6 +16,7 @@ from ...registry import SpecError, parse_number
 from ..options import (
     CONTEXT,
     activation_options,
+    animation_options,
     check_drawable,
     check_figure_output,
     figure_output_option,
@@ -89,6 +90,13 @@ def _panels(text: str) -> tuple[str, ...]:
 @slide_options
 @click.option("--transparent", is_flag=True, help="Transparent background (PNG, SVG, PDF).")
 @click.option("--show", is_flag=True, help="Open the figure in a window (also writes with -o).")
+@click.option(
+    "--sweep",
+    metavar="P=LO:HI",
+    help="Animate parameter P of every variant (name or synonym) from LO to HI:"
+    " P=LO:HI[:FRAMES[:log]], 40 frames by default; -o FILE.gif, .png (APNG) or .webp.",
+)
+@animation_options
 def plot(
     specs,
     range_,
@@ -109,6 +117,13 @@ def plot(
     legend,
     transparent,
     show,
+    sweep,
+    animate,
+    fps,
+    loop,
+    bounce,
+    colors,
+    frames_dir,
 ) -> None:
     """Draw f(x) and f'(x) of the variants: the "Visualizing the Difference" figure.
 
@@ -125,6 +140,8 @@ def plot(
       relucli plot all --layout grid --panels f
       relucli plot relu relu6 --panels grad --shade saturation
       relucli plot gelu silu --clean --legend outside --ylim -1 3 -o slide.svg
+      relucli plot elu --sweep alpha=0.1:2:24 -o elu-alpha.gif
+      relucli plot leaky prelu --sweep alpha=0:0.5 --bounce -o leak.png
     """
     acts = resolve(specs or DEFAULT_SPECS, convention=convention, train=train, seed=seed)
     x_range = (parse_number(range_[0]), parse_number(range_[1])) if range_ else None
@@ -142,6 +159,11 @@ def plot(
         ylim=(parse_number(ylim[0]), parse_number(ylim[1])) if ylim else None,
     )
     figsize = parse_size(size, dpi)
+    suffix = Path(output).suffix.lower() if output else ""
+    if sweep is not None or animate or frames_dir is not None or suffix in (".gif", ".webp"):
+        _animate(acts, specs, options, sweep, output, frames_dir, style, figsize, dpi,
+                 transparent, show, fps=fps, loop=loop, bounce=bounce, colors=colors)  # fmt: skip
+        return
     if output is None and show:
         _show(acts, options, style, figsize, dpi)
         return
@@ -163,6 +185,35 @@ def plot(
     click.echo(f"wrote {written}")
     if show:
         _show(acts, options, style, figsize, dpi)
+
+
+def _animate(acts, specs, options, sweep, output, frames_dir, style, figsize, dpi,
+             transparent, show, **how) -> None:  # fmt: skip
+    from ...files import check_output_path
+    from ...plotting.animate import animation_format, parse_sweep
+
+    if sweep is None:
+        raise SpecError("an animation needs --sweep PARAM=LO:HI[:FRAMES[:log]]")
+    if transparent or show:
+        raise SpecError(f"{'--show' if show else '--transparent'} does not apply to animations")
+    parsed = parse_sweep(sweep)
+    if output is None and frames_dir is None:
+        output = default_filename(specs, acts).removesuffix(".png") + ".gif"
+    if output is not None:
+        animation_format(output)  # a usage error before any drawing
+        check_output_path(output, make_folder=True)  # exit 1 naming the path, before drawing
+    from ...plotting.animate import sweep_animation, write_animation
+
+    with (
+        writing(output or frames_dir),
+        sweep_animation(acts, parsed, options, style=style, size=figsize, dpi=dpi) as anim,
+    ):
+        written = write_animation(anim, output, frames_dir=frames_dir, make_folder=True, **how)
+    if output is not None:
+        played = 2 * anim.count - 2 if how["bounce"] and anim.count > 2 else anim.count
+        click.echo(f"wrote {written[0]} ({played} frames)")
+    if frames_dir is not None:
+        click.echo(f"wrote {anim.count} frames to {frames_dir}")
 
 
 def _show(acts, options, style, figsize, dpi) -> None:
