@@ -138,22 +138,48 @@ def _draw(fig: Figure, acts: Sequence[Activation], options: PlotOptions) -> None
         wrap_artist(title, fig.bbox.width * 0.96)
     if options.layout == "grid":
         _draw_grid(fig, curves, options, lo, hi)
-    else:
-        _draw_overlay(fig, curves, options, lo, hi)
+        return
+    notes = _draw_overlay(fig, curves, options, lo, hi, teach=not options.clean)
+    if notes:
+        # Teaching notes for dozens of variants would crowd the panels off the figure:
+        # past a fifth of the height, the overlay is drawn clean, with one note saying so.
+        renderer = renderer_of(fig)
+        taken = sum(n.get_window_extent(renderer).height for n in notes)
+        if taken > _NOTES_SHARE * fig.bbox.height:
+            fig.clear()
+            if options.title:
+                wrap_artist(fig.suptitle(options.title), fig.bbox.width * 0.96)
+            summary = (
+                f"{len(curves)} variants: dead zones, kinks and leaks are not marked here"
+                " (--layout grid marks them per variant)"
+            )
+            _draw_overlay(fig, curves, options, lo, hi, teach=False, summary=summary)
 
 
-def _draw_overlay(fig: Figure, curves: list[Curve], options: PlotOptions, lo, hi) -> None:
+_NOTES_SHARE = 0.2
+
+
+def _draw_overlay(
+    fig: Figure,
+    curves: list[Curve],
+    options: PlotOptions,
+    lo,
+    hi,
+    *,
+    teach: bool,
+    summary: str | None = None,
+) -> list:
+    """Draw the overlay; returns the notes placed under the panels."""
     axes = list(fig.subplots(1, len(options.panels), squeeze=False)[0])
     width, height = fig.get_size_inches()
     rows = len(axes) if width < height else 1  # portrait figures stack their panels
     n = len(curves)
-    teach = not options.clean
     faint = faint_curves(curves) if teach else {}
     leaks = [c for c in curves if id(c) in faint]
     # Where curves coincide (x > 0 for the whole ReLU family) the earlier ones are drawn
     # wider underneath, so every colour stays visible as a stripe.
     stripes = 1 < n <= 5 and coincide(curves)
-    notes: list[str] = []
+    notes: list[str] = [summary] if summary else []
     panel_texts: dict[int, list] = {}  # id(ax) -> labels drawn inside it, kept if they fit
     inside: list[tuple[Axes, Any, str, bool]] = []  # (axes, legend, panel, may move out)
     inset_of: dict[int, Any] = {}
@@ -248,12 +274,14 @@ def _draw_overlay(fig: Figure, curves: list[Curve], options: PlotOptions, lo, hi
     for ax in axes:
         if id(ax) in insets:
             indicate_leak(ax, insets[id(ax)])
+    return [a for a in under if getattr(a, "relucli_note", False)]
 
 
 def _move_out(fig: Figure, legend: Any, under: list, right: list) -> None:
     """Move a legend out of the panels: under them when it fits there in two rows, else
     beside them (wide figures, while the legends beside fit in the height), else under
-    them in as many columns as fit."""
+    them in as many columns as fit; a legend that would still take more than a third of the
+    height (dozens of entries) goes to :func:`_long_legend`."""
     renderer = renderer_of(fig)
     below = outside_legend(fig, legend, "under")
     entries = len(below.get_texts())
@@ -268,8 +296,65 @@ def _move_out(fig: Figure, legend: Any, under: list, right: list) -> None:
     wide = fig.bbox.width >= 1.3 * fig.bbox.height
     if wide and box.width <= 0.3 * fig.bbox.width and taken + box.height <= 0.75 * fig.bbox.height:
         right.append(beside)
-    else:
-        under.append(outside_legend(fig, beside, "under"))
+        return
+    below = outside_legend(fig, beside, "under")
+    if below.get_window_extent(renderer).height <= _LONG_LEGEND * fig.bbox.height or right:
+        under.append(below)
+        return
+    _long_legend(fig, below, under, right)
+
+
+# A legend under the panels may take this share of the height before it is set smaller or
+# in columns beside them; its font never goes below _LEGEND_FLOOR points (or the figure's
+# own size, in figures too small for that).
+_LONG_LEGEND = 1 / 3
+_LEGEND_FLOOR = 8.0
+
+
+def _long_legend(fig: Figure, legend: Any, under: list, right: list) -> None:
+    """A legend of dozens of entries: in columns beside the panels (wide figures) or under
+    them, at the largest font (stepping down to a legible floor) at which it takes at most
+    a third of the height under them, or 45% of the width beside them; failing that, the
+    smallest such legend at the floor (the layout check then names a size that works)."""
+    import matplotlib
+    from matplotlib.font_manager import FontProperties
+
+    renderer = renderer_of(fig)
+    W, H = fig.bbox.width, fig.bbox.height
+    full = FontProperties(size=matplotlib.rcParams["legend.fontsize"]).get_size_in_points()
+    floor = min(full, _LEGEND_FLOOR)
+    sizes = [full * k for k in (1.0, 0.88, 0.77, 0.68, 0.6, 0.53) if full * k > floor]
+    wide = W >= 1.3 * H
+    best = None  # (share of the figure taken, where, font, columns)
+    for size in [*sizes, floor]:
+        for where in ("right", "under") if wide else ("under", "right"):
+            trial = outside_legend(fig, legend, where, fontsize=size, ncols=1)
+            entries = len(trial.get_texts())
+            if where == "under":
+                trial = outside_legend(fig, trial, "under", fontsize=size)
+                box = trial.get_window_extent(renderer)
+                fits = box.height <= _LONG_LEGEND * H
+                share = box.height / H
+                cols = trial._ncols
+            else:
+                # Columns enough to fit the height under a title's room.
+                box = trial.get_window_extent(renderer)
+                cols = max(1, math.ceil(box.height / (0.85 * H)))
+                if cols > 1:
+                    trial = outside_legend(fig, trial, "right", fontsize=size, ncols=cols)
+                    box = trial.get_window_extent(renderer)
+                rows = math.ceil(entries / cols)
+                fits = box.width <= 0.45 * W and box.height <= 0.85 * H and rows >= 1
+                share = box.width / W
+            legend = trial
+            if fits:
+                (right if where == "right" else under).append(trial)
+                return
+            if best is None or share < best[0]:
+                best = (share, where, size, cols)
+    _, where, size, cols = best
+    final = outside_legend(fig, legend, where, fontsize=size, ncols=cols)
+    (right if where == "right" else under).append(final)
 
 
 def _settle_beside(fig: Figure, under: list, right: list) -> bool:
