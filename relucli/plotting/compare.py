@@ -526,9 +526,18 @@ def _draw_grid(fig: Figure, curves: list[Curve], options: PlotOptions, lo, hi) -
     base = line_width()
     teach = not options.clean
     any_dead = False
+    # Cells shorter than _GRID_CELL (galleries of dozens of variants) set their texts
+    # smaller, down to a floor, share the x tick labels of their column (one x range for
+    # all), and keep two or three y ticks: the titles are then the only labels per cell.
+    scale = min(1.0, height / rows / _GRID_CELL)
+    compact = scale < 1.0
+    fs = _font_size()
+    title_pt = max(min(fs, _GRID_FLOOR), fs * scale)
+    tick_pt = max(min(fs, _GRID_FLOOR - 0.5), 0.85 * title_pt)
     # A cell's title may take the cell's width less its tick labels (about 3 em).
-    title_width = fig.bbox.width / cols - 3 * fig.dpi * _font_size() / 72 * 1.5
-    for ax, c in zip(axes, curves):
+    em = (tick_pt if compact else fs) * fig.dpi / 72
+    title_width = fig.bbox.width / cols - (3 * em if compact else 3 * em * 1.5)
+    for k, (ax, c) in enumerate(zip(axes, curves)):
         if "f" in options.panels:
             _draw_curve(ax, _solid(c), "f", 1.0, zorder=3)
         if "grad" in options.panels:
@@ -537,9 +546,18 @@ def _draw_grid(fig: Figure, curves: list[Curve], options: PlotOptions, lo, hi) -
                       lw=base * (0.6 if both else 1.0), zorder=2)  # fmt: skip
         _finish_axes(ax, [c], "both" if both else options.panels[0], lo, hi, titled=False,
                      ylim=options.ylim)  # fmt: skip
-        title = ax.set_title(c.label, fontsize="medium", loc="center")
+        if compact:
+            from matplotlib.ticker import MaxNLocator
+
+            title = ax.set_title(c.label, fontsize=title_pt, loc="center", pad=2)
+            ax.tick_params(labelsize=tick_pt, pad=1.5, length=2)
+            ax.yaxis.set_major_locator(MaxNLocator(3))
+            if k + cols < n:  # a cell below shows this column's x tick labels
+                ax.tick_params(labelbottom=False)
+        else:
+            title = ax.set_title(c.label, fontsize="medium", loc="center")
+            ax.tick_params(labelsize="small")
         wrap_artist(title, title_width)
-        ax.tick_params(labelsize="small")
         if not teach:
             continue
         for a, b in c.act.dead_zone:
@@ -549,8 +567,12 @@ def _draw_grid(fig: Figure, curves: list[Curve], options: PlotOptions, lo, hi) -
                 ax.axvspan(a, b, color=c.color, alpha=0.13, lw=0, zorder=0.5)
         if faint_curves([c]):
             g = float(c.act.grad(lo / 2))
-            ax.text(0.04, 0.94, f"leak: f′ = {g:.3g}\n(too small to see)",
-                    transform=ax.transAxes, fontsize="small", va="top", color=c.color)  # fmt: skip
+            if compact:  # one short line inside the cell, clear of the tick labels
+                ax.text(0.04, 0.94, f"leak f′ = {g:.2g}", transform=ax.transAxes,
+                        fontsize=tick_pt, va="top", color=c.color)  # fmt: skip
+            else:
+                ax.text(0.04, 0.94, f"leak: f′ = {g:.3g}\n(too small to see)",
+                        transform=ax.transAxes, fontsize="small", va="top", color=c.color)  # fmt: skip
     if options.legend == "none":
         return
     neutral = "0.5"  # grey reads on every style's background
@@ -568,6 +590,12 @@ def _draw_grid(fig: Figure, curves: list[Curve], options: PlotOptions, lo, hi) -
         if ncols == 1 or legend.get_window_extent(renderer_of(fig)).width < 0.96 * fig.bbox.width:
             break
         legend.remove()
+
+
+# Gallery cells at least this tall (inches) keep the figure's fonts; _GRID_FLOOR: the
+# smallest font (points) a smaller cell's title gets.
+_GRID_CELL = 2.0
+_GRID_FLOOR = 8.0
 
 
 def _font_size() -> float:
