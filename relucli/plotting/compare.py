@@ -64,7 +64,9 @@ from .layout import (
     renderer_of,
     require_clean,
     text_boxes,
+    thin_tick_labels,
     wrap_artist,
+    wrap_text,
 )
 
 if TYPE_CHECKING:  # pragma: no cover - typing only; matplotlib is imported lazily
@@ -551,13 +553,26 @@ def _draw_grid(fig: Figure, curves: list[Curve], options: PlotOptions, lo, hi) -
 
             title = ax.set_title(c.label, fontsize=title_pt, loc="center", pad=2)
             ax.tick_params(labelsize=tick_pt, pad=1.5, length=2)
-            ax.yaxis.set_major_locator(MaxNLocator(3))
+            ax.yaxis.set_major_locator(MaxNLocator(3 if scale > 0.45 else 2))
             if k + cols < n:  # a cell below shows this column's x tick labels
                 ax.tick_params(labelbottom=False)
         else:
             title = ax.set_title(c.label, fontsize="medium", loc="center")
             ax.tick_params(labelsize="small")
-        wrap_artist(title, title_width)
+        if compact:
+            # A one-word name wider than its cell (sparse_sigmoid) is set smaller, to the
+            # floor, and then broken after its underscores.
+            wide = title.get_window_extent(renderer_of(fig)).width
+            if wide > title_width:
+                title.set_fontsize(max(_GRID_FLOOR - 1, title_pt * title_width / wide))
+            if title.get_window_extent(renderer_of(fig)).width > title_width:
+                broken = wrap_text(c.label.replace("_", "_ "), title_width,
+                                   title.get_fontproperties(), renderer_of(fig))  # fmt: skip
+                title.set_text(broken.replace("_ ", "_"))
+            else:
+                wrap_artist(title, title_width)
+        else:
+            wrap_artist(title, title_width)
         if not teach:
             continue
         for a, b in c.act.dead_zone:
@@ -573,6 +588,8 @@ def _draw_grid(fig: Figure, curves: list[Curve], options: PlotOptions, lo, hi) -
             else:
                 ax.text(0.04, 0.94, f"leak: f′ = {g:.3g}\n(too small to see)",
                         transform=ax.transAxes, fontsize="small", va="top", color=c.color)  # fmt: skip
+    if compact:
+        _thin_cells(fig, axes[:n])
     if options.legend == "none":
         return
     neutral = "0.5"  # grey reads on every style's background
@@ -596,6 +613,19 @@ def _draw_grid(fig: Figure, curves: list[Curve], options: PlotOptions, lo, hi) -
 # smallest font (points) a smaller cell's title gets.
 _GRID_CELL = 2.0
 _GRID_FLOOR = 8.0
+
+
+def _thin_cells(fig: Figure, axes: Sequence[Axes]) -> None:
+    """Blank the tick labels of small cells that would overlap a neighbour, once constrained
+    layout has sized the cells (and again after, as the blanks free room)."""
+    import warnings
+
+    for _ in range(2):
+        with warnings.catch_warnings():  # a figure far too small: require_clean refuses it
+            warnings.simplefilter("ignore", UserWarning)
+            fig.draw_without_rendering()
+        for ax in axes:
+            thin_tick_labels(ax)
 
 
 def _font_size() -> float:
