@@ -82,17 +82,9 @@ def _draw_curves(dead_ax: Axes, loss_ax: Axes, result: DyingResult, looks) -> li
         glow_line(loss_ax, run.steps, loss, color=color, linestyle=style, label=run.spec)
     labels = _label_line_ends(dead_ax, result, [color for color, _ in looks])
     dead_ax.axhline(50, color="0.5", linewidth=1.2, linestyle=(0, (5, 4)), zorder=1)
-    dead_ax.annotate(
-        "50%: too few left to capture the patterns",
-        xy=(0.02, 50),
-        xycoords=("axes fraction", "data"),
-        xytext=(0, -4),
-        textcoords="offset points",
-        ha="left",
-        va="top",
-        fontsize="x-small",
-        color="0.5",
-    )
+    # Dozens of lines leave the note no clear spot: the dashed line alone marks 50%.
+    if len(result.runs) <= _PANEL_LEGEND:
+        _note_half(dead_ax)
     dead_ax.set_ylim(-4, 104)
     dead_ax.set_yticks([0, 25, 50, 75, 100])
     dead_ax.set_title("Dead hidden neurons (f′ = 0 on every sample)", fontsize="medium")
@@ -117,6 +109,20 @@ def _draw_curves(dead_ax: Axes, loss_ax: Axes, result: DyingResult, looks) -> li
 # Past this many variants the loss legend leaves the panel: a figure legend at the right
 # edge, in as many columns as keep it within the figure's height.
 _PANEL_LEGEND = 16
+
+
+def _note_half(ax: Axes) -> None:
+    ax.annotate(
+        "50%: too few left to capture the patterns",
+        xy=(0.02, 50),
+        xycoords=("axes fraction", "data"),
+        xytext=(0, -4),
+        textcoords="offset points",
+        ha="left",
+        va="top",
+        fontsize="x-small",
+        color="0.5",
+    )
 
 
 def _side_legend(ax: Axes) -> None:
