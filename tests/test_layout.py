@@ -257,6 +257,10 @@ def test_matrix_covers_every_axis():
     assert {c.shade for c in plots} == {False, True}
     for kind in ("dying", "depth"):
         assert {c.variants for c in MATRIX if c.kind == kind} == set(LAB_SETS)
+    # The whole catalogue, at every everyday size, in both layouts (never refused there).
+    assert {("all", s, lay) for s in EVERYDAY for lay in LAYOUTS} <= {
+        (c.variants, c.size, c.layout) for c in plots
+    }
     inspect = [c for c in MATRIX if c.kind == "inspect"]
     assert {(c.variants, c.size) for c in inspect} == set(
         itertools.product(INSPECT_SETS, LAB_SIZES)

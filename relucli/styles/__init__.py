@@ -80,22 +80,23 @@ class Style:
         return _palette(self.name)
 
     def looks(self, n: int) -> list[tuple[str, tuple[float, ...]]]:
-        """(colour, dash pattern) of ``n`` variants, all distinct for any n.
+        """(colour, dash pattern) of ``n`` variants, all distinct for any n; looks(n) starts
+        with looks(k) for k < n, so a growing catalogue never restyles the first variants.
 
-        Index i = q * P + r takes colour r; its dash is (q * (P + 1) + r) mod D, a
-        bijection of the palette x dash product while gcd(P + 1, D) = 1, so looks repeat
-        only after all P * D pairs are used (solid_first: dash q mod D). D is the seven
-        hand-tuned dashes while they suffice (n <= 56), else the smallest count of derived
-        dashes that covers n and keeps gcd(P + 1, D) = 1."""
-        colors, p = self.palette, len(self.palette)
-        d = max(len(DASHES), math.ceil(n / p))
-        while math.gcd(p + 1, d) != 1:
-            d += 1
-        patterns = dashes(d)
+        The first P * D (8 x 7 = 56): index i = q * P + r takes colour r and dash
+        (q * (P + 1) + r) mod D, a bijection of the palette x dash product while
+        gcd(P + 1, D) = 1 (9 and 7), so neighbours differ in colour and dash (solid_first:
+        dash q mod D). Past them, each further row of P colours takes a new derived dash
+        (:func:`dashes`): the product grows with the catalogue."""
+        colors, p, d = self.palette, len(self.palette), len(DASHES)
+        patterns = dashes(d + max(0, math.ceil((n - p * d) / p)))
         out = []
         for i in range(n):
             q, r = divmod(i, p)
-            dash = q % d if self.solid_first else (q * (p + 1) + r) % d
+            if q >= d:
+                dash = q
+            else:
+                dash = q % d if self.solid_first else (q * (p + 1) + r) % d
             out.append((colors[r], patterns[dash]))
         return out
 
