@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
+
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from tabulate import TableFormat
 

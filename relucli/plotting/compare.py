@@ -513,9 +513,6 @@ def _legend(ax: Axes, curves: list[Curve]) -> Any:
 def _draw_grid(fig: Figure, curves: list[Curve], options: PlotOptions, lo, hi) -> None:
     """One small panel per variant (a gallery): f solid, f' dashed, dead zones shaded; a key
     under the panels says which line is f and which f'."""
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import Patch
-
     n = len(curves)
     width, height = fig.get_size_inches()
     # Columns so that cells come out a little wider than tall on this figure's shape.
@@ -587,11 +584,19 @@ def _draw_grid(fig: Figure, curves: list[Curve], options: PlotOptions, lo, hi) -
                         fontsize=tick_pt, va="top", color=c.color)  # fmt: skip
             else:
                 ax.text(0.04, 0.94, f"leak: f′ = {g:.3g}\n(too small to see)",
-                        transform=ax.transAxes, fontsize="small", va="top", color=c.color)  # fmt: skip
+                        transform=ax.transAxes, fontsize="small", va="top",
+                        color=c.color)  # fmt: skip
+    if options.legend != "none":
+        _grid_key(fig, options, both, any_dead)
     if compact:
         _thin_cells(fig, axes[:n])
-    if options.legend == "none":
-        return
+
+
+def _grid_key(fig: Figure, options: PlotOptions, both: bool, any_dead: bool) -> None:
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    base = line_width()
     neutral = "0.5"  # grey reads on every style's background
     # The key always names the curves drawn: f, f' or both (a lone f' panel says so).
     key: list[Any] = []
@@ -617,15 +622,15 @@ _GRID_FLOOR = 8.0
 
 def _thin_cells(fig: Figure, axes: Sequence[Axes]) -> None:
     """Blank the tick labels of small cells that would overlap a neighbour, once constrained
-    layout has sized the cells (and again after, as the blanks free room)."""
+    layout has sized the cells, and keep that layout (a later one would move the ticks)."""
     import warnings
 
-    for _ in range(2):
-        with warnings.catch_warnings():  # a figure far too small: require_clean refuses it
-            warnings.simplefilter("ignore", UserWarning)
-            fig.draw_without_rendering()
-        for ax in axes:
-            thin_tick_labels(ax)
+    with warnings.catch_warnings():  # a figure far too small: require_clean refuses it
+        warnings.simplefilter("ignore", UserWarning)
+        fig.draw_without_rendering()
+    freeze_layout(fig)
+    for ax in axes:
+        thin_tick_labels(ax)
 
 
 def _font_size() -> float:

@@ -93,11 +93,8 @@ class Style:
         out = []
         for i in range(n):
             q, r = divmod(i, p)
-            if q >= d:
-                dash = q
-            else:
-                dash = q % d if self.solid_first else (q * (p + 1) + r) % d
-            out.append((colors[r], patterns[dash]))
+            dash = q % d if self.solid_first else (q * (p + 1) + r) % d
+            out.append((colors[r], patterns[q if q >= d else dash]))
         return out
 
 
@@ -126,4 +123,4 @@ STYLES: dict[str, Style] = {
     )
 }
 
-__all__ = ["DASHES", "MARKERS", "dashes", "STYLES", "Bulbs", "Style"]
+__all__ = ["DASHES", "MARKERS", "STYLES", "Bulbs", "Style", "dashes"]
