@@ -20,10 +20,12 @@ import math
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
-from tabulate import Line, TableFormat, tabulate, tabulate_formats
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from tabulate import TableFormat
 
 from .textenc import latex_text, speller
 
@@ -63,6 +65,8 @@ def _latex_row(cells: list[str], colwidths: list[int], colaligns: list[str]) -> 
 
 
 def _latex_format(booktabs: bool = False, longtable: bool = False) -> TableFormat:
+    from tabulate import Line, TableFormat
+
     end = "\\end{longtable}" if longtable else "\\end{tabular}"
     return TableFormat(
         lineabove=lambda w, a: _latex_begin(w, a, booktabs, longtable),
@@ -82,13 +86,33 @@ def _latex_format(booktabs: bool = False, longtable: bool = False) -> TableForma
 
 
 # Our LaTeX layouts: tabulate's, with our cell text (tabulate's latex_raw would pass "_"
-# and "σ" through, which pdflatex rejects; our cells are never raw LaTeX).
-_LATEX_LAYOUTS: dict[str, TableFormat] = {
-    "latex": _latex_format(),
-    "latex_raw": _latex_format(),
-    "latex_booktabs": _latex_format(booktabs=True),
-    "latex_longtable": _latex_format(longtable=True),
+# and "σ" through, which pdflatex rejects; our cells are never raw LaTeX). Built when a
+# table is written: importing tabulate (and its importlib.metadata) costs every command,
+# figures included, tens of milliseconds.
+_LATEX_OPTIONS: dict[str, dict[str, bool]] = {
+    "latex": {},
+    "latex_raw": {},
+    "latex_booktabs": {"booktabs": True},
+    "latex_longtable": {"longtable": True},
 }
+
+
+def _latex_layout(name: str) -> Any:
+    """Our layout for a LaTeX format, else the format's name (tabulate's own layout)."""
+    options = _LATEX_OPTIONS.get(name)
+    return name if options is None else _latex_format(**options)
+
+
+# tabulate.tabulate_formats (tabulate 0.10), written out so the format registry is known
+# without importing tabulate; tests/test_tables.py checks it against the installed tabulate.
+TABULATE_FORMATS: tuple[str, ...] = (
+    "asciidoc", "colon_grid", "double_grid", "double_outline", "fancy_grid", "fancy_outline",
+    "github", "grid", "heavy_grid", "heavy_outline", "html", "jira", "latex", "latex_booktabs",
+    "latex_longtable", "latex_raw", "mediawiki", "mixed_grid", "mixed_outline", "moinmoin",
+    "orgtbl", "outline", "pipe", "plain", "presto", "pretty", "psql", "rounded_grid",
+    "rounded_outline", "rst", "simple", "simple_grid", "simple_outline", "textile", "tsv",
+    "unsafehtml", "youtrack",
+)  # fmt: skip
 _LATEX_PACKAGES = {"latex_booktabs": "booktabs", "latex_longtable": "longtable"}
 _SUFFIXES = {
     "github": (".md", ".markdown"),
@@ -129,11 +153,11 @@ WRITERS: dict[str, Writer] = {
             Writer(
                 name,
                 suffixes=_SUFFIXES.get(name, ()),
-                latex=name in _LATEX_LAYOUTS,
+                latex=name in _LATEX_OPTIONS,
                 hints=_HINTS.get(name, ()),
                 package=_LATEX_PACKAGES.get(name, ""),
             )
-            for name in tabulate_formats
+            for name in TABULATE_FORMATS
         ),
         Writer("csv", suffixes=(".csv",), streaming=True, hints=_HINTS["csv"]),
         Writer("json", suffixes=(".json",), streaming=True, hints=_HINTS["json"]),
@@ -280,10 +304,12 @@ def render(
             texts = [t if n else list(map(spell, t)) for t, n in zip(texts, numeric)]
         body = list(zip(*texts))
         align = ["right" if n else "left" for n in numeric]
+        from tabulate import tabulate
+
         text = tabulate(
             body,
             headers=headers,
-            tablefmt=_LATEX_LAYOUTS.get(writer.name, writer.name),
+            tablefmt=_latex_layout(writer.name),
             disable_numparse=True,
             colalign=align if body else None,
         )

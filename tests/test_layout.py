@@ -45,11 +45,19 @@ LONG_TITLE = (
 )
 LAB_SETS = {"1": ["relu"], "5": None, "all": ["all"]}  # None: the command's default five
 LAB_SIZES = ("16:9", "4:3", "1:1", "640x360px")
+# relucli inspect: (layers of synthetic pre-activations, the variants censused: the first is
+# the network's, the others the what-if comparison).
+INSPECT_SETS = {
+    "1layer": (1, ("relu",)),
+    "3layers": (3, ("relu",)),
+    "compare": (3, ("relu", "seed")),
+    "relu6": (2, ("relu6",)),  # saturation: units pinned at the flat upper side
+}
 
 
 @dataclass(frozen=True)
 class Case:
-    kind: str  # plot, dying, depth
+    kind: str  # plot, dying, depth, inspect
     variants: str
     size: str
     style: str
@@ -101,7 +109,14 @@ def lab_cases() -> list[Case]:
     return cases
 
 
-MATRIX = plot_cases() + lab_cases()
+def inspect_cases() -> list[Case]:
+    return [
+        Case("inspect", variants, size, STYLES[k % 3])
+        for k, (variants, size) in enumerate(itertools.product(INSPECT_SETS, LAB_SIZES))
+    ]
+
+
+MATRIX = plot_cases() + lab_cases() + inspect_cases()
 
 
 def _acts(specs: list[str] | None, default: tuple[str, ...]):
@@ -135,6 +150,28 @@ def _depth_result(variants: str):
     return run(_acts(LAB_SETS[variants], DEFAULT_VARIANTS), config)
 
 
+@functools.cache
+def _inspect_result(variants: str):
+    import tempfile
+
+    import numpy as np
+
+    from relucli.lab.census import run_census
+    from relucli.preacts import open_layers
+
+    layers, specs = INSPECT_SETS[variants]
+    rng = np.random.default_rng(7)
+    arrays = {}
+    for i in range(layers):
+        units = (64, 32, 100)[i]
+        # Unit offsets from far below zero (dead) to far above (saturating relu6).
+        offset = np.linspace(-12.0, 9.0, units)
+        arrays[f"hidden{i + 1}"] = rng.normal(size=(400, units)) * 2.0 + offset
+    path = Path(tempfile.mkdtemp(prefix="relucli-layout-")) / "z.npz"
+    np.savez(path, **arrays)
+    return run_census(open_layers([str(path)]), _acts(list(specs), ()), keep_sample=True)
+
+
 def _drawer(case: Case) -> Callable:
     if case.kind == "plot":
         from relucli.plotting.compare import PlotOptions, draw_comparison
@@ -153,6 +190,11 @@ def _drawer(case: Case) -> Callable:
 
         result = _dying_result(case.variants, case.extra)
         return lambda fig: draw_dying(fig, result, "high-lr (a learning rate too high)")
+    if case.kind == "inspect":
+        from relucli.plotting.inspect import draw_inspect
+
+        census = _inspect_result(case.variants)
+        return lambda fig: draw_inspect(fig, census)
     from relucli.plotting.depth import draw_depth
 
     result = _depth_result(case.variants)
@@ -215,6 +257,15 @@ def test_matrix_covers_every_axis():
     assert {c.shade for c in plots} == {False, True}
     for kind in ("dying", "depth"):
         assert {c.variants for c in MATRIX if c.kind == kind} == set(LAB_SETS)
+    # The whole catalogue, at every everyday size, in both layouts (never refused there).
+    assert {("all", s, lay) for s in EVERYDAY for lay in LAYOUTS} <= {
+        (c.variants, c.size, c.layout) for c in plots
+    }
+    inspect = [c for c in MATRIX if c.kind == "inspect"]
+    assert {(c.variants, c.size) for c in inspect} == set(
+        itertools.product(INSPECT_SETS, LAB_SIZES)
+    )
+    assert {c.style for c in inspect} == set(STYLES)
 
 
 def main() -> int:

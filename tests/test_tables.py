@@ -247,3 +247,13 @@ def test_blocks_from_rows_groups_rows_into_columns():
     blocks = list(blocks_from_rows(rows, size=2))
     assert blocks == [[(0, 1), ("0", "1")], [(2, 3), ("2", "3")], [(4,), ("4",)]]
     assert list(blocks_from_rows([])) == []
+
+
+def test_commands_that_draw_do_not_import_tabulate():
+    # tabulate imports importlib.metadata: tens of milliseconds on every figure otherwise.
+    import subprocess
+    import sys
+
+    code = "import sys, relucli.cli; print('tabulate' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout == "False\n"

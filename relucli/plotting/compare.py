@@ -64,7 +64,9 @@ from .layout import (
     renderer_of,
     require_clean,
     text_boxes,
+    thin_tick_labels,
     wrap_artist,
+    wrap_text,
 )
 
 if TYPE_CHECKING:  # pragma: no cover - typing only; matplotlib is imported lazily
@@ -140,22 +142,48 @@ def _draw(fig: Figure, acts: Sequence[Activation], options: PlotOptions) -> None
         wrap_artist(title, fig.bbox.width * 0.96)
     if options.layout == "grid":
         _draw_grid(fig, curves, options, lo, hi)
-    else:
-        _draw_overlay(fig, curves, options, lo, hi)
+        return
+    notes = _draw_overlay(fig, curves, options, lo, hi, teach=not options.clean)
+    if notes:
+        # Teaching notes for dozens of variants would crowd the panels off the figure:
+        # past a fifth of the height, the overlay is drawn clean, with one note saying so.
+        renderer = renderer_of(fig)
+        taken = sum(n.get_window_extent(renderer).height for n in notes)
+        if taken > _NOTES_SHARE * fig.bbox.height:
+            fig.clear()
+            if options.title:
+                wrap_artist(fig.suptitle(options.title), fig.bbox.width * 0.96)
+            summary = (
+                f"{len(curves)} variants: dead zones, kinks and leaks are not marked here"
+                " (--layout grid marks them per variant)"
+            )
+            _draw_overlay(fig, curves, options, lo, hi, teach=False, summary=summary)
 
 
-def _draw_overlay(fig: Figure, curves: list[Curve], options: PlotOptions, lo, hi) -> None:
+_NOTES_SHARE = 0.2
+
+
+def _draw_overlay(
+    fig: Figure,
+    curves: list[Curve],
+    options: PlotOptions,
+    lo,
+    hi,
+    *,
+    teach: bool,
+    summary: str | None = None,
+) -> list:
+    """Draw the overlay; returns the notes placed under the panels."""
     axes = list(fig.subplots(1, len(options.panels), squeeze=False)[0])
     width, height = fig.get_size_inches()
     rows = len(axes) if width < height else 1  # portrait figures stack their panels
     n = len(curves)
-    teach = not options.clean
     faint = faint_curves(curves) if teach else {}
     leaks = [c for c in curves if id(c) in faint]
     # Where curves coincide (x > 0 for the whole ReLU family) the earlier ones are drawn
     # wider underneath, so every colour stays visible as a stripe.
     stripes = 1 < n <= 5 and coincide(curves)
-    notes: list[str] = []
+    notes: list[str] = [summary] if summary else []
     panel_texts: dict[int, list] = {}  # id(ax) -> labels drawn inside it, kept if they fit
     inside: list[tuple[Axes, Any, str, bool]] = []  # (axes, legend, panel, may move out)
     inset_of: dict[int, Any] = {}
@@ -251,12 +279,14 @@ def _draw_overlay(fig: Figure, curves: list[Curve], options: PlotOptions, lo, hi
     for ax in axes:
         if id(ax) in insets:
             indicate_leak(ax, insets[id(ax)])
+    return [a for a in under if getattr(a, "relucli_note", False)]
 
 
 def _move_out(fig: Figure, legend: Any, under: list, right: list) -> None:
     """Move a legend out of the panels: under them when it fits there in two rows, else
     beside them (wide figures, while the legends beside fit in the height), else under
-    them in as many columns as fit."""
+    them in as many columns as fit; a legend that would still take more than a third of the
+    height (dozens of entries) goes to :func:`_long_legend`."""
     renderer = renderer_of(fig)
     below = outside_legend(fig, legend, "under")
     entries = len(below.get_texts())
@@ -271,8 +301,65 @@ def _move_out(fig: Figure, legend: Any, under: list, right: list) -> None:
     wide = fig.bbox.width >= 1.3 * fig.bbox.height
     if wide and box.width <= 0.3 * fig.bbox.width and taken + box.height <= 0.75 * fig.bbox.height:
         right.append(beside)
-    else:
-        under.append(outside_legend(fig, beside, "under"))
+        return
+    below = outside_legend(fig, beside, "under")
+    if below.get_window_extent(renderer).height <= _LONG_LEGEND * fig.bbox.height or right:
+        under.append(below)
+        return
+    _long_legend(fig, below, under, right)
+
+
+# A legend under the panels may take this share of the height before it is set smaller or
+# in columns beside them; its font never goes below _LEGEND_FLOOR points (or the figure's
+# own size, in figures too small for that).
+_LONG_LEGEND = 1 / 3
+_LEGEND_FLOOR = 8.0
+
+
+def _long_legend(fig: Figure, legend: Any, under: list, right: list) -> None:
+    """A legend of dozens of entries: in columns beside the panels (wide figures) or under
+    them, at the largest font (stepping down to a legible floor) at which it takes at most
+    a third of the height under them, or 45% of the width beside them; failing that, the
+    smallest such legend at the floor (the layout check then names a size that works)."""
+    import matplotlib
+    from matplotlib.font_manager import FontProperties
+
+    renderer = renderer_of(fig)
+    W, H = fig.bbox.width, fig.bbox.height
+    full = FontProperties(size=matplotlib.rcParams["legend.fontsize"]).get_size_in_points()
+    floor = min(full, _LEGEND_FLOOR)
+    sizes = [full * k for k in (1.0, 0.88, 0.77, 0.68, 0.6, 0.53) if full * k > floor]
+    wide = W >= 1.3 * H
+    best = None  # (share of the figure taken, where, font, columns)
+    for size in [*sizes, floor]:
+        for where in ("right", "under") if wide else ("under", "right"):
+            trial = outside_legend(fig, legend, where, fontsize=size, ncols=1)
+            entries = len(trial.get_texts())
+            if where == "under":
+                trial = outside_legend(fig, trial, "under", fontsize=size)
+                box = trial.get_window_extent(renderer)
+                fits = box.height <= _LONG_LEGEND * H
+                share = box.height / H
+                cols = trial._ncols
+            else:
+                # Columns enough to fit the height under a title's room.
+                box = trial.get_window_extent(renderer)
+                cols = max(1, math.ceil(box.height / (0.85 * H)))
+                if cols > 1:
+                    trial = outside_legend(fig, trial, "right", fontsize=size, ncols=cols)
+                    box = trial.get_window_extent(renderer)
+                rows = math.ceil(entries / cols)
+                fits = box.width <= 0.45 * W and box.height <= 0.85 * H and rows >= 1
+                share = box.width / W
+            legend = trial
+            if fits:
+                (right if where == "right" else under).append(trial)
+                return
+            if best is None or share < best[0]:
+                best = (share, where, size, cols)
+    _, where, size, cols = best
+    final = outside_legend(fig, legend, where, fontsize=size, ncols=cols)
+    (right if where == "right" else under).append(final)
 
 
 def _settle_beside(fig: Figure, under: list, right: list) -> bool:
@@ -429,9 +516,6 @@ def _legend(ax: Axes, curves: list[Curve]) -> Any:
 def _draw_grid(fig: Figure, curves: list[Curve], options: PlotOptions, lo, hi) -> None:
     """One small panel per variant (a gallery): f solid, f' dashed, dead zones shaded; a key
     under the panels says which line is f and which f'."""
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import Patch
-
     n = len(curves)
     width, height = fig.get_size_inches()
     # Columns so that cells come out a little wider than tall on this figure's shape.
@@ -444,9 +528,18 @@ def _draw_grid(fig: Figure, curves: list[Curve], options: PlotOptions, lo, hi) -
     base = line_width()
     teach = not options.clean
     any_dead = False
+    # Cells shorter than _GRID_CELL (galleries of dozens of variants) set their texts
+    # smaller, down to a floor, share the x tick labels of their column (one x range for
+    # all), and keep two or three y ticks: the titles are then the only labels per cell.
+    scale = min(1.0, height / rows / _GRID_CELL)
+    compact = scale < 1.0
+    fs = _font_size()
+    title_pt = max(min(fs, _GRID_FLOOR), fs * scale)
+    tick_pt = max(min(fs, _GRID_FLOOR - 0.5), 0.85 * title_pt)
     # A cell's title may take the cell's width less its tick labels (about 3 em).
-    title_width = fig.bbox.width / cols - 3 * fig.dpi * _font_size() / 72 * 1.5
-    for ax, c in zip(axes, curves):
+    em = (tick_pt if compact else fs) * fig.dpi / 72
+    title_width = fig.bbox.width / cols - (3 * em if compact else 3 * em * 1.5)
+    for k, (ax, c) in enumerate(zip(axes, curves)):
         if "f" in options.panels:
             _draw_curve(ax, _solid(c), "f", 1.0, zorder=3)
         if "grad" in options.panels:
@@ -455,9 +548,31 @@ def _draw_grid(fig: Figure, curves: list[Curve], options: PlotOptions, lo, hi) -
                       lw=base * (0.6 if both else 1.0), zorder=2)  # fmt: skip
         _finish_axes(ax, [c], "both" if both else options.panels[0], lo, hi, titled=False,
                      ylim=options.ylim)  # fmt: skip
-        title = ax.set_title(c.label, fontsize="medium", loc="center")
-        wrap_artist(title, title_width)
-        ax.tick_params(labelsize="small")
+        if compact:
+            from matplotlib.ticker import MaxNLocator
+
+            title = ax.set_title(c.label, fontsize=title_pt, loc="center", pad=2)
+            ax.tick_params(labelsize=tick_pt, pad=1.5, length=2)
+            ax.yaxis.set_major_locator(MaxNLocator(3 if scale > 0.45 else 2))
+            if k + cols < n:  # a cell below shows this column's x tick labels
+                ax.tick_params(labelbottom=False)
+        else:
+            title = ax.set_title(c.label, fontsize="medium", loc="center")
+            ax.tick_params(labelsize="small")
+        if compact:
+            # A one-word name wider than its cell (sparse_sigmoid) is set smaller, to the
+            # floor, and then broken after its underscores.
+            wide = title.get_window_extent(renderer_of(fig)).width
+            if wide > title_width:
+                title.set_fontsize(max(_GRID_FLOOR - 1, title_pt * title_width / wide))
+            if title.get_window_extent(renderer_of(fig)).width > title_width:
+                broken = wrap_text(c.label.replace("_", "_ "), title_width,
+                                   title.get_fontproperties(), renderer_of(fig))  # fmt: skip
+                title.set_text(broken.replace("_ ", "_"))
+            else:
+                wrap_artist(title, title_width)
+        else:
+            wrap_artist(title, title_width)
         if not teach:
             continue
         for a, b in c.act.dead_zone:
@@ -467,10 +582,24 @@ def _draw_grid(fig: Figure, curves: list[Curve], options: PlotOptions, lo, hi) -
                 ax.axvspan(a, b, color=c.color, alpha=0.13, lw=0, zorder=0.5)
         if faint_curves([c]):
             g = float(c.act.grad(lo / 2))
-            ax.text(0.04, 0.94, f"leak: f′ = {g:.3g}\n(too small to see)",
-                    transform=ax.transAxes, fontsize="small", va="top", color=c.color)  # fmt: skip
-    if options.legend == "none":
-        return
+            if compact:  # one short line inside the cell, clear of the tick labels
+                ax.text(0.04, 0.94, f"leak f′ = {g:.2g}", transform=ax.transAxes,
+                        fontsize=tick_pt, va="top", color=c.color)  # fmt: skip
+            else:
+                ax.text(0.04, 0.94, f"leak: f′ = {g:.3g}\n(too small to see)",
+                        transform=ax.transAxes, fontsize="small", va="top",
+                        color=c.color)  # fmt: skip
+    if options.legend != "none":
+        _grid_key(fig, options, both, any_dead)
+    if compact:
+        _thin_cells(fig, axes[:n])
+
+
+def _grid_key(fig: Figure, options: PlotOptions, both: bool, any_dead: bool) -> None:
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    base = line_width()
     neutral = "0.5"  # grey reads on every style's background
     # The key always names the curves drawn: f, f' or both (a lone f' panel says so).
     key: list[Any] = []
@@ -486,6 +615,25 @@ def _draw_grid(fig: Figure, curves: list[Curve], options: PlotOptions, lo, hi) -
         if ncols == 1 or legend.get_window_extent(renderer_of(fig)).width < 0.96 * fig.bbox.width:
             break
         legend.remove()
+
+
+# Gallery cells at least this tall (inches) keep the figure's fonts; _GRID_FLOOR: the
+# smallest font (points) a smaller cell's title gets.
+_GRID_CELL = 2.0
+_GRID_FLOOR = 8.0
+
+
+def _thin_cells(fig: Figure, axes: Sequence[Axes]) -> None:
+    """Blank the tick labels of small cells that would overlap a neighbour, once constrained
+    layout has sized the cells, and keep that layout (a later one would move the ticks)."""
+    import warnings
+
+    with warnings.catch_warnings():  # a figure far too small: require_clean refuses it
+        warnings.simplefilter("ignore", UserWarning)
+        fig.draw_without_rendering()
+    freeze_layout(fig)
+    for ax in axes:
+        thin_tick_labels(ax)
 
 
 def _font_size() -> float:

@@ -82,7 +82,37 @@ def _draw_curves(dead_ax: Axes, loss_ax: Axes, result: DyingResult, looks) -> li
         glow_line(loss_ax, run.steps, loss, color=color, linestyle=style, label=run.spec)
     labels = _label_line_ends(dead_ax, result, [color for color, _ in looks])
     dead_ax.axhline(50, color="0.5", linewidth=1.2, linestyle=(0, (5, 4)), zorder=1)
-    dead_ax.annotate(
+    # Dozens of lines leave the note no clear spot: the dashed line alone marks 50%.
+    if len(result.runs) <= _PANEL_LEGEND:
+        _note_half(dead_ax)
+    dead_ax.set_ylim(-4, 104)
+    dead_ax.set_yticks([0, 25, 50, 75, 100])
+    dead_ax.set_title("Dead hidden neurons (f′ = 0 on every sample)", fontsize="medium")
+    dead_ax.set_xlabel("training step", fontsize="small")
+    dead_ax.set_ylabel("dead %", fontsize="small")
+    loss_ax.set_yscale("log")
+    task = "cross-entropy" if result.dataset.classes else "mean squared error"
+    loss_ax.set_title(f"Training loss ({task})", fontsize="medium")
+    loss_ax.set_xlabel("training step", fontsize="small")
+    if len(result.runs) <= _PANEL_LEGEND:
+        # Columns of at most eight names, so the legend stays within the panel's height.
+        loss_ax.legend(ncols=math.ceil(len(result.runs) / 8), **_LOSS_LEGEND)
+    else:
+        _side_legend(loss_ax)
+    for ax in (dead_ax, loss_ax):
+        ax.set_xlim(0, result.config.steps)
+        # "which=both": a loss range under a decade is labelled by minor ticks on a log axis.
+        ax.tick_params(which="both", labelsize="x-small")
+    return labels
+
+
+# Past this many variants the loss legend leaves the panel: a figure legend at the right
+# edge, in as many columns as keep it within the figure's height.
+_PANEL_LEGEND = 16
+
+
+def _note_half(ax: Axes) -> None:
+    ax.annotate(
         "50%: too few left to capture the patterns",
         xy=(0.02, 50),
         xycoords=("axes fraction", "data"),
@@ -93,22 +123,19 @@ def _draw_curves(dead_ax: Axes, loss_ax: Axes, result: DyingResult, looks) -> li
         fontsize="x-small",
         color="0.5",
     )
-    dead_ax.set_ylim(-4, 104)
-    dead_ax.set_yticks([0, 25, 50, 75, 100])
-    dead_ax.set_title("Dead hidden neurons (f′ = 0 on every sample)", fontsize="medium")
-    dead_ax.set_xlabel("training step", fontsize="small")
-    dead_ax.set_ylabel("dead %", fontsize="small")
-    loss_ax.set_yscale("log")
-    task = "cross-entropy" if result.dataset.classes else "mean squared error"
-    loss_ax.set_title(f"Training loss ({task})", fontsize="medium")
-    loss_ax.set_xlabel("training step", fontsize="small")
-    # Columns of at most eight names, so the legend stays within the panel's height.
-    loss_ax.legend(ncols=math.ceil(len(result.runs) / 8), **_LOSS_LEGEND)
-    for ax in (dead_ax, loss_ax):
-        ax.set_xlim(0, result.config.steps)
-        # "which=both": a loss range under a decade is labelled by minor ticks on a log axis.
-        ax.tick_params(which="both", labelsize="x-small")
-    return labels
+
+
+def _side_legend(ax: Axes) -> None:
+    fig = ax.figure
+    handles, labels = ax.get_legend_handles_labels()
+    options = dict(loc="outside right center", fontsize="x-small", frameon=False,
+                   handlelength=2.2)  # fmt: skip
+    legend = fig.legend(handles, labels, ncols=1, **options)
+    tall = legend.get_window_extent(renderer_of(fig)).height
+    ncols = math.ceil(tall / (0.75 * fig.bbox.height))  # clear of the title above
+    if ncols > 1:
+        legend.remove()
+        fig.legend(handles, labels, ncols=ncols, **options)
 
 
 def _label_line_ends(ax: Axes, result: DyingResult, colors) -> None:
@@ -144,18 +171,29 @@ def _backing(ax: Axes) -> dict:
     return dict(facecolor=ax.get_facecolor(), alpha=0.75, edgecolor="none", pad=1.0)
 
 
-def _bulb_layout(result: DyingResult) -> tuple[list[tuple[int, int, float]], int, int]:
-    """(variant, layer, first row) blocks; total rows; columns. A blank row between variants."""
+def _bulb_layout(
+    result: DyingResult,
+) -> tuple[list[tuple[int, int, int, int]], int, int]:
+    """(variant, layer, first row, first column) blocks; total rows; total columns. A blank
+    row between variants; past _PANEL_LEGEND variants (dozens of rows), each variant takes
+    one row block with its layers side by side, a blank column between them, so the bulbs
+    stay large enough to read."""
     width = result.config.width
     cols = min(width, BULBS_PER_ROW)
     rows_per_layer = math.ceil(width / cols)
+    depth = max((run.layers for run in result.runs), default=1)
+    side = len(result.runs) > _PANEL_LEGEND and depth * (cols + 1) - 1 <= 4 * BULBS_PER_ROW
     blocks, row = [], 0
     for v, run in enumerate(result.runs):
         for layer in range(run.layers):
-            blocks.append((v, layer, row))
-            row += rows_per_layer
-        row += 1
-    return blocks, row - 1, cols
+            if side:
+                blocks.append((v, layer, row, layer * (cols + 1)))
+            else:
+                blocks.append((v, layer, row, 0))
+                row += rows_per_layer
+        row += rows_per_layer if side else 1
+    total_cols = depth * (cols + 1) - 1 if side else cols
+    return blocks, row - (0 if side else 1), total_cols
 
 
 def _draw_bulbs(fig: Figure, ax: Axes, result: DyingResult, colors) -> None:
@@ -168,13 +206,14 @@ def _draw_bulbs(fig: Figure, ax: Axes, result: DyingResult, colors) -> None:
     blocks, total_rows, cols = _bulb_layout(result)
     width = result.config.width
 
+    per_row = min(width, BULBS_PER_ROW)
     xs, ys, rates, dead = [], [], [], []
-    for v, layer, first in blocks:
+    for v, layer, first, left in blocks:
         run = result.runs[v]
         units = run.layer_of == layer
         index = np.arange(width)
-        xs.append(index % cols)
-        ys.append(first + index // cols)
+        xs.append(left + index % per_row)
+        ys.append(first + index // per_row)
         rates.append(run.rate[units])
         dead.append(run.dead[-1][units])
     x, y = np.concatenate(xs), np.concatenate(ys)
@@ -205,21 +244,22 @@ def _draw_bulbs(fig: Figure, ax: Axes, result: DyingResult, colors) -> None:
     for spine in ax.spines.values():
         spine.set_visible(False)
     ticks, labels = [], []
-    rows_per_layer = math.ceil(width / cols)
+    side = any(left for *_, left in blocks)  # layers side by side: the gap shows them
+    rows_per_layer = math.ceil(width / per_row)
     for v, run in enumerate(result.runs):
-        rows = [first for vv, _, first in blocks if vv == v]
+        rows = [first for vv, _, first, _ in blocks if vv == v]
         ticks.append((rows[0] + rows[-1] + rows_per_layer - 1) / 2)
         labels.append(f"{run.spec}\n{run.dead_pct():.0f}% dead")
     ax.set_yticks(ticks, labels)
-    ax.tick_params(axis="y", length=0, pad=18 if result.config.depth > 1 else 4)
+    ax.tick_params(axis="y", length=0, pad=18 if result.config.depth > 1 and not side else 4)
     for tick, color in zip(ax.get_yticklabels(), colors):
         tick.set_color(color)
-    if result.config.depth > 1:
+    if result.config.depth > 1 and not side:
         ax.relucli_layer_labels = [
             ax.annotate(f"L{layer + 1}", xy=(-0.75, first + (rows_per_layer - 1) / 2),
                         ha="right", va="center", fontsize="x-small", color="0.5",
                         annotation_clip=False)
-            for _, layer, first in blocks
+            for _, layer, first, _ in blocks
         ]  # fmt: skip
     step = int(result.runs[0].steps[-1]) if result.runs else 0
     ax.set_title(

@@ -17,8 +17,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..lab.census import CensusResult, LayerCensus, level
-from .dying import _BULBS, _GLOWING, BULBS_PER_ROW
-from .figure import DEFAULT_DPI, SIZES, new_figure, save_figure, style_colors
+from ..styles import STYLES
+from .dying import BULBS_PER_ROW
+from .figure import DEFAULT_DPI, SIZES, new_figure, save_figure
+from .layout import require_clean, thin_tick_labels, wrap_artist
 
 if TYPE_CHECKING:  # pragma: no cover - typing only; matplotlib is imported lazily
     from matplotlib.axes import Axes
@@ -34,25 +36,40 @@ _BINS = 60
 
 
 def draw_inspect(fig: Figure, result: CensusResult, title: str = "") -> None:
-    """Draw ``result`` on ``fig`` (inside new_figure, where the style is active)."""
-    colors = style_colors()
+    """Draw ``result`` on ``fig`` (inside new_figure, where the style is active). Raises
+    SpecError when the figure is too small to lay out legibly, naming a size that works
+    (the shared layout check, relucli.plotting.layout.require_clean)."""
+    _draw_inspect(fig, result, title)
+    require_clean(fig, lambda other: _draw_inspect(other, result, title))
+
+
+def _draw_inspect(fig: Figure, result: CensusResult, title: str = "") -> None:
+    style = STYLES[getattr(fig, "relucli_style", "light")]
+    shown = result.layers[:MAX_HISTOGRAMS]
+    colors = [color for color, _ in style.looks(len(shown))]
     shown = result.layers[:MAX_HISTOGRAMS]
     grid = fig.add_gridspec(2, len(shown), height_ratios=(1.0, 1.25))
     for i, layer in enumerate(shown):
         ax = fig.add_subplot(grid[0, i])
-        _draw_histogram(ax, layer, result, colors[i % len(colors)], first=i == 0)
+        _draw_histogram(ax, layer, result, colors[i], first=i == 0)
     bulbs = fig.add_subplot(grid[1, :])
     _draw_bulbs(fig, bulbs, result)
     act = result.acts[0]
-    fig.suptitle(title or f"Dead-unit census under {act.spec}", fontsize="large")
+    heading = fig.suptitle(title or f"Dead-unit census under {act.spec}", fontsize="large")
     left_out = len(result.layers) - len(shown)
     more = f"; {left_out} more layer(s) in the grid and the table" if left_out > 0 else ""
-    fig.supxlabel(
+    foot = fig.supxlabel(
         f"{result.units} units in {len(result.layers)} layer(s), {act.convention} convention,"
         f" dead: f′(z) = 0 on every sample{more}",
         fontsize="x-small",
         color="0.5",
     )
+    # Titles wrap to the width (measured), as in every relucli figure.
+    for text in (heading, foot):
+        wrap_artist(text, fig.bbox.width * 0.96)
+    for ax in fig.axes:
+        if ax.get_visible():
+            thin_tick_labels(ax)
 
 
 def _finite_sample(layer: LayerCensus) -> np.ndarray:
@@ -111,8 +128,8 @@ def _draw_bulbs(fig: Figure, ax: Axes, result: CensusResult) -> None:
     from matplotlib.lines import Line2D
 
     style = getattr(fig, "relucli_style", "light")
-    look = _BULBS.get(style, _BULBS["light"])
-    cmap = LinearSegmentedColormap.from_list("bulb", look["ramp"])
+    look = STYLES[style].bulbs  # the style registry's bulb colours, as in the dying figure
+    cmap = LinearSegmentedColormap.from_list("bulb", look.ramp)
     blocks, total_rows, cols = _grid_rows(result)
     xs, ys, rates, dead = [], [], [], []
     for layer, first, shown in blocks:
@@ -130,16 +147,16 @@ def _draw_bulbs(fig: Figure, ax: Axes, result: CensusResult) -> None:
     cell = min(bbox.width * 72 / (cols + 1), bbox.height * 72 / (total_rows + 1))
     size = (0.78 * cell) ** 2
     alive = ~is_dead
-    if style in _GLOWING:
-        lit = alive & (rate > 0)
+    lit = alive & (rate > 0)
+    if look.halo and lit.any():  # none lit when every unit is dead
         ax.scatter(x[lit], y[lit], s=size * 2.6, c=cmap(rate[lit]), alpha=0.18 * rate[lit],
                    linewidths=0, zorder=1)  # fmt: skip
     edge = "0.35" if style == "light" else "0.55"
     lit_artist = ax.scatter(x[alive], y[alive], s=size, c=rate[alive], cmap=cmap, vmin=0,
                             vmax=1, edgecolors=edge, linewidths=0.6, zorder=2)  # fmt: skip
-    ax.scatter(x[is_dead], y[is_dead], s=size, color=look["dead"], edgecolors=edge,
+    ax.scatter(x[is_dead], y[is_dead], s=size, color=look.dead, edgecolors=edge,
                linewidths=0.6, zorder=2)  # fmt: skip
-    ax.scatter(x[is_dead], y[is_dead], s=size * 0.45, marker="x", color=look["cross"],
+    ax.scatter(x[is_dead], y[is_dead], s=size * 0.45, marker="x", color=look.cross,
                linewidths=1.4, zorder=3)  # fmt: skip
 
     ax.set_xlim(-0.8, cols - 0.2)
@@ -165,9 +182,9 @@ def _draw_bulbs(fig: Figure, ax: Axes, result: CensusResult) -> None:
     bar.outline.set_visible(False)
     marker = math.sqrt(size) * 0.75
     dead_bulb = Line2D([], [], linestyle="none", marker="o", markersize=marker,
-                       markerfacecolor=look["dead"], markeredgecolor=edge)  # fmt: skip
+                       markerfacecolor=look.dead, markeredgecolor=edge)  # fmt: skip
     cross = Line2D([], [], linestyle="none", marker="x", markersize=marker * 0.6,
-                   color=look["cross"], markeredgewidth=1.4)  # fmt: skip
+                   color=look.cross, markeredgewidth=1.4)  # fmt: skip
     unlit = Line2D([], [], linestyle="none", marker="o", markersize=marker,
                    markerfacecolor=cmap(0.0), markeredgecolor=edge)  # fmt: skip
     handles, texts = (
@@ -199,8 +216,11 @@ def write_inspect_figure(
 ) -> Path:
     """Draw the figure and write it atomically; a missing folder is created."""
     with new_figure(style, size or SIZES["16:9"], dpi) as fig:
-        draw_inspect(fig, result, title)
-        return save_figure(fig, path, make_folder=True)
+        _draw_inspect(fig, result, title)
+        # Checked on the drawing saved (no second drawing), refused when too small.
+        return save_figure(
+            fig, path, make_folder=True, check=lambda other: _draw_inspect(other, result, title)
+        )
 
 
 __all__ = ["draw_inspect", "write_inspect_figure"]

@@ -173,27 +173,39 @@ def _fraction(x: float, y: float, w: float, h: float, width: float, height: floa
     return [x / width, y / height, max(w, 1.0) / width, max(h, 1.0) / height]
 
 
-def outside_legend(fig: Figure, legend: Any, where: str) -> Any:
+def outside_legend(
+    fig: Figure,
+    legend: Any,
+    where: str,
+    *,
+    fontsize: float | None = None,
+    ncols: int | None = None,
+) -> Any:
     """Re-create an axes legend as a figure legend ``where`` = "under" the panels (in as
-    many columns as fit across the figure) or "right" of them (one column)."""
+    many columns as fit across the figure) or "right" of them (one column, or ``ncols``).
+    ``fontsize`` (points): smaller entries for long legends (the caller keeps a floor)."""
     handles, labels, options = legend.relucli_source
     colors = [t.get_color() for t in legend.get_texts()]
     title = legend.get_title().get_text()
     legend.remove()
     renderer = renderer_of(fig)
     limit = fig.bbox.width - 2 * _PAD * fig.dpi / 72
-    columns = range(min(len(labels), 8), 0, -1) if where == "under" else [1]
-    for ncols in columns:
+    if ncols is not None:
+        columns: Sequence[int] = [ncols]
+    else:
+        columns = range(min(len(labels), 8), 0, -1) if where == "under" else [1]
+    extra = {} if fontsize is None else {"fontsize": fontsize}
+    for n in columns:
         moved = fig.legend(
             handles,
             labels,
-            title=(title.replace("\n", ": ") if ncols > 1 else title) or None,
+            title=(title.replace("\n", ": ") if n > 1 else title) or None,
             loc="lower center" if where == "under" else "upper right",
-            ncols=ncols,
+            ncols=n,
             frameon=False,
-            **options,
+            **{**options, **extra},
         )
-        if ncols == 1 or moved.get_window_extent(renderer).width <= limit:
+        if n == columns[-1] or moved.get_window_extent(renderer).width <= limit:
             break
         moved.remove()
     for text, color in zip(moved.get_texts(), colors):

@@ -14,12 +14,14 @@ looks of a figure can be computed (and tested) without drawing.
 from __future__ import annotations
 
 import functools
+import math
 import re
 from dataclasses import dataclass
 from importlib import resources
 
 # Dash patterns in units of the line width (Matplotlib scales dashes with it). Seven
-# patterns x eight colours give 56 distinct looks: every variant today and the ~40 to come.
+# hand-tuned patterns x eight colours give 56 distinct looks; past that, :func:`dashes`
+# derives more (the product grows with the catalogue).
 DASHES: tuple[tuple[float, ...], ...] = (
     (),  # solid
     (3.7, 1.6),  # dashed
@@ -29,6 +31,22 @@ DASHES: tuple[tuple[float, ...], ...] = (
     (5.0, 1.6, 1.0, 1.6, 1.0, 1.6),  # dash-dot-dot
     (2.0, 3.5),  # sparse short dash
 )
+
+
+def dashes(count: int) -> tuple[tuple[float, ...], ...]:
+    """``count`` distinct dash patterns: :data:`DASHES`, then derived ones, alternately a
+    long or a double dash followed by m = 1, 2, ... dots (told apart by their rhythm, in
+    grayscale too)."""
+    out = list(DASHES[:count])
+    m = 1
+    while len(out) < count:
+        out.append((9.0, 3.0) + (1.0, 3.0) * m)
+        if len(out) < count:
+            out.append((3.7, 1.6, 3.7, 1.6) + (1.0, 1.6) * m)
+        m += 1
+    return tuple(out)
+
+
 # Markers for figures that mark points (depth): cycled with the same index as the looks.
 MARKERS: tuple[str, ...] = ("o", "s", "^", "D", "v", "P", "X", "*", "h", "<", ">")
 
@@ -62,17 +80,21 @@ class Style:
         return _palette(self.name)
 
     def looks(self, n: int) -> list[tuple[str, tuple[float, ...]]]:
-        """(colour, dash pattern) of ``n`` variants, all distinct for n <= 56.
+        """(colour, dash pattern) of ``n`` variants, all distinct for any n; looks(n) starts
+        with looks(k) for k < n, so a growing catalogue never restyles the first variants.
 
-        Index i = q * P + r takes colour r; its dash is (q * (P + 1) + r) mod D, a
-        bijection of the palette x dash product while gcd(P + 1, D) = 1 (9 and 7 here), so
-        looks repeat only after all P * D pairs are used (solid_first: dash q mod D)."""
+        The first P * D (8 x 7 = 56): index i = q * P + r takes colour r and dash
+        (q * (P + 1) + r) mod D, a bijection of the palette x dash product while
+        gcd(P + 1, D) = 1 (9 and 7), so neighbours differ in colour and dash (solid_first:
+        dash q mod D). Past them, each further row of P colours takes a new derived dash
+        (:func:`dashes`): the product grows with the catalogue."""
         colors, p, d = self.palette, len(self.palette), len(DASHES)
+        patterns = dashes(d + max(0, math.ceil((n - p * d) / p)))
         out = []
         for i in range(n):
             q, r = divmod(i, p)
             dash = q % d if self.solid_first else (q * (p + 1) + r) % d
-            out.append((colors[r], DASHES[dash]))
+            out.append((colors[r], patterns[q if q >= d else dash]))
         return out
 
 
@@ -101,4 +123,4 @@ STYLES: dict[str, Style] = {
     )
 }
 
-__all__ = ["DASHES", "MARKERS", "STYLES", "Bulbs", "Style"]
+__all__ = ["DASHES", "MARKERS", "STYLES", "Bulbs", "Style", "dashes"]
