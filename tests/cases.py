@@ -153,6 +153,8 @@ def _swish(beta) -> Reference:
         second = b * x * s * _sig(-b * x)
         return x * s, s + second, max(abs(s), abs(second))
 
+    return f
+
 
 # ------------------------------------------------------------ models for any parameters
 #
@@ -208,6 +210,8 @@ def _squareplus(b) -> Reference:
         if x >= 0:
             return (x + r) / 2, (1 + x / r) / 2, None
         return b / (2 * (r - x)), b / (2 * r * (r - x)), None
+
+    return f
 
 
 def _celu_model(p):
