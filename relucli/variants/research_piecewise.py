@@ -284,6 +284,9 @@ SMELU = Variant(
     grad_range=Interval(0.0, 1.0),
     continuity="C1",
     monotonic=True,
+    # f'' jumps at -+beta (as sparse_plus's kinks): quadrature splits there, else a
+    # Gauss-Legendre piece across them is 1e-8 off in the mean.
+    kinks=lambda p: (-p["beta"], p["beta"]),
     dead_zones=lambda p: (Interval(-INF, -p["beta"]),),
     param_grads={"beta": _d_smelu_beta},
     kink_rule="smelu′(−beta) = 0 and smelu′(beta) = 1 (both sides agree)",
