@@ -204,7 +204,11 @@ def _ratio(a: float, b: float) -> tuple[float, float]:
     return hi, float(r - Fraction(hi))
 
 
-_PELU_LOW = -800.0  # exp(-800) = 0: below, the value is -a and the gradient 0
+# Below x/b = -1500 the gradient (a/b) exp(x/b) < e^(709.8 - 1500) underflows to 0 even
+# for a/b at the float maximum (-800 was not enough: a/b = 2.7e300 with x/b = -800 gives
+# 1e-47), and the value is -a.
+_PELU_LOW = -1500.0
+_PELU_LINEAR = -(2.0**-60)
 
 
 def _pelu_parts(x, b: float):
@@ -224,11 +228,21 @@ def _pelu(x, value, grad, a: KernelArgs) -> None:
     left *= aa
     with np.errstate(over="ignore"):
         right = x * r
-        right += np.clip(x, -_BIG, _BIG) * r_lo  # inf * 0 would be NaN
-    above = x > 0
+        # The low part only where x*r is finite: inf + (-inf) would be NaN (a = 1e300,
+        # b = 0.37, x = 6.5e274); |x r_lo| < 2^-52 |x r|, so it overflows only with x*r.
+        corr = np.clip(x, -_BIG, _BIG) * r_lo  # inf * 0 would be NaN
+    np.add(right, corr, out=right, where=np.isfinite(right))
+    # Where |x/b| < 2^-60, expm1(x/b) = x/b to double precision: the right side's a/b x,
+    # also for x <= 0. Else a subnormal q = x/b would lose bits that a large a scales into
+    # view (a = 1e300, b = 0.37, x = -2.2e-318 was 1.2e9 ulp off).
+    above = q > _PELU_LINEAR
     value[...] = np.where(above, right, left)
     if grad is not None:
-        g = e * (r + (r * ql + r_lo))
+        # exp(q) as h·h with h = exp(q/2): below q = -708 exp(q) is subnormal and has lost
+        # bits that a large a/b would scale back into view; h is normal down to q = -1416,
+        # so only the last product rounds into the subnormal range.
+        h = np.exp(q / 2)
+        g = (h * (r + (r * ql + r_lo))) * h
         grad[...] = np.where(above, r, g) + nan_like(x)
 
 
@@ -249,10 +263,16 @@ def _d_pelu_b(x: np.ndarray, p) -> np.ndarray:
     # -a x / b² on both sides, times exp(x/b) on the left.
     r, r_lo = _ratio(p["a"], p["b"])
     q, ql, e = _pelu_parts(x, p["b"])
-    left = -(q + ql) * (e * (1 + ql)) * (r + r_lo)  # exp(q + ql) = exp(q)(1 + ql)
-    with np.errstate(over="ignore"):
-        right = -(x / p["b"]) * r
-    return np.where(x > 0, right, left)
+    # exp(q + ql) = exp(q)(1 + ql), with exp(q) as h·h, h = exp(q/2): a subnormal exp(q)
+    # times x/b² lost up to 800 ulp of the subnormal grid (b = 1/3, x = -240); |q| h <= 2/e,
+    # so the products cannot overflow before the last one.
+    h = np.exp(q / 2)
+    left = -(((q + ql) * h) * (r + r_lo)) * (h * (1 + ql))
+    with np.errstate(over="ignore", invalid="ignore"):
+        # x/b is subnormal for tiny x (and loses bits a large a/b shows): x*r first there.
+        right = np.where(np.abs(x) < 1, -(x * r) / p["b"], -(x / p["b"]) * r)
+    # Where |x/b| < 2^-60, exp(x/b) = 1 to double precision: the linear form on both sides.
+    return np.where(q > _PELU_LINEAR, right, left)
 
 
 PELU = Variant(

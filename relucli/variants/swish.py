@@ -90,10 +90,26 @@ def _beta_kernel(x, value, grad, beta: float, w: Workspace) -> None:
 def _d_swish_beta(x: np.ndarray, p) -> np.ndarray:
     # d/dβ x σ(βx) = x² σ(βx)σ(-βx), as x·(x·σσ̄) so that x² cannot overflow to inf·0.
     x = np.asarray(x, np.float64)
-    _, _, ss, _ = _swish_parts(x.reshape(-1), p["beta"], Workspace(x.size))
+    _, _, ss, t = _swish_parts(x.reshape(-1), p["beta"], Workspace(x.size))
     xf = np.clip(x.reshape(-1), -np.finfo(np.float64).max, np.finfo(np.float64).max)
     with np.errstate(over="ignore"):  # x² σσ̄ beyond the float range (tiny β): inf
-        return (xf * (xf * ss)).reshape(x.shape)
+        out = xf * (xf * ss)
+    # Past |βx| = 700, σσ̄ = e^-|βx| is subnormal (or nearly) and has lost its low bits,
+    # which x² then scales into view (2.7e5 ulp of the subnormal grid at x = -738, β = 1).
+    # There σσ̄ = e^-|βx| to double precision, and with βx = p + e exactly (two-product),
+    # x² e^-|βx| = (x e^(-|p|/2))² (1 - sign(p) e): no intermediate underflows. Rare: a
+    # masked patch.
+    far = np.abs(t) > 700
+    if far.any():
+        beta = float(p["beta"])
+        limit = min(_SATURATED / beta, np.finfo(np.float64).max)
+        xs = np.clip(xf[far], -limit, limit)  # as _swish_parts: the two-product cannot overflow
+        m, k = math.frexp(beta)
+        ph, pe = two_prod(np.ldexp(xs, k), m)
+        half = xs * np.exp(-np.abs(ph) / 2)
+        with np.errstate(over="ignore"):
+            out[far] = half * half * (1 - np.sign(ph) * pe)
+    return out.reshape(x.shape)
 
 
 SWISH = Variant(
