@@ -208,6 +208,26 @@ def _ratio(a: float, b: float) -> tuple[float, float]:
 # for a/b at the float maximum (-800 was not enough: a/b = 2.7e300 with x/b = -800 gives
 # 1e-47), and the value is -a.
 _PELU_LOW = -1500.0
+
+
+def _times_ratio(x, a: float, b: float, r: float, r_lo: float):
+    """x·a/b for an array x, to an ulp or two, wherever the result is a normal number.
+    With a/b = r + r_lo normal: x r + x r_lo (the low part only where x r is finite:
+    inf + (-inf) would be NaN). Where a/b is subnormal or 0 (a = 1e-200, b = 1e200),
+    (x/b)·a, or (x·a)/b where x/b is not a normal number: the intermediate then has all
+    its bits."""
+    with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+        if abs(r) >= 2.0**-960:
+            out = x * r
+            # |x r_lo| < 2^-52 |x r|: it overflows only with x*r; inf * 0 would be NaN.
+            corr = np.clip(x, -_BIG, _BIG) * r_lo
+            np.add(out, corr, out=out, where=np.isfinite(out))
+            return out
+        mid = x / b
+        normal = (np.abs(mid) >= np.finfo(np.float64).tiny) & np.isfinite(mid)
+        return np.where(normal, mid * a, (x * a) / b)
+
+
 _PELU_LINEAR = -(2.0**-60)
 
 
@@ -226,12 +246,7 @@ def _pelu(x, value, grad, a: KernelArgs) -> None:
     left = np.expm1(q)
     left += e * ql
     left *= aa
-    with np.errstate(over="ignore"):
-        right = x * r
-        # The low part only where x*r is finite: inf + (-inf) would be NaN (a = 1e300,
-        # b = 0.37, x = 6.5e274); |x r_lo| < 2^-52 |x r|, so it overflows only with x*r.
-        corr = np.clip(x, -_BIG, _BIG) * r_lo  # inf * 0 would be NaN
-    np.add(right, corr, out=right, where=np.isfinite(right))
+    right = _times_ratio(x, aa, b, r, r_lo)  # a/b x, also where a/b underflows
     # Where |x/b| < 2^-60, expm1(x/b) = x/b to double precision: the right side's a/b x,
     # also for x <= 0. Else a subnormal q = x/b would lose bits that a large a scales into
     # view (a = 1e300, b = 0.37, x = -2.2e-318 was 1.2e9 ulp off).
@@ -262,15 +277,21 @@ def _d_pelu_a(x: np.ndarray, p) -> np.ndarray:
 def _d_pelu_b(x: np.ndarray, p) -> np.ndarray:
     # -a x / b² on both sides, times exp(x/b) on the left.
     r, r_lo = _ratio(p["a"], p["b"])
-    q, ql, e = _pelu_parts(x, p["b"])
+    q, ql, _ = _pelu_parts(x, p["b"])
     # exp(q + ql) = exp(q)(1 + ql), with exp(q) as h·h, h = exp(q/2): a subnormal exp(q)
     # times x/b² lost up to 800 ulp of the subnormal grid (b = 1/3, x = -240); |q| h <= 2/e,
     # so the products cannot overflow before the last one.
     h = np.exp(q / 2)
     left = -(((q + ql) * h) * (r + r_lo)) * (h * (1 + ql))
-    with np.errstate(over="ignore", invalid="ignore"):
-        # x/b is subnormal for tiny x (and loses bits a large a/b shows): x*r first there.
-        right = np.where(np.abs(x) < 1, -(x * r) / p["b"], -(x / p["b"]) * r)
+    # -a x/b² = -(x/b)(a/b) with each factor formed so that no intermediate is subnormal
+    # (x = 1e-24, a = 1e-300, b = 3e-5: x r underflows) or lost.
+    b = float(p["b"])
+    with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+        xb = x / b
+        normal = (np.abs(xb) >= np.finfo(np.float64).tiny) & np.isfinite(xb)
+        right = -np.where(
+            normal, _times_ratio(xb, p["a"], b, r, r_lo), _times_ratio(x, p["a"], b, r, r_lo) / b
+        )
     # Where |x/b| < 2^-60, exp(x/b) = 1 to double precision: the linear form on both sides.
     return np.where(q > _PELU_LINEAR, right, left)
 
