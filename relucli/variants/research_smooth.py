@@ -96,6 +96,15 @@ def _xielu_left_exact(neg, an: float, beta: float):
     _, (dh, dl) = _exp_parts(neg)
     nc = np.clip(neg, -_BIG, 0.0)
     ah, al = _times(an, dh, dl)
+    # Below |x| = 1e-150, exp(x) - 1 - x = x²/2 (1 + x/3) underflows (x² < 1e-300) though
+    # alpha_n x²/2 need not (alpha_n = 1e196, x = -7e-194: the value was -2e-197, not
+    # 2.8e-191): there (alpha_n x) x (1/2 + x/6), no intermediate below the result.
+    tiny = np.abs(nc) < 1e-150
+    if tiny.any():
+        xt = nc[tiny]
+        with np.errstate(over="ignore", under="ignore"):
+            ah[tiny] = ((an * xt) * xt) * (0.5 + xt / 6)
+        al[tiny] = 0.0
     bh, bl = _times_x(beta, nc)
     with np.errstate(invalid="ignore"):
         left = _sum_round(ah, al, bh, bl)
@@ -130,8 +139,10 @@ def _xielu(x, value, grad, a: KernelArgs) -> None:
         return
     # f' = alpha_n exp(x) + (beta - alpha_n) for x <= 0 (beta at 0): where it crosses zero
     # it is exact in ulps of its larger term, as the accuracy contract measures it.
-    c, c_lo = _xielu_c({"beta": beta, "alpha_n": an})
-    g_left = an * np.exp(neg) + c + c_lo
+    # As alpha_n expm1(x) + beta: alpha_n exp(x) + (beta - alpha_n) lost alpha_n x near 0
+    # whenever exp(x) rounds to 1 (alpha_n = 1e196, x = -5e-22: 0.5 for -5.7e174).
+    with np.errstate(over="ignore"):
+        g_left = an * np.expm1(neg) + beta
     with np.errstate(over="ignore"):
         g_right = 2 * ap * pos + beta
     grad[...] = np.where(above, g_right, g_left)
@@ -344,7 +355,13 @@ def _isrlu(x, value, grad, a: KernelArgs) -> None:
     with np.errstate(divide="ignore", over="ignore"):
         t = 1.0 / np.maximum(y, 2.0**-500)
     left = -1.0 / np.sqrt(alpha + t * t)
-    left = np.where(y < 2.0**-500, -y, left)
+    # Below 2^-500: -y/sqrt(1 + (sqrt(alpha) y)²), which is -y itself for alpha < 2^947
+    # (the sum rounds to 1) but not for larger alpha (alpha = 1e300, y = 5e-154: -y was
+    # 1e9 ulp off); sqrt(alpha) y <= 4e3 there, so nothing overflows or underflows.
+    with np.errstate(under="ignore"):
+        sy = math.sqrt(alpha) * np.minimum(y, 2.0**-500)
+        small = -y / np.sqrt(1.0 + sy * sy)
+    left = np.where(y < 2.0**-500, small, left)
     above = x >= 0
     value[...] = np.where(above, x, left)
     if grad is not None:
