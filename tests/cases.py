@@ -678,11 +678,13 @@ def _srelu(tl, al, tr, ar) -> Reference:
     tl, al, tr, ar = mpf(tl), mpf(al), mpf(tr), mpf(ar)
 
     def f(x):
+        # a x + (1 - a) t, not t + a (x - t): at 50 digits x - t loses a tiny x (a = 1,
+        # t = 0.1, x = -4.8e-54 gave 0 for -4.8e-54).
         if x <= tl:
-            return tl + al * (x - tl), al, None
+            return al * x + (1 - al) * tl, al, None
         if x <= tr:
             return x, mpf(1), None
-        return tr + ar * (x - tr), ar, None
+        return ar * x + (1 - ar) * tr, ar, None
 
     return f
 

@@ -64,6 +64,30 @@ def _swish(x, value, grad, beta: float, w: Workspace) -> None:
         # swish' = σ(βx) + βx σ(βx)σ(-βx): no 1 - σ cancellation.
         np.multiply(t, ss, out=grad)
         grad += s
+    _far_left(x, value, grad, beta, t)
+
+
+def _far_left(x, value, grad, beta: float, t) -> None:
+    """Below βx = -700, σ(βx) = e^βx is subnormal or 0, and x σ(βx) lost bits x scales
+    back into view (β = 1/3, x = -2215: 1.1e3 ulp; β = 6.5e-114, x = -1.2e116: 0 for
+    -1.3e-228). There x σ(βx) = x e^βx and swish' = e^βx (1 + βx) to double precision;
+    with βx = p + e exactly (two-product) and h = e^(p/4), x e^βx = x h h h h (1 + e): each
+    partial product lies between x and the result, so none underflows before the last.
+    Rare: a masked patch."""
+    far = t < -700
+    if not far.any():
+        return
+    limit = min(_SATURATED / beta, np.finfo(np.float64).max)
+    xs = np.clip(x[far], -limit, limit)
+    m, k = math.frexp(beta)
+    p, e = two_prod(np.ldexp(xs, k), m)
+    h = np.exp(p / 4)
+    with np.errstate(under="ignore"):
+        v = (((xs * h) * h) * h) * h
+        value[far] = v * (1 + e)
+        if grad is not None:
+            g = ((((1 + p) + e) * h) * h * h) * h
+            grad[far] = g * (1 + e)
 
 
 def swish_kernel(x, value, grad, a: KernelArgs, w: Workspace) -> None:
