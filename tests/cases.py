@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from fractions import Fraction
 
 import mpmath as mp
 
@@ -143,6 +144,14 @@ def _keras_relu(slope, max_value, threshold) -> Reference:
         lambda x: a * (x - t) if x <= t else min(max(x, 0), m) if capped else x,
         lambda x: a if x <= t else mpf(1 if not capped or 0 < x < m else 0),
     )
+
+
+def _tanhshrink_value(x):
+    # x - tanh(x) cancels 2 log10(1/|x|) digits: 50 are gone by |x| = 1e-25 (mpmath gave 0
+    # for -5.4e-90 at x = -2.5e-30); below 1e-10 its series x³/3 - 2x⁵/15 + 17x⁷/315.
+    if abs(x) < mpf(10) ** -10:
+        return x**3 / 3 - 2 * x**5 / 15 + 17 * x**7 / 315
+    return x - mp.tanh(x)
 
 
 def _swish(beta) -> Reference:
@@ -526,7 +535,7 @@ CASES += (
         "tanhshrink",
         ((-INF, 1), (INF, 1)),
         _same({}),
-        _plain(lambda x: x - mp.tanh(x), lambda x: mp.tanh(x) ** 2),
+        _plain(_tanhshrink_value, lambda x: mp.tanh(x) ** 2),
         16,
         _F + "tanhshrink",
     ),
@@ -675,16 +684,23 @@ def _pelu(a, b) -> Reference:
 
 
 def _srelu(tl, al, tr, ar) -> Reference:
+    tl_a, tr_a = (tl, al), (tr, ar)
     tl, al, tr, ar = mpf(tl), mpf(al), mpf(tr), mpf(ar)
 
     def f(x):
-        # a x + (1 - a) t, not t + a (x - t): at 50 digits x - t loses a tiny x (a = 1,
-        # t = 0.1, x = -4.8e-54 gave 0 for -4.8e-54).
+        # Exact rationals, rounded once: at 50 digits t + a (x - t) loses a tiny x (a = 1,
+        # t = 0.1, x = -4.8e-54 gave 0) and a x + (1 - a) t a small t (a = -7.5e50, x = t = 1).
+        def piece(a, t):
+            v = Fraction(float(a)) * Fraction(float(x)) + (1 - Fraction(float(a))) * Fraction(
+                float(t)
+            )
+            return mpf(v.numerator) / v.denominator
+
         if x <= tl:
-            return al * x + (1 - al) * tl, al, None
+            return piece(tl_a[1], tl_a[0]), al, None
         if x <= tr:
             return x, mpf(1), None
-        return ar * x + (1 - ar) * tr, ar, None
+        return piece(tr_a[1], tr_a[0]), ar, None
 
     return f
 
