@@ -669,8 +669,10 @@ def _xielu(ap, an, beta) -> Reference:
         if x > 0:
             return ap * x * x + beta * x, 2 * ap * x + beta, None
         value = an * (mp.expm1(x) - x) + beta * x
+        # f' as alpha_n expm1(x) + beta: alpha_n e^x + (beta - alpha_n) loses beta at 50
+        # digits when beta/alpha_n < 1e-50.
         first = an * mp.exp(x)
-        return value, first + (beta - an), max(abs(first), abs(beta - an))
+        return value, an * mp.expm1(x) + beta, max(abs(first), abs(beta - an))
 
     return f
 
@@ -987,7 +989,7 @@ def _xielu_model(p):
         em = _em1mx(x)
         first = an * mp.exp(x)
         d = {"alpha_p": mpf(0), "alpha_n": em, "beta": x}
-        return an * em + beta * x, first + (beta - an), max(abs(first), abs(beta - an)), d
+        return an * em + beta * x, an * mp.expm1(x) + beta, max(abs(first), abs(beta - an)), d
 
     return f
 
