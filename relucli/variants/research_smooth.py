@@ -312,7 +312,7 @@ def _d_pelu_b(x: np.ndarray, p) -> np.ndarray:
     # Where the result is below 2^-900, x is scaled up by 2^600 and the result back, so only
     # the last step rounds into the subnormal range (x = -1e-311, a = 2^-19, b = 2^-10: x a/b
     # lost bits that /b then showed, 292 ulp of the subnormal grid); scaled, nothing overflows.
-    small = np.abs(right) < 2.0**-900
+    small = (np.abs(right) < 2.0**-900) & (np.abs(x) < 2.0**400)  # x 2^600 stays finite
     if small.any():
         right[small] = np.ldexp(times(np.ldexp(x[small], 600)), -600)
     # Where |x/b| < 2^-60, exp(x/b) = 1 to double precision: the linear form on both sides.
