@@ -139,10 +139,14 @@ def _xielu(x, value, grad, a: KernelArgs) -> None:
         return
     # f' = alpha_n exp(x) + (beta - alpha_n) for x <= 0 (beta at 0): where it crosses zero
     # it is exact in ulps of its larger term, as the accuracy contract measures it.
-    # As alpha_n expm1(x) + beta: alpha_n exp(x) + (beta - alpha_n) lost alpha_n x near 0
-    # whenever exp(x) rounds to 1 (alpha_n = 1e196, x = -5e-22: 0.5 for -5.7e174).
+    # Above x = -1 as alpha_n expm1(x) + beta: alpha_n exp(x) + (beta - alpha_n) lost
+    # alpha_n x where exp(x) rounds to 1 (alpha_n = 1e196, x = -5e-22: 0.5 for -5.7e174).
+    # Below, alpha_n exp(x) <= 0.37 alpha_n against beta - alpha_n taken exactly (c + c_lo):
+    # the tail keeps alpha_n exp(x) on top of the limit beta - alpha_n, which the expm1 form
+    # rounds away (the open end of the f' range would be reached at x = -37).
+    c, c_lo = _xielu_c({"beta": beta, "alpha_n": an})
     with np.errstate(over="ignore"):
-        g_left = an * np.expm1(neg) + beta
+        g_left = np.where(neg > -1, an * np.expm1(neg) + beta, an * np.exp(neg) + c + c_lo)
     with np.errstate(over="ignore"):
         g_right = 2 * ap * pos + beta
     grad[...] = np.where(above, g_right, g_left)
