@@ -136,7 +136,7 @@ def main() -> None:
                 for dtype in (np.float64, np.float32):
                     try:
                         got = measure(case, params, dtype, x)
-                    except (FloatingPointError, ValueError) as err:  # a warning or an error
+                    except (FloatingPointError, ValueError, OverflowError) as err:  # failed
                         got = {"value": math.inf, "grad": math.inf}
                         print(f"{case.name} {params} {dtype.__name__}: {err}", file=sys.stderr)
                     for k, v in got.items():

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from fractions import Fraction
 
 import mpmath as mp
 
@@ -145,6 +146,14 @@ def _keras_relu(slope, max_value, threshold) -> Reference:
     )
 
 
+def _tanhshrink_value(x):
+    # x - tanh(x) cancels 2 log10(1/|x|) digits: 50 are gone by |x| = 1e-25 (mpmath gave 0
+    # for -5.4e-90 at x = -2.5e-30); below 1e-10 its series x³/3 - 2x⁵/15 + 17x⁷/315.
+    if abs(x) < mpf(10) ** -10:
+        return x**3 / 3 - 2 * x**5 / 15 + 17 * x**7 / 315
+    return x - mp.tanh(x)
+
+
 def _swish(beta) -> Reference:
     b = mpf(beta)
 
@@ -152,6 +161,8 @@ def _swish(beta) -> Reference:
         s = _sig(b * x)
         second = b * x * s * _sig(-b * x)
         return x * s, s + second, max(abs(s), abs(second))
+
+    return f
 
 
 # ------------------------------------------------------------ models for any parameters
@@ -208,6 +219,8 @@ def _squareplus(b) -> Reference:
         if x >= 0:
             return (x + r) / 2, (1 + x / r) / 2, None
         return b / (2 * (r - x)), b / (2 * r * (r - x)), None
+
+    return f
 
 
 def _celu_model(p):
@@ -522,7 +535,7 @@ CASES += (
         "tanhshrink",
         ((-INF, 1), (INF, 1)),
         _same({}),
-        _plain(lambda x: x - mp.tanh(x), lambda x: mp.tanh(x) ** 2),
+        _plain(_tanhshrink_value, lambda x: mp.tanh(x) ** 2),
         16,
         _F + "tanhshrink",
     ),
@@ -656,8 +669,10 @@ def _xielu(ap, an, beta) -> Reference:
         if x > 0:
             return ap * x * x + beta * x, 2 * ap * x + beta, None
         value = an * (mp.expm1(x) - x) + beta * x
+        # f' as alpha_n expm1(x) + beta: alpha_n e^x + (beta - alpha_n) loses beta at 50
+        # digits when beta/alpha_n < 1e-50.
         first = an * mp.exp(x)
-        return value, first + (beta - an), max(abs(first), abs(beta - an))
+        return value, an * mp.expm1(x) + beta, max(abs(first), abs(beta - an))
 
     return f
 
@@ -671,14 +686,23 @@ def _pelu(a, b) -> Reference:
 
 
 def _srelu(tl, al, tr, ar) -> Reference:
+    tl_a, tr_a = (tl, al), (tr, ar)
     tl, al, tr, ar = mpf(tl), mpf(al), mpf(tr), mpf(ar)
 
     def f(x):
+        # Exact rationals, rounded once: at 50 digits t + a (x - t) loses a tiny x (a = 1,
+        # t = 0.1, x = -4.8e-54 gave 0) and a x + (1 - a) t a small t (a = -7.5e50, x = t = 1).
+        def piece(a, t):
+            v = Fraction(float(a)) * Fraction(float(x)) + (1 - Fraction(float(a))) * Fraction(
+                float(t)
+            )
+            return mpf(v.numerator) / v.denominator
+
         if x <= tl:
-            return tl + al * (x - tl), al, None
+            return piece(tl_a[1], tl_a[0]), al, None
         if x <= tr:
             return x, mpf(1), None
-        return tr + ar * (x - tr), ar, None
+        return piece(tr_a[1], tr_a[0]), ar, None
 
     return f
 
@@ -864,6 +888,190 @@ CASES += (
         references={"frelu:bias=-0.4": _frelu(-0.4)},
         param_grads=(("frelu:bias=-0.25", "bias"),),
     ),
+)
+
+# ------------------------------------------- models of the zoo's parameterized variants
+#
+# The same functions as the references above, for any valid parameters, with every
+# parameter's derivative, on the kernels' sides at the kinks (one-sided, as the record's
+# param_grads: e.g. hardsigmoid's ends belong to the flat side).
+
+
+def _em1mx(x):
+    """exp(x) - 1 - x: below 1e-10 the 50-digit expm1(x) - x loses its x²/2 (x = -1e-300)."""
+    if abs(x) < mpf(10) ** -10:
+        return x**2 / 2 + x**3 / 6 + x**4 / 24 + x**5 / 120
+    return mp.expm1(x) - x
+
+
+def _hardsigmoid_model(p):
+    lo, hi = mpf(p["lower"]), mpf(p["upper"])
+    w = hi - lo
+
+    def f(x):
+        if lo < x < hi:
+            d = {"lower": (x - hi) / w**2, "upper": (lo - x) / w**2}
+            return (x - lo) / w, 1 / w, None, d
+        return mpf(0 if x <= lo else 1), mpf(0), None, {"lower": mpf(0), "upper": mpf(0)}
+
+    return f
+
+
+def _softshrink_model(p):
+    lam = mpf(p["lambd"])
+
+    def f(x):
+        if x > lam:
+            return x - lam, mpf(1), None, {"lambd": mpf(-1)}
+        if x < -lam:
+            return x + lam, mpf(1), None, {"lambd": mpf(1)}
+        return mpf(0), mpf(0), None, {"lambd": mpf(0)}
+
+    return f
+
+
+def _hardshrink_model(p):
+    ref = _hardshrink(p["lambd"])
+    return lambda x: (*ref(x), {"lambd": mpf(0)})
+
+
+def _threshold_model(p):
+    ref, t = _threshold(p["threshold"], p["value"]), mpf(p["threshold"])
+    return lambda x: (*ref(x), {"threshold": mpf(0), "value": mpf(1 if x <= t else 0)})
+
+
+def _step_model(p):
+    ref = _step(p["at_zero"])
+    return lambda x: (*ref(x), {"at_zero": mpf(1 if x == 0 else 0)})
+
+
+def _keras_relu_model(p):
+    a, m, t = (mpf(p[k]) for k in ("negative_slope", "max_value", "threshold"))
+    ref = _keras_relu(p["negative_slope"], p["max_value"], p["threshold"])
+
+    def f(x):
+        d = {
+            "negative_slope": min(x - t, mpf(0)),
+            "threshold": -a if x < t else mpf(0),
+            "max_value": mpf(1 if x > max(t, m) else 0),
+        }
+        return (*ref(x), d)
+
+    return f
+
+
+def _swish_model(p):
+    b, ref = mpf(p["beta"]), _swish(p["beta"])
+
+    def f(x):
+        return (*ref(x), {"beta": x * x * _sig(b * x) * _sig(-b * x)})
+
+    return f
+
+
+def _squareplus_model(p):
+    b, ref = mpf(p["b"]), _squareplus(p["b"])
+    return lambda x: (*ref(x), {"b": 1 / (4 * mp.sqrt(x * x + b))})
+
+
+def _starrelu_model(p):
+    ref = _starrelu(p["scale"], p["bias"])
+    return lambda x: (*ref(x), {"scale": max(x, mpf(0)) ** 2, "bias": mpf(1)})
+
+
+def _xielu_model(p):
+    ap, an, beta = (mpf(p[k]) for k in ("alpha_p", "alpha_n", "beta"))
+
+    def f(x):
+        if x > 0:
+            d = {"alpha_p": x * x, "alpha_n": mpf(0), "beta": x}
+            return ap * x * x + beta * x, 2 * ap * x + beta, None, d
+        em = _em1mx(x)
+        first = an * mp.exp(x)
+        d = {"alpha_p": mpf(0), "alpha_n": em, "beta": x}
+        return an * em + beta * x, an * mp.expm1(x) + beta, max(abs(first), abs(beta - an)), d
+
+    return f
+
+
+def _pelu_model(p):
+    a, b = mpf(p["a"]), mpf(p["b"])
+
+    def f(x):
+        if x >= 0:
+            return a / b * x, a / b, None, {"a": x / b, "b": -a * x / b**2}
+        e = mp.exp(x / b)
+        return a * mp.expm1(x / b), a / b * e, None, {"a": mp.expm1(x / b), "b": -a * x / b**2 * e}
+
+    return f
+
+
+def _srelu_model(p):
+    tl, al, tr, ar = (mpf(p[k]) for k in ("t_left", "a_left", "t_right", "a_right"))
+    ref = _srelu(p["t_left"], p["a_left"], p["t_right"], p["a_right"])
+
+    def f(x):
+        d = dict.fromkeys(("t_left", "a_left", "t_right", "a_right"), mpf(0))
+        if x <= tl:
+            d["t_left"], d["a_left"] = 1 - al, x - tl
+        elif x > tr:
+            d["t_right"], d["a_right"] = 1 - ar, x - tr
+        return (*ref(x), d)
+
+    return f
+
+
+def _smelu_model(p):
+    b, ref = mpf(p["beta"]), _smelu(p["beta"])
+
+    def f(x):
+        d = (x + b) * (b - x) / (4 * b**2) if -b < x < b else mpf(0)
+        return (*ref(x), {"beta": d})
+
+    return f
+
+
+def _isrlu_model(p):
+    a, ref = mpf(p["alpha"]), _isrlu(p["alpha"])
+
+    def f(x):
+        d = -(x**3) / (2 * (1 + a * x * x) ** mpf(1.5)) if x < 0 else mpf(0)
+        return (*ref(x), {"alpha": d})
+
+    return f
+
+
+def _thresholded_model(p):
+    ref = _thresholded(p["theta"])
+    return lambda x: (*ref(x), {"theta": mpf(0)})
+
+
+def _frelu_model(p):
+    ref = _frelu(p["bias"])
+    return lambda x: (*ref(x), {"bias": mpf(1)})
+
+
+_ZOO_MODELS: dict[str, Model] = {
+    "hardsigmoid": _hardsigmoid_model,
+    "softshrink": _softshrink_model,
+    "hardshrink": _hardshrink_model,
+    "threshold": _threshold_model,
+    "step": _step_model,
+    "keras_relu": _keras_relu_model,
+    "swish": _swish_model,
+    "squareplus": _squareplus_model,
+    "starrelu": _starrelu_model,
+    "xielu": _xielu_model,
+    "pelu": _pelu_model,
+    "srelu": _srelu_model,
+    "smelu": _smelu_model,
+    "isrlu": _isrlu_model,
+    "thresholded_relu": _thresholded_model,
+    "frelu": _frelu_model,
+}
+CASES = tuple(
+    replace(c, model=_ZOO_MODELS[c.name]) if c.name in _ZOO_MODELS and c.model is None else c
+    for c in CASES
 )
 
 BY_NAME = {c.name: c for c in CASES}

@@ -47,7 +47,12 @@ def ulp_error(got: float, exact, scale, dtype) -> float:
         return math.inf
     if math.isinf(got):
         return math.inf
-    spacing = float(np.spacing(dtype(min(float(big), float(info.max)))))
+    if big >= float(info.max):
+        # The ulp of the top binade: np.spacing(max) overflows to inf (a scale beyond the
+        # range: xielu's gradient an e^x + (beta - an) with an = 1e39 in float32, at x = 0).
+        spacing = 2.0 ** (info.maxexp - 1 - info.nmant)
+    else:
+        spacing = float(np.spacing(dtype(big)))
     return float(abs(mpf(got) - exact) / spacing)
 
 

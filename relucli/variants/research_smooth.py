@@ -96,6 +96,15 @@ def _xielu_left_exact(neg, an: float, beta: float):
     _, (dh, dl) = _exp_parts(neg)
     nc = np.clip(neg, -_BIG, 0.0)
     ah, al = _times(an, dh, dl)
+    # Below |x| = 1e-150, exp(x) - 1 - x = x²/2 (1 + x/3) underflows (x² < 1e-300) though
+    # alpha_n x²/2 need not (alpha_n = 1e196, x = -7e-194: the value was -2e-197, not
+    # 2.8e-191): there (alpha_n x) x (1/2 + x/6), no intermediate below the result.
+    tiny = np.abs(nc) < 1e-150
+    if tiny.any():
+        xt = nc[tiny]
+        with np.errstate(over="ignore", under="ignore"):
+            ah[tiny] = ((an * xt) * xt) * (0.5 + xt / 6)
+        al[tiny] = 0.0
     bh, bl = _times_x(beta, nc)
     with np.errstate(invalid="ignore"):
         left = _sum_round(ah, al, bh, bl)
@@ -130,8 +139,14 @@ def _xielu(x, value, grad, a: KernelArgs) -> None:
         return
     # f' = alpha_n exp(x) + (beta - alpha_n) for x <= 0 (beta at 0): where it crosses zero
     # it is exact in ulps of its larger term, as the accuracy contract measures it.
+    # Above x = -1 as alpha_n expm1(x) + beta: alpha_n exp(x) + (beta - alpha_n) lost
+    # alpha_n x where exp(x) rounds to 1 (alpha_n = 1e196, x = -5e-22: 0.5 for -5.7e174).
+    # Below, alpha_n exp(x) <= 0.37 alpha_n against beta - alpha_n taken exactly (c + c_lo):
+    # the tail keeps alpha_n exp(x) on top of the limit beta - alpha_n, which the expm1 form
+    # rounds away (the open end of the f' range would be reached at x = -37).
     c, c_lo = _xielu_c({"beta": beta, "alpha_n": an})
-    g_left = an * np.exp(neg) + c + c_lo
+    with np.errstate(over="ignore"):
+        g_left = np.where(neg > -1, an * np.expm1(neg) + beta, an * np.exp(neg) + c + c_lo)
     with np.errstate(over="ignore"):
         g_right = 2 * ap * pos + beta
     grad[...] = np.where(above, g_right, g_left)
@@ -204,7 +219,31 @@ def _ratio(a: float, b: float) -> tuple[float, float]:
     return hi, float(r - Fraction(hi))
 
 
-_PELU_LOW = -800.0  # exp(-800) = 0: below, the value is -a and the gradient 0
+# Below x/b = -1500 the gradient (a/b) exp(x/b) < e^(709.8 - 1500) underflows to 0 even
+# for a/b at the float maximum (-800 was not enough: a/b = 2.7e300 with x/b = -800 gives
+# 1e-47), and the value is -a.
+_PELU_LOW = -1500.0
+
+
+def _times_ratio(x, a: float, b: float, r: float, r_lo: float):
+    """x·a/b for an array x, to an ulp or two, wherever the result is a normal number.
+    With a/b = r + r_lo normal: x r + x r_lo (the low part only where x r is finite:
+    inf + (-inf) would be NaN). Where a/b is subnormal or 0 (a = 1e-200, b = 1e200),
+    (x/b)·a, or (x·a)/b where x/b is not a normal number: the intermediate then has all
+    its bits."""
+    with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+        if abs(r) >= 2.0**-960:
+            out = x * r
+            # |x r_lo| < 2^-52 |x r|: it overflows only with x*r; inf * 0 would be NaN.
+            corr = np.clip(x, -_BIG, _BIG) * r_lo
+            np.add(out, corr, out=out, where=np.isfinite(out))
+            return out
+        mid = x / b
+        normal = (np.abs(mid) >= np.finfo(np.float64).tiny) & np.isfinite(mid)
+        return np.where(normal, mid * a, (x * a) / b)
+
+
+_PELU_LINEAR = -(2.0**-60)
 
 
 def _pelu_parts(x, b: float):
@@ -222,13 +261,18 @@ def _pelu(x, value, grad, a: KernelArgs) -> None:
     left = np.expm1(q)
     left += e * ql
     left *= aa
-    with np.errstate(over="ignore"):
-        right = x * r
-        right += np.clip(x, -_BIG, _BIG) * r_lo  # inf * 0 would be NaN
-    above = x > 0
+    right = _times_ratio(x, aa, b, r, r_lo)  # a/b x, also where a/b underflows
+    # Where |x/b| < 2^-60, expm1(x/b) = x/b to double precision: the right side's a/b x,
+    # also for x <= 0. Else a subnormal q = x/b would lose bits that a large a scales into
+    # view (a = 1e300, b = 0.37, x = -2.2e-318 was 1.2e9 ulp off).
+    above = q > _PELU_LINEAR
     value[...] = np.where(above, right, left)
     if grad is not None:
-        g = e * (r + (r * ql + r_lo))
+        # exp(q) as h·h with h = exp(q/2): below q = -708 exp(q) is subnormal and has lost
+        # bits that a large a/b would scale back into view; h is normal down to q = -1416,
+        # so only the last product rounds into the subnormal range.
+        h = np.exp(q / 2)
+        g = (h * (r + (r * ql + r_lo))) * h
         grad[...] = np.where(above, r, g) + nan_like(x)
 
 
@@ -248,11 +292,35 @@ def _d_pelu_a(x: np.ndarray, p) -> np.ndarray:
 def _d_pelu_b(x: np.ndarray, p) -> np.ndarray:
     # -a x / b² on both sides, times exp(x/b) on the left.
     r, r_lo = _ratio(p["a"], p["b"])
-    q, ql, e = _pelu_parts(x, p["b"])
-    left = -(q + ql) * (e * (1 + ql)) * (r + r_lo)  # exp(q + ql) = exp(q)(1 + ql)
-    with np.errstate(over="ignore"):
-        right = -(x / p["b"]) * r
-    return np.where(x > 0, right, left)
+    q, ql, _ = _pelu_parts(x, p["b"])
+    # exp(q + ql) = exp(q)(1 + ql), with exp(q) as h·h, h = exp(q/2): a subnormal exp(q)
+    # times x/b² lost up to 800 ulp of the subnormal grid (b = 1/3, x = -240); |q| h <= 2/e,
+    # so the products cannot overflow before the last one.
+    h = np.exp(q / 2)
+    left = -(((q + ql) * h) * (r + r_lo)) * (h * (1 + ql))
+    # -a x/b² = -(x/b)(a/b) with each factor formed so that no intermediate is subnormal
+    # (x = 1e-24, a = 1e-300, b = 3e-5: x r underflows) or lost.
+    b = float(p["b"])
+
+    def times(xs):
+        with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+            xb = xs / b
+            normal = (np.abs(xb) >= np.finfo(np.float64).tiny) & np.isfinite(xb)
+            return -np.where(
+                normal,
+                _times_ratio(xb, p["a"], b, r, r_lo),
+                _times_ratio(xs, p["a"], b, r, r_lo) / b,
+            )
+
+    right = times(x)
+    # Where the result is below 2^-900, x is scaled up by 2^600 and the result back, so only
+    # the last step rounds into the subnormal range (x = -1e-311, a = 2^-19, b = 2^-10: x a/b
+    # lost bits that /b then showed, 292 ulp of the subnormal grid); scaled, nothing overflows.
+    small = (np.abs(right) < 2.0**-900) & (np.abs(x) < 2.0**400)  # x 2^600 stays finite
+    if small.any():
+        right[small] = np.ldexp(times(np.ldexp(x[small], 600)), -600)
+    # Where |x/b| < 2^-60, exp(x/b) = 1 to double precision: the linear form on both sides.
+    return np.where(q > _PELU_LINEAR, right, left)
 
 
 PELU = Variant(
@@ -303,7 +371,13 @@ def _isrlu(x, value, grad, a: KernelArgs) -> None:
     with np.errstate(divide="ignore", over="ignore"):
         t = 1.0 / np.maximum(y, 2.0**-500)
     left = -1.0 / np.sqrt(alpha + t * t)
-    left = np.where(y < 2.0**-500, -y, left)
+    # Below 2^-500: -y/sqrt(1 + (sqrt(alpha) y)²), which is -y itself for alpha < 2^947
+    # (the sum rounds to 1) but not for larger alpha (alpha = 1e300, y = 5e-154: -y was
+    # 1e9 ulp off); sqrt(alpha) y <= 4e3 there, so nothing overflows or underflows.
+    with np.errstate(under="ignore"):
+        sy = math.sqrt(alpha) * np.minimum(y, 2.0**-500)
+        small = -y / np.sqrt(1.0 + sy * sy)
+    left = np.where(y < 2.0**-500, small, left)
     above = x >= 0
     value[...] = np.where(above, x, left)
     if grad is not None:

@@ -244,7 +244,8 @@ SOFTSIGN = Variant(
 def logsigmoid_kernel(x, value, grad, a: KernelArgs, w: Workspace) -> None:
     # log sigmoid(x) = -softplus(-x), and its gradient sigmoid(-x) is softplus'(-x).
     neg = np.negative(x, out=w.buf(0, x))
-    _softplus(neg, value, grad, 1.0, INF, w.scope("softplus"))
+    # beta = 1: no product to round, so no two-product (exact=False).
+    _softplus(neg, value, grad, 1.0, INF, w.scope("softplus"), False)
     np.subtract(const(x, 0), value, out=value)  # 0 - 0 = +0 at +inf, as PyTorch
 
 

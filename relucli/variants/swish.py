@@ -65,6 +65,30 @@ def _swish(x, value, grad, beta: float, w: Workspace) -> None:
         # swish' = σ(βx) + βx σ(βx)σ(-βx): no 1 - σ cancellation.
         np.multiply(t, ss, out=grad)
         grad += s
+    _far_left(x, value, grad, beta, t)
+
+
+def _far_left(x, value, grad, beta: float, t) -> None:
+    """Below βx = -700, σ(βx) = e^βx is subnormal or 0, and x σ(βx) lost bits x scales
+    back into view (β = 1/3, x = -2215: 1.1e3 ulp; β = 6.5e-114, x = -1.2e116: 0 for
+    -1.3e-228). There x σ(βx) = x e^βx and swish' = e^βx (1 + βx) to double precision;
+    with βx = p + e exactly (two-product) and h = e^(p/4), x e^βx = x h h h h (1 + e): each
+    partial product lies between x and the result, so none underflows before the last.
+    Rare: a masked patch."""
+    far = t < -700
+    if not far.any():
+        return
+    limit = min(_SATURATED / beta, np.finfo(np.float64).max)
+    xs = np.clip(x[far], -limit, limit)
+    m, k = math.frexp(beta)
+    p, e = two_prod(np.ldexp(xs, k), m)
+    h = np.exp(p / 4)
+    with np.errstate(under="ignore"):
+        v = (((xs * h) * h) * h) * h
+        value[far] = v * (1 + e)
+        if grad is not None:
+            g = ((((1 + p) + e) * h) * h * h) * h
+            grad[far] = g * (1 + e)
 
 
 def swish_kernel(x, value, grad, a: KernelArgs, w: Workspace) -> None:
@@ -91,10 +115,26 @@ def _beta_kernel(x, value, grad, beta: float, w: Workspace) -> None:
 def _d_swish_beta(x: np.ndarray, p) -> np.ndarray:
     # d/dβ x σ(βx) = x² σ(βx)σ(-βx), as x·(x·σσ̄) so that x² cannot overflow to inf·0.
     x = np.asarray(x, np.float64)
-    _, _, ss, _ = _swish_parts(x.reshape(-1), p["beta"], Workspace(x.size))
+    _, _, ss, t = _swish_parts(x.reshape(-1), p["beta"], Workspace(x.size))
     xf = np.clip(x.reshape(-1), -np.finfo(np.float64).max, np.finfo(np.float64).max)
     with np.errstate(over="ignore"):  # x² σσ̄ beyond the float range (tiny β): inf
-        return (xf * (xf * ss)).reshape(x.shape)
+        out = xf * (xf * ss)
+    # Past |βx| = 700, σσ̄ = e^-|βx| is subnormal (or nearly) and has lost its low bits,
+    # which x² then scales into view (2.7e5 ulp of the subnormal grid at x = -738, β = 1).
+    # There σσ̄ = e^-|βx| to double precision, and with βx = p + e exactly (two-product),
+    # x² e^-|βx| = (x e^(-|p|/2))² (1 - sign(p) e): no intermediate underflows. Rare: a
+    # masked patch.
+    far = np.abs(t) > 700
+    if far.any():
+        beta = float(p["beta"])
+        limit = min(_SATURATED / beta, np.finfo(np.float64).max)
+        xs = np.clip(xf[far], -limit, limit)  # as _swish_parts: the two-product cannot overflow
+        m, k = math.frexp(beta)
+        ph, pe = two_prod(np.ldexp(xs, k), m)
+        half = xs * np.exp(-np.abs(ph) / 2)
+        with np.errstate(over="ignore"):
+            out[far] = half * half * (1 - np.sign(ph) * pe)
+    return out.reshape(x.shape)
 
 
 SWISH = Variant(
