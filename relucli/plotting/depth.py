@@ -7,6 +7,7 @@ activations overflowed gets an x where its line ends, and a note names the layer
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -92,6 +93,7 @@ def _draw_depth(fig: Figure, result: DepthResult) -> None:
         (grad_ax, "Gradient flowing back", r"$\|\partial L/\partial a_l\|$  (last layer = 1)"),
     ):
         ax.set_yscale("log")
+        _finite_log_limits(ax)
         _readable_log_ticks(ax)
         ax.set_xlim(1, max(int(layers[-1]), 2))
         ax.set_xlabel("layer $l$")
@@ -100,7 +102,7 @@ def _draw_depth(fig: Figure, result: DepthResult) -> None:
         ax.grid(True, which="major")
 
     if overflowed:
-        std_ax.text(
+        note = std_ax.text(
             0.02,
             0.98,
             f"× {result.config.dtype} overflow: " + ", ".join(overflowed),
@@ -109,18 +111,37 @@ def _draw_depth(fig: Figure, result: DepthResult) -> None:
             va="top",
             fontsize="small",
         )
+        # Inside the panel: wrapped to its share of the width, so it never widens the panel.
+        wrap_artist(note, 0.38 * fig.bbox.width)
 
     ink = std_ax.yaxis.label.get_color()
     key = [
         Line2D([], [], color=ink, linestyle="-", label="simulation"),
         Line2D([], [], color=ink, linestyle=(0, (4, 3)), label="mean-field theory"),
     ]
-    # As many columns as fit across the figure.
-    for ncols in range(min(len(handles) + 2, 6), 0, -1):
-        legend = fig.legend(
-            handles=[*handles, *key], loc="outside lower center", ncols=ncols, frameon=False
-        )
-        if ncols == 1 or legend.get_window_extent(renderer_of(fig)).width < 0.96 * fig.bbox.width:
+    # As many columns as fit across the figure; dozens of variants (`depth all`) step the
+    # font down to a legible floor so the legend takes at most a third of the height.
+    import matplotlib
+    from matplotlib.font_manager import FontProperties
+
+    entries = [*handles, *key]
+    full = FontProperties(size=matplotlib.rcParams["legend.fontsize"]).get_size_in_points()
+    sizes = [full] if len(entries) <= 12 else [full * k for k in (1.0, 0.85, 0.72, 0.62)] + [6.5]
+    renderer = renderer_of(fig)
+    for size in sizes:
+        for ncols in range(min(len(entries), 6 if len(entries) <= 12 else 10), 0, -1):
+            legend = fig.legend(
+                handles=entries,
+                loc="outside lower center",
+                ncols=ncols,
+                frameon=False,
+                fontsize=size,
+            )
+            box = legend.get_window_extent(renderer)
+            if ncols == 1 or box.width < 0.96 * fig.bbox.width:
+                break
+            legend.remove()
+        if box.height <= fig.bbox.height / 3 or size == sizes[-1]:
             break
         legend.remove()
     for line in legend.get_lines():
@@ -131,12 +152,39 @@ def _draw_depth(fig: Figure, result: DepthResult) -> None:
     wrap_artist(title, 0.96 * fig.bbox.width)
 
 
+# Variants that explode through depth reach 1e300: Matplotlib's log margins (5% of the
+# decades) would put a limit past the float range, and its tick code fails on inf.
+_LOG_LIMIT = 1e280
+
+
+def _finite_log_limits(ax: Axes) -> None:
+    """y limits from the data, with a margin, never beyond 1e+-280."""
+    lo, hi = ax.dataLim.intervaly
+    if not (np.isfinite(lo) and np.isfinite(hi) and 0 < lo <= hi):
+        return
+    lo, hi = max(lo, 1 / _LOG_LIMIT), min(hi, _LOG_LIMIT)
+    span = np.log10(hi) - np.log10(lo)
+    pad = 10 ** (0.05 * span) if span > 0 else 2.0
+    ax.set_ylim(max(lo / pad, 1 / _LOG_LIMIT), min(hi * pad, _LOG_LIMIT))
+
+
 def _readable_log_ticks(ax: Axes) -> None:
     """Over a few decades, label 1-2-5 steps as plain numbers (0.2, 0.5, 1, 2) instead of
     only powers of ten; over many decades keep Matplotlib's 10^k labels."""
     from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
     lo, hi = ax.get_ylim()
+    if hi / lo > 1e30:
+        # Over hundreds of decades Matplotlib's LogLocator strides past the float range
+        # (a tick at 10^350 is inf, and its formatter fails): powers of ten we choose.
+        from matplotlib.ticker import FixedLocator, LogFormatterSciNotation, NullLocator
+
+        first, last = math.ceil(math.log10(lo)), math.floor(math.log10(hi))
+        stride = max(1, math.ceil((last - first) / 6))
+        ax.yaxis.set_major_locator(FixedLocator([10.0**k for k in range(first, last + 1, stride)]))
+        ax.yaxis.set_major_formatter(LogFormatterSciNotation())
+        ax.yaxis.set_minor_locator(NullLocator())
+        return
     if hi / lo > 1e3:
         return
     ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
