@@ -338,7 +338,9 @@ def _after_layout(
     lay_out()
     for label in [*labels, *dead_ax.texts]:
         wrap_artist(label, 0.9 * dead_ax.get_window_extent(renderer).width)
-    for ax in (dead_ax, *(a for a in fig.axes if a.get_yscale() == "log")):
+    # Dozens of bulb rows on a small figure: rows whose label cannot fit even at the
+    # smallest font keep their colour and bulbs, and the loss legend names them.
+    for ax in (dead_ax, bulb_ax, *(a for a in fig.axes if a.get_yscale() == "log")):
         thin_tick_labels(ax)
     _spread(dead_ax, labels, renderer)
     # The 50% note goes under its line, or over it, or (both taken by labels) away.
