@@ -387,6 +387,16 @@ def hardtanh_kernel(x, value, grad, a: KernelArgs, w: Workspace) -> None:
     np.clip(x, a.min_val, a.max_val, out=value)  # NaN stays NaN
     if grad is None:
         return
+    if x.dtype == np.float32 and _hardtanh_ends_rounded(a):
+        # Ends float32 cannot hold (min_val = 1/3): a float32 x equal to the rounded end
+        # may lie strictly inside the exact range (0.33333334 > 1/3, so f' = 1, not 0):
+        # the comparisons are made in float64 against the ends as given.
+        lo, hi = float(a.exact["min_val"]), float(a.exact["max_val"])
+        x64 = x.astype(np.float64)
+        inside = (x64 >= lo) & (x64 <= hi) if a.jax else (x64 > lo) & (x64 < hi)
+        np.copyto(grad, inside)
+        np.copyto(grad, np.nan, where=np.isnan(x))
+        return
     one = w.full(1, x)
     if a.jax:
         # JAX takes the inner branch at both ends: 1 for min_val <= x <= max_val.
@@ -407,6 +417,11 @@ def hardtanh_kernel(x, value, grad, a: KernelArgs, w: Workspace) -> None:
     np.ceil(grad, out=grad)
     if a.min_val == 0 or a.max_val == 0:
         grad += w.full(0, x)  # -0 - +0 is -0: keep gradients' zeros positive, as PyTorch
+
+
+def _hardtanh_ends_rounded(a: KernelArgs) -> bool:
+    lo, hi = float(a.exact["min_val"]), float(a.exact["max_val"])
+    return float(np.float32(lo)) != lo or float(np.float32(hi)) != hi
 
 
 def _check_hardtanh(p) -> None:
