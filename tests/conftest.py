@@ -20,3 +20,12 @@ def run():
         )
 
     return invoke
+
+
+# CI runs every property test on the same examples (a failure there reproduces exactly);
+# a developer's runs keep drawing new ones, which is how new cases are found.
+if os.environ.get("CI"):
+    from hypothesis import settings
+
+    settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+    settings.load_profile("ci")
