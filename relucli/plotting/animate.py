@@ -323,7 +323,7 @@ def dying_animation(
     """The dying-ReLU figure over training, one frame per census: the dead-share and loss
     lines grow, the bulbs light up and die. ``result`` from run_dying(..., rates=True).
     Laid out once on the final state (the axes span the whole training already)."""
-    from .dying import _draw_dying
+    from .dying import _draw_dying, bulb_positions
     from .layout import freeze_layout, require_clean
 
     runs = result.runs
@@ -356,7 +356,7 @@ def dying_animation(
                     ys = np.where(np.isfinite(ys) & (ys > 0), ys, np.nan)
                 lines.append((run, ys, [a for a in (drawn[at], halo) if a is not None]))
         bulbs = _bulb_artists(bulb_ax)
-        xy = np.column_stack(_bulb_positions(result))
+        xy = np.column_stack(bulb_positions(result))
         heading = bulb_ax.title
         final = f"after {int(runs[0].steps[-1])} steps"
         wrapped = heading.get_text()
@@ -380,21 +380,6 @@ def dying_animation(
 
 def _at(history: np.ndarray, i: int) -> np.ndarray:
     return history[min(i, len(history) - 1)]
-
-
-def _bulb_positions(result: Any) -> tuple[np.ndarray, np.ndarray]:
-    """x, y of every hidden unit's bulb, in the order of the runs' units (as drawn)."""
-    from .dying import _bulb_layout
-
-    blocks, _, cols = _bulb_layout(result)
-    width = result.config.width
-    index = np.arange(width)
-    xs, ys = [], []
-    for _, _, first in blocks:
-        xs.append(index % cols)
-        ys.append(first + index // cols)
-    # Blocks come run by run, layer by layer: the order of the units in the censuses.
-    return np.concatenate(xs), np.concatenate(ys)
 
 
 def _bulb_artists(ax: Any) -> dict:

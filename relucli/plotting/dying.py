@@ -196,6 +196,18 @@ def _bulb_layout(
     return blocks, row - (0 if side else 1), total_cols
 
 
+def bulb_positions(result: DyingResult) -> tuple[np.ndarray, np.ndarray]:
+    """x, y of every hidden unit's bulb, block by block (run by run, layer by layer: the
+    order of the units in the censuses). The still figure and the animation share it."""
+    blocks, _, _ = _bulb_layout(result)
+    width = result.config.width
+    per_row = min(width, BULBS_PER_ROW)
+    index = np.arange(width)
+    xs = [left + index % per_row for _, _, _, left in blocks]
+    ys = [first + index // per_row for _, _, first, _ in blocks]
+    return np.concatenate(xs), np.concatenate(ys)
+
+
 def _draw_bulbs(fig: Figure, ax: Axes, result: DyingResult, colors) -> None:
     from matplotlib.colors import LinearSegmentedColormap
     from matplotlib.lines import Line2D
@@ -205,18 +217,14 @@ def _draw_bulbs(fig: Figure, ax: Axes, result: DyingResult, colors) -> None:
     cmap = LinearSegmentedColormap.from_list("bulb", look.ramp)
     blocks, total_rows, cols = _bulb_layout(result)
     width = result.config.width
-
     per_row = min(width, BULBS_PER_ROW)
-    xs, ys, rates, dead = [], [], [], []
-    for v, layer, first, left in blocks:
+    x, y = bulb_positions(result)
+    rates, dead = [], []
+    for v, layer, _, _ in blocks:
         run = result.runs[v]
         units = run.layer_of == layer
-        index = np.arange(width)
-        xs.append(left + index % per_row)
-        ys.append(first + index // per_row)
         rates.append(run.rate[units])
         dead.append(run.dead[-1][units])
-    x, y = np.concatenate(xs), np.concatenate(ys)
     rate, is_dead = np.concatenate(rates), np.concatenate(dead)
 
     # Marker area from the axes' size in points, so bulbs fill their cells at any size.
