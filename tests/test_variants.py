@@ -117,7 +117,10 @@ def test_outputs_and_gradients_stay_inside_declared_bounds(spec, x):
 @settings(max_examples=60, deadline=None)
 @given(x=hnp.arrays(np.float64, st.integers(2, 50), elements=FINITE))
 def test_monotonic_where_declared(spec, x):
-    assert np.all(np.diff(relucli.get(spec)(np.sort(x))) >= 0)
+    f = relucli.get(spec)(np.sort(x))
+    # Within the rounding: a correctly rounded smooth kernel (logsigmoid near 0, where f is
+    # flat to 1e-17 and the accuracy contract allows an ulp) may step back by one ulp.
+    assert np.all(np.diff(f) >= -np.spacing(np.abs(f[1:])))
 
 
 @pytest.mark.parametrize("spec", [s for s in SPECS if not relucli.get(s).monotonic])
