@@ -4,9 +4,10 @@ and of ReLU measured in the same run (what ``relucli bench`` prints).
 Absolute timings depend on the machine and on whatever else it is running; ratios measured
 in one run, on the same array, are what compare. So every repeat times, back to back, a
 memory copy of the input into a preallocated array (``np.copyto``, the floor for anything
-that reads x and writes one output), ReLU, and each variant, and the median of the repeats
-is reported. Outputs are preallocated and passed with ``out=`` (a fresh output array would
-add its page faults, about 0.5 ns per element, to every variant alike).
+that reads x and writes one output), ReLU, and each variant; the median of the repeats is
+reported with the fastest and the slowest. Outputs are preallocated and passed with
+``out=`` (a fresh output array would add its page faults, about 0.5 ns per element, to
+every variant alike).
 """
 
 from __future__ import annotations
@@ -28,12 +29,27 @@ SEED = 0
 
 
 @dataclass(frozen=True)
+class Spread:
+    """Seconds per element over the repeats: the fastest, the median and the slowest. On a
+    shared machine one run can be several times slower than the next; the spread says how
+    far to trust the median."""
+
+    low: float
+    median: float
+    high: float
+
+    @classmethod
+    def of(cls, seconds: Sequence[float]) -> Spread:
+        return cls(min(seconds), statistics.median(seconds), max(seconds))
+
+
+@dataclass(frozen=True)
 class Timing:
-    """Median seconds per element of one variant (None for the copy's gradient)."""
+    """One variant's forward and forward+gradient timings (None for the copy's gradient)."""
 
     name: str
-    forward: float
-    both: float | None
+    forward: Spread
+    both: Spread | None
 
 
 @dataclass(frozen=True)
@@ -41,40 +57,40 @@ class BenchResult:
     size: int
     dtype: str
     repeat: int
-    copy: float  # median seconds per element of np.copyto(out, x)
+    copy: Spread  # seconds per element of np.copyto(out, x)
     relu: Timing
     timings: list[Timing]
 
-    @property
-    def itemsize(self) -> int:
-        return np.dtype(self.dtype).itemsize
-
     def rows(self) -> list[list]:
-        """One row per variant (the memory copy first): ns/element, GB/s, and multiples of
-        ReLU and of the copy, for the forward pass and for forward+gradient."""
-        rows = [self._row("memory copy", self.copy, None, bytes_fwd=2, bytes_both=None)]
-        for t in self.timings:
-            rows.append(self._row(t.name, t.forward, t.both, bytes_fwd=2, bytes_both=3))
+        """One row per variant (the memory copy first): the median ns/element with the
+        fastest and slowest run, and the median as multiples of the copy (and of ReLU for
+        forward+gradient), for the forward pass and for forward+gradient."""
+        rows = [self._row("memory copy", self.copy, None)]
+        rows += [self._row(t.name, t.forward, t.both) for t in self.timings]
         return rows
 
-    def _row(self, name, forward, both, bytes_fwd, bytes_both):
-        # Bytes that must cross memory per element: read x, write value (and the gradient).
-        row = [name, forward * 1e9, bytes_fwd * self.itemsize / forward / 1e9]
-        row += [forward / self.relu.forward, forward / self.copy]
+    def _row(self, name: str, forward: Spread, both: Spread | None) -> list:
+        row = [name, *_ns(forward), forward.median / self.copy.median]
         if both is None:
-            return [*row, None, None, None, None]
-        both_gbs = bytes_both * self.itemsize / both / 1e9
-        return [*row, both * 1e9, both_gbs, both / self.relu.both, both / self.copy]
+            return [*row, None, None, None, None, None]
+        assert self.relu.both is not None
+        ratios = [both.median / self.relu.both.median, both.median / self.copy.median]
+        return [*row, *_ns(both), *ratios]
+
+
+def _ns(spread: Spread) -> list[float]:
+    return [spread.median * 1e9, spread.low * 1e9, spread.high * 1e9]
 
 
 HEADERS = [
     "variant",
     "f ns/el",
-    "f GB/s",
-    "f ×relu",
+    "f min",
+    "f max",
     "f ×copy",
     "f+f' ns/el",
-    "f+f' GB/s",
+    "f+f' min",
+    "f+f' max",
     "f+f' ×relu",
     "f+f' ×copy",
 ]
@@ -141,13 +157,12 @@ def measure(
             both.append(timed(lambda a=act: a.value_and_grad(x, out=(value, grad))))
             if progress:
                 progress(1)
-    med = statistics.median
-    timings = [Timing(a.spec, med(f), med(b)) for a, (f, b) in zip(order, runs)]
+    timings = [Timing(a.spec, Spread.of(f), Spread.of(b)) for a, (f, b) in zip(order, runs)]
     return BenchResult(
         size=size,
         dtype=dtype,
         repeat=repeat,
-        copy=med(copies),
+        copy=Spread.of(copies),
         relu=timings[relu_at],
         timings=timings if len(order) == len(acts) else timings[1:],
     )

@@ -44,9 +44,9 @@ def test_ratios_are_to_the_copy_and_to_relu_of_the_same_run(fake_clock):
     fake_clock(RELU_ELU, 1000)
     result = bench.measure([relucli.get("relu"), relucli.get("elu")], size=1000, repeat=3)
     copy, relu, elu = (list(map(_round, row)) for row in result.rows())
-    assert copy == ["memory copy", 0.5, 16.0, 0.8333, 1.0, None, None, None, None]
-    assert relu == ["relu", 0.6, 13.3333, 1.0, 1.2, 1.2, 10.0, 1.0, 2.4]
-    assert elu == ["elu", 3.0, 2.6667, 5.0, 6.0, 4.2, 2.8571, 3.5, 8.4]
+    assert copy == ["memory copy", 0.5, 0.5, 0.5, 1.0, None, None, None, None, None]
+    assert relu == ["relu", 0.6, 0.6, 0.6, 1.2, 1.2, 1.2, 1.2, 1.0, 2.4]
+    assert elu == ["elu", 3.0, 3.0, 3.0, 6.0, 4.2, 4.2, 4.2, 3.5, 8.4]
 
 
 def test_relu_is_timed_as_the_reference_even_when_not_asked_for(fake_clock):
@@ -54,21 +54,25 @@ def test_relu_is_timed_as_the_reference_even_when_not_asked_for(fake_clock):
     steps = []
     result = bench.measure([relucli.get("elu")], size=500, repeat=2, progress=steps.append)
     assert [row[0] for row in result.rows()] == ["memory copy", "elu"]
-    assert _round(result.rows()[1][3]) == 5.0
+    assert _round(result.rows()[1][4]) == 6.0  # 3 ns against the copy's 0.5
     assert steps == [1] * 2 * bench.steps([relucli.get("elu")]) and bench.steps([]) == 1
 
 
-def test_the_median_of_the_repeats_is_reported(fake_clock):
-    # Three repeats of (copy, relu fwd, relu both): the middle copy time is 2.
-    fake_clock([1, 1, 1, 3, 1, 1, 2, 1, 1], 100)
+def test_the_median_min_and_max_of_the_repeats_are_reported(fake_clock):
+    # Three repeats of (copy, relu fwd, relu both): copies take 1, 3, 2 ns; relu's forward
+    # 4, 5, 9 and its forward+gradient 6, 8, 7.
+    fake_clock([1, 4, 6, 3, 5, 8, 2, 9, 7], 100)
     result = bench.measure([relucli.get("relu")], size=100, repeat=3)
-    assert _round(result.copy * 1e9) == 2.0
+    copy, relu = (list(map(_round, row)) for row in result.rows())
+    assert copy == ["memory copy", 2.0, 1.0, 3.0, 1.0, None, None, None, None, None]
+    # Ratios are of medians: 5 / 2 and 7 / 2.
+    assert relu == ["relu", 5.0, 4.0, 9.0, 2.5, 7.0, 6.0, 8.0, 1.0, 3.5]
 
 
 def test_float64_moves_twice_the_bytes(fake_clock):
     fake_clock(RELU_ELU, 1000)
     result = bench.measure([relucli.get("relu")], size=1000, dtype="float64", repeat=1)
-    assert _round(result.rows()[0][2]) == 32.0  # 16 bytes per element in 0.5 ns
+    assert result.dtype == "float64" and _round(result.rows()[1][1]) == 0.6
 
 
 def test_measure_refuses_an_empty_run():
@@ -81,15 +85,15 @@ def test_bench_prints_the_table(run, fake_clock):
     result = run("bench", "relu", "elu", "--size", "1e3", "--repeat", "3")
     assert result.exit_code == 0
     assert result.stdout == (
-        "variant        f ns/el    f GB/s    f ×relu    f ×copy    f+f' ns/el    f+f' GB/s"
-        "    f+f' ×relu    f+f' ×copy\n"
-        "-----------  ---------  --------  ---------  ---------  ------------  -----------"
-        "  ------------  ------------\n"
-        "memory copy        0.5        16      0.833          1\n"
-        "relu               0.6      13.3          1        1.2           1.2           10"
-        "             1           2.4\n"
-        "elu                  3      2.67          5          6           4.2         2.86"
-        "           3.5           8.4\n"
+        "variant        f ns/el    f min    f max    f ×copy    f+f' ns/el    f+f' min"
+        "    f+f' max    f+f' ×relu    f+f' ×copy\n"
+        "-----------  ---------  -------  -------  ---------  ------------  ----------"
+        "  ----------  ------------  ------------\n"
+        "memory copy        0.5      0.5      0.5          1\n"
+        "relu               0.6      0.6      0.6        1.2           1.2         1.2"
+        "         1.2             1           2.4\n"
+        "elu                  3        3        3          6           4.2         4.2"
+        "         4.2           3.5           8.4\n"
     )
     assert "timing 2 kernels x 3 on 1,000 float32" in result.stderr
 
@@ -103,8 +107,8 @@ def test_bench_formats_like_every_table(run, fake_clock):
     assert rows[0]["f+f' ns/el"] is None
     fake_clock(RELU_ELU, 100)
     csv = run("bench", "relu", "elu", "--size", "100", "--repeat", "1", "--format", "csv")
-    assert csv.stdout.splitlines()[1] == "memory copy,0.5,16,0.833,1,,,,"
-    assert csv.stdout.splitlines()[3] == "elu,3,2.67,5,6,4.2,2.86,3.5,8.4"
+    assert csv.stdout.splitlines()[1] == "memory copy,0.5,0.5,0.5,1,,,,,"
+    assert csv.stdout.splitlines()[3] == "elu,3,3,3,6,4.2,4.2,4.2,3.5,8.4"
 
 
 def test_bench_prints_3_digits_in_every_format_as_its_help_says(run, fake_clock):
@@ -113,19 +117,23 @@ def test_bench_prints_3_digits_in_every_format_as_its_help_says(run, fake_clock)
     assert "  --precision DIGITS         Significant digits [default: 3 in every format].\n" in (
         help_text
     )
-    assert "printed to 3 significant digits in\n  every format" in help_text
+    words = " ".join(help_text.split())
+    assert "Timings are printed to 3 significant digits in every format unless" in words
     rows = {}
     for fmt in ("plain", "csv", "json"):
-        fake_clock(RELU_ELU, 100)
+        fake_clock([0.3, 0.7, 1.1], 100)  # copy, relu forward, relu forward+gradient
         rows[fmt] = run("bench", "relu", "--size", "100", "--repeat", "1", "--format", fmt).stdout
-    assert rows["plain"].splitlines()[1].split() == ["memory", "copy", "0.5", "16", "0.833", "1"]
-    assert rows["csv"].splitlines()[1] == "memory copy,0.5,16,0.833,1,,,,"
-    assert json.loads(rows["json"])[0]["f ×relu"] == 0.833
-    fake_clock(RELU_ELU, 100)
+    # 0.7 / 0.3 = 2.3333 and 1.1 / 0.3 = 3.6667, to 3 digits in every format.
+    assert rows["plain"].splitlines()[2].split() == (
+        ["relu", "0.7", "0.7", "0.7", "2.33", "1.1", "1.1", "1.1", "1", "3.67"]
+    )
+    assert rows["csv"].splitlines()[2] == "relu,0.7,0.7,0.7,2.33,1.1,1.1,1.1,1,3.67"
+    assert json.loads(rows["json"])[1]["f+f' ×copy"] == 3.67
+    fake_clock([0.3, 0.7, 1.1], 100)
     more = run(
         "bench", "relu", "--size", "100", "--repeat", "1", "--format", "csv", "--precision", "6"
     )
-    assert more.stdout.splitlines()[1] == "memory copy,0.5,16,0.833333,1,,,,"
+    assert more.stdout.splitlines()[2] == "relu,0.7,0.7,0.7,2.33333,1.1,1.1,1.1,1,3.66667"
 
 
 def test_bench_defaults_to_the_seed_variants(run, fake_clock):

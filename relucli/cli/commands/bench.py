@@ -64,18 +64,19 @@ class SizeType(click.ParamType):
     type=click.IntRange(1, 1000),
     default=timing.DEFAULT_REPEAT,
     show_default=True,
-    help="Timings per variant; the median is reported.",
+    help="Timings per variant; the median, min and max are reported.",
 )
 @memory_budget_option
 @table_output(PRECISION)
 def bench(specs, size, dtype, repeat, memory_budget, out: TableOutput) -> None:
     """Time each variant's forward pass and forward+gradient on one array.
 
-    Per variant: ns per element, GB/s (bytes read and written per second), and both as
-    multiples of ReLU and of a memory copy (np.copyto into a preallocated array) timed in
-    the same run, median of --repeat runs. Outputs are preallocated; inputs are N(0, 1).
-    Absolute numbers depend on the machine and its load: compare the ratios. Timings are
-    printed to 3 significant digits in every format unless --precision says otherwise.
+    Per variant: ns per element, the median of --repeat runs with the fastest (min) and
+    the slowest (max), and the median as a multiple of a memory copy (np.copyto into a
+    preallocated array) and of ReLU timed in the same run. Outputs are preallocated;
+    inputs are N(0, 1). Absolute numbers depend on the machine and its load: compare the
+    ratios. Timings are printed to 3 significant digits in every format unless
+    --precision says otherwise.
 
     \b
     Examples:
