@@ -15,11 +15,11 @@ pip_install = $(BIN)/python -m pip install --quiet --disable-pip-version-check $
 
 help:
 	@echo "make demo     create .venv, install relucli, print properties and gradients, write the comparison figures (~1 min)"
-	@echo "make check    the fast tier: ruff and every test not marked slow (~1 min)"
-	@echo "make test     create .venv, install the test extras, run ruff and the whole test suite (~2-3 min)"
+	@echo "make check    the fast tier: ruff and every test not marked slow (~1-2 min)"
+	@echo "make test     create .venv, install the test extras, run ruff and the whole test suite (~12 min)"
 	@echo "make lint     ruff only"
 	@echo "make figures  regenerate every README figure (docs/images/) and the test baselines"
-	@echo "make bench    benchmarks/ side by side (installs torch==2.13.0 into .venv for this only)"
+	@echo "make bench    benchmarks/ side by side, every target PASS or MISS (installs torch==2.13.0 into .venv for this only)"
 	@echo "make clean    remove .venv and caches"
 
 $(VENV)/bin/python:
@@ -56,12 +56,20 @@ test: lint
 figures: $(TEST_STAMP)
 	$(BIN)/python scripts/make_figures.py
 
+# Every benchmark prints its own tables and targets; the last table gathers every target of
+# every script (PASS or MISS) from the JSON lines they append to $(BENCH_SUMMARY).
+BENCHES := kernels elu32 startup plot training animate
+BENCH_SUMMARY := out/bench-targets.jsonl
 bench: $(TEST_STAMP)
 	$(BIN)/python -c "import torch" 2>/dev/null || $(BIN)/python -m pip install --quiet torch==2.13.0
-	$(BIN)/python benchmarks/kernels.py
-	$(BIN)/python benchmarks/startup.py
-	$(BIN)/python benchmarks/plot.py
-	$(BIN)/python benchmarks/training.py
+	@mkdir -p out && rm -f $(BENCH_SUMMARY)
+	@for b in $(BENCHES); do \
+	  echo "== benchmarks/$$b.py"; \
+	  RELUCLI_BENCH_SUMMARY=$(BENCH_SUMMARY) $(BIN)/python benchmarks/$$b.py || exit 1; \
+	  echo; \
+	done
+	@echo "== every target"
+	@$(BIN)/python benchmarks/targets.py $(BENCH_SUMMARY)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis build dist *.egg-info out
