@@ -16,6 +16,7 @@ import numpy as np
 from ..frameworks import KERAS, facts, same_facts
 from ..numerics.chunked import KernelArgs, Workspace
 from ..numerics.elementwise import const, in_float64, two_prod
+from ..numerics import exp_path
 from ..numerics.exp32 import exp_grid32
 from ..registry import Interval, Param, Variant
 
@@ -25,28 +26,45 @@ SELU_ALPHA = 1.6732632423543772848170429916717
 SELU_SCALE = 1.0507009873554804934193349852946
 
 
-def _exp_family(x, value, grad, neg_value_coef, neg_grad_coef, pos_coef, divisor, w):
+def _exp_family(x, value, grad, neg_value_coef, neg_grad_coef, pos_coef, divisor, w, simd=False):
     """ELU, SELU and CELU: pos_coef*x for x > 0, neg_value_coef*expm1(x/divisor) otherwise;
     gradient pos_coef, or neg_grad_coef*exp(x/divisor) for x <= 0 (the PyTorch kink).
-    ``w`` is this helper's own scratch."""
-    m = w.buf(0, x)
+    ``w`` is this helper's own scratch.
+
+    float32 takes NumPy's SIMD exp/expm1 only when ``simd`` says the coefficient was checked
+    for it (1, and SELU's) and numerics/exp_path.py chose that path: NumPy's float32 exp is
+    up to 2.4 ulp off, and a coefficient that moves a result from the bottom of its binade
+    to the top doubles that in ulps (ELU at alpha = 0.3 reached 3.2 of the 4 allowed).
+    Other coefficients, and every float32 input on the "table" path, read the tables."""
     table = neg_value_coef != 0  # alpha = 0: NumPy's path gives PyTorch's -0
-    if x.dtype == np.float32 and divisor is None and neg_value_coef == neg_grad_coef and table:
+    if (
+        x.dtype == np.float32
+        and divisor is None
+        and neg_value_coef == neg_grad_coef
+        and table
+        and not (simd and exp_path.current() == "simd")
+    ):
         exp_grid32(
             x, value, grad, neg_value_coef, w.scope("grid")
         )  # coefficients folded into the tables
     else:
+        # NumPy's exp and expm1 (the float32 "simd" path of numerics/exp_path.py, and every
+        # float64 input). m = min(x, 0) goes into the gradient's own memory when there is
+        # one: one chunk-sized array fewer to keep in cache, and exp runs in place.
+        m = grad if grad is not None else w.buf(0, x)
         np.minimum(w.full(0, x), x, out=m)  # exp of non-positive numbers only; -0 kept
         if divisor is not None:
             with np.errstate(over="ignore"):  # -huge/alpha = -inf: expm1 gives the limit
                 m /= divisor
         np.expm1(m, out=value)
         if grad is not None:
-            np.exp(m, out=grad)
+            with np.errstate(under="ignore"):  # subnormal exp(x) is the right result
+                np.exp(m, out=grad)
         if neg_value_coef != 1:
             value *= neg_value_coef
         if grad is not None and neg_grad_coef != 1:
             grad *= neg_grad_coef
+    m = w.buf(0, x)  # scratch from here on
     if pos_coef == 1 and (divisor is not None or 0 <= neg_value_coef <= 1):
         # alpha expm1(x/alpha) >= x for x <= 0 (CELU, and ELU with alpha <= 1), and it is
         # 0 for x > 0: the max is the right branch, exactly, in one pass (x on the tie at
@@ -72,7 +90,8 @@ def _exp_family(x, value, grad, neg_value_coef, neg_grad_coef, pos_coef, divisor
 
 
 def elu_kernel(x, value, grad, a: KernelArgs, w: Workspace) -> None:
-    _exp_family(x, value, grad, a.alpha, a.alpha, const(x, 1), None, w.scope("exp"))
+    one = const(x, 1)
+    _exp_family(x, value, grad, a.alpha, a.alpha, one, None, w.scope("exp"), a.alpha == 1)
     if grad is not None and a.alpha > 1:
         _elu_grad_tail(x, grad, float(a.exact["alpha"]))
 
@@ -96,14 +115,14 @@ def _elu_grad_tail(x, grad, alpha: float) -> None:
 def selu_kernel(x, value, grad, a: KernelArgs, w: Workspace) -> None:
     # ELU with alpha = SELU_ALPHA, scaled: the same body with the scale folded in.
     coef = const(x, SELU_ALPHA) * const(x, SELU_SCALE)  # PyTorch multiplies them first
-    _exp_family(x, value, grad, coef, coef, const(x, SELU_SCALE), None, w.scope("exp"))
+    _exp_family(x, value, grad, coef, coef, const(x, SELU_SCALE), None, w.scope("exp"), True)
 
 
 def celu_kernel(x, value, grad, a: KernelArgs, w: Workspace) -> None:
     one = const(x, 1)
     body = w.scope("exp")
     if a.alpha == 1:
-        _exp_family(x, value, grad, one, one, one, None, body)
+        _exp_family(x, value, grad, one, one, one, None, body, True)
         return
     # Divide (not multiply by 1/alpha): the rounding of 1/alpha would be amplified by exp.
     # In float32 even the rounding of x/alpha is amplified (by |x/alpha| ulp), and so is
