@@ -138,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     if info:
         from tabulate import tabulate
 
-        print(f"\nThe other path, for information (no target):\n")
+        print("\nThe other path, for information (no target):\n")
         print(tabulate(info, HEADERS, tablefmt="github"))
     return 0
 

@@ -175,6 +175,8 @@ def self_check() -> float:
     worst = 0.0
     for got, exact in ((em1[:-4], np.expm1(x64)), (e[:-4], np.exp(x64))):
         # Below the smallest normal float32 the contract counts subnormal ulps.
-        spacing = np.maximum(np.spacing(np.abs(exact).astype(f32)), np.finfo(f32).smallest_subnormal)
+        spacing = np.maximum(
+            np.spacing(np.abs(exact).astype(f32)), np.finfo(f32).smallest_subnormal
+        )
         worst = max(worst, float((np.abs(got - exact) / spacing).max()))
     return worst

@@ -14,9 +14,9 @@ import math
 import numpy as np
 
 from ..frameworks import KERAS, facts, same_facts
+from ..numerics import exp_path
 from ..numerics.chunked import KernelArgs, Workspace
 from ..numerics.elementwise import const, in_float64, two_prod
-from ..numerics import exp_path
 from ..numerics.exp32 import exp_grid32
 from ..registry import Interval, Param, Variant
 
