@@ -296,3 +296,12 @@ def test_an_invalid_setting_is_ignored_and_said_so():
     assert ok == "True"
     assert path == exp_path.automatic()[0]
     assert reason.endswith("(RELUCLI_EXP_PATH='fastest' is not auto, simd or table: ignored)")
+
+
+def test_info_prints_the_path_and_why(run):
+    result = run("info")
+    assert result.exit_code == 0
+    lines = [line for line in result.stdout.splitlines() if line.startswith("exp path")]
+    assert lines == [f"exp path    {exp_path.describe()}"]
+    with exp_path.force("table"):
+        assert "exp path    table: forced in-process\n" in run("info").stdout
