@@ -1,6 +1,7 @@
 """float32 ELU, SELU and CELU value+gradient on both exp paths, against a memory copy (issue 16).
 
     python benchmarks/elu32.py [--size 1e7] [--repeat 9]
+    python benchmarks/elu32.py --exhaustive    # every float32 in [-104, 0], both paths (minutes)
 
 relucli computes float32 exp/expm1 for these three either with NumPy's own SIMD loops (the
 "simd" path: X86_V4/AVX-512 builds on Linux x86-64) or with its float32 tables (the "table"
@@ -108,11 +109,42 @@ def worst_ulps(path: str) -> dict[str, tuple[float, float]]:
     return out
 
 
+def exhaustive(path: str) -> dict[str, tuple[float, float]]:
+    """{variant: (value ulps, gradient ulps)} over every float32 in [-104, 0] (1.1e9 of
+    them; below -104 expm1 is -1 and exp rounds to 0, above 0 both paths are the same
+    exact arithmetic), against float64 with the kernels' float32 coefficients."""
+    f32 = np.float32
+    coef = float(f32(relucli.variants.SELU_ALPHA) * f32(relucli.variants.SELU_SCALE))
+    first = int(np.array(-0.0, f32).view(np.uint32))
+    last = int(np.array(-104.0, f32).view(np.uint32))  # negative floats grow with their bits
+    acts = {"elu": (relucli.get("elu"), 1.0), "selu": (relucli.get("selu"), coef)}
+    worst = {name: [0.0, 0.0] for name in acts}
+    step = 1 << 22
+    with exp_path.force(path):
+        for start in range(first, last + 1, step):
+            x = np.arange(start, min(start + step, last + 1), dtype=np.uint32).view(f32)
+            x64 = x.astype(np.float64)
+            references = (np.expm1(x64), np.exp(x64))
+            for name, (act, c) in acts.items():
+                for i, (got, ref) in enumerate(zip(act.value_and_grad(x), references)):
+                    exact = c * ref
+                    spacing = np.maximum(np.spacing(np.abs(exact).astype(f32)), 2.0**-149)
+                    ulps = float((np.abs(got - exact) / spacing).max())
+                    worst[name][i] = max(worst[name][i], ulps)
+    return {name: (v, g) for name, (v, g) in worst.items()}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--size", type=float, default=1e7)
     parser.add_argument("--repeat", type=int, default=9)
+    parser.add_argument("--exhaustive", action="store_true", help="every float32 in [-104, 0]")
     args = parser.parse_args(argv)
+    if args.exhaustive:
+        for path in exp_path.PATHS:
+            for name, (v, g) in exhaustive(path).items():
+                print(f"{path:5s} {name:4s} every float32 in [-104, 0]: f {v:.2f}, f' {g:.2f} ulp")
+        return 0
     auto = exp_path.current()
     print(f"exp path (automatic): {exp_path.describe()}")
     print(f"{args.size:.0e} float32 N(0, 1) elements, medians of {args.repeat} rounds\n")
