@@ -110,6 +110,10 @@ def test_out_and_fresh_outputs_agree_bit_for_bit_across_chunks(spec, path):
     y = x.copy()
     act(y, out=y)  # in place
     np.testing.assert_array_equal(y, value)
+    y = x.copy()
+    act.value_and_grad(y, out=(v, y))  # the gradient over its input (m is computed there)
+    np.testing.assert_array_equal(v, value)
+    np.testing.assert_array_equal(y, grad)
 
 
 def test_the_simd_path_matches_numpys_own_exp_and_expm1():
