@@ -36,6 +36,15 @@ def _simd() -> str:
     return " ".join(found) or "none of " + ", ".join(wanted)
 
 
+def _exp_path() -> str:
+    """Which float32 exp path ELU, SELU and CELU take here, and why (numerics/exp_path.py)."""
+    try:
+        from ...numerics.exp_path import describe
+    except ImportError:  # NumPy missing or broken: the version rows above say so
+        return "unknown"
+    return describe()
+
+
 def info_lines() -> list[tuple[str, str]]:
     from ... import __version__
 
@@ -44,6 +53,7 @@ def info_lines() -> list[tuple[str, str]]:
     rows += [(name, _version(name)) for name in PACKAGES]
     rows.append(("platform", f"{platform.system()} {platform.release()} {platform.machine()}"))
     rows.append(("numpy simd", _simd()))
+    rows.append(("exp path", _exp_path()))
     rows.append(("executable", sys.executable))
     return rows
 
@@ -53,7 +63,8 @@ def info_cmd() -> None:
     """Versions and platform in one block, for a bug report.
 
     relucli, Python, NumPy, Matplotlib, Click and tabulate, the operating system, and the
-    SIMD extensions NumPy uses on this CPU.
+    SIMD extensions NumPy uses on this CPU, and whether float32 ELU, SELU and CELU use
+    NumPy's SIMD exp there or relucli's tables (RELUCLI_EXP_PATH=simd|table forces one).
 
     \b
     Example:
