@@ -50,6 +50,7 @@ class Timing:
     name: str
     forward: Spread
     both: Spread | None
+    path: str = ""  # "simd" or "table" where the kernel follows numerics/exp_path
 
 
 @dataclass(frozen=True)
@@ -65,17 +66,17 @@ class BenchResult:
         """One row per variant (the memory copy first): the median ns/element with the
         fastest and slowest run, and the median as multiples of the copy (and of ReLU for
         forward+gradient), for the forward pass and for forward+gradient."""
-        rows = [self._row("memory copy", self.copy, None)]
-        rows += [self._row(t.name, t.forward, t.both) for t in self.timings]
+        rows = [self._row("memory copy", self.copy, None, "")]
+        rows += [self._row(t.name, t.forward, t.both, t.path) for t in self.timings]
         return rows
 
-    def _row(self, name: str, forward: Spread, both: Spread | None) -> list:
+    def _row(self, name: str, forward: Spread, both: Spread | None, path: str) -> list:
         row = [name, *_ns(forward), forward.median / self.copy.median]
         if both is None:
-            return [*row, None, None, None, None, None]
+            return [*row, None, None, None, None, None, path]
         assert self.relu.both is not None
         ratios = [both.median / self.relu.both.median, both.median / self.copy.median]
-        return [*row, *_ns(both), *ratios]
+        return [*row, *_ns(both), *ratios, path]
 
 
 def _ns(spread: Spread) -> list[float]:
@@ -93,6 +94,7 @@ HEADERS = [
     "f+f' max",
     "f+f' ×relu",
     "f+f' ×copy",
+    "exp path",
 ]
 
 
@@ -157,7 +159,10 @@ def measure(
             both.append(timed(lambda a=act: a.value_and_grad(x, out=(value, grad))))
             if progress:
                 progress(1)
-    timings = [Timing(a.spec, Spread.of(f), Spread.of(b)) for a, (f, b) in zip(order, runs)]
+    timings = [
+        Timing(a.spec, Spread.of(f), Spread.of(b), exp_path_of(a, dtype))
+        for a, (f, b) in zip(order, runs)
+    ]
     return BenchResult(
         size=size,
         dtype=dtype,
@@ -166,6 +171,18 @@ def measure(
         relu=timings[relu_at],
         timings=timings if len(order) == len(acts) else timings[1:],
     )
+
+
+def exp_path_of(act: Activation, dtype: str) -> str:
+    """Which float32 exp path this activation's kernel ran ("simd" or "table"), or "" when
+    it does not depend on the machine (numerics/exp_path.py says why a path was chosen)."""
+    from .numerics import exp_path
+    from .variants.exponential import follows_exp_path
+
+    name = act.variant.name
+    if dtype != "float32" or not follows_exp_path(name, float(act.params.get("alpha", 1))):
+        return ""
+    return exp_path.current()
 
 
 def steps(acts: Sequence[Activation]) -> int:

@@ -9,6 +9,7 @@ import pytest
 
 import relucli
 from relucli import bench
+from relucli.numerics import exp_path
 
 
 class FakeClock:
@@ -44,9 +45,9 @@ def test_ratios_are_to_the_copy_and_to_relu_of_the_same_run(fake_clock):
     fake_clock(RELU_ELU, 1000)
     result = bench.measure([relucli.get("relu"), relucli.get("elu")], size=1000, repeat=3)
     copy, relu, elu = (list(map(_round, row)) for row in result.rows())
-    assert copy == ["memory copy", 0.5, 0.5, 0.5, 1.0, None, None, None, None, None]
-    assert relu == ["relu", 0.6, 0.6, 0.6, 1.2, 1.2, 1.2, 1.2, 1.0, 2.4]
-    assert elu == ["elu", 3.0, 3.0, 3.0, 6.0, 4.2, 4.2, 4.2, 3.5, 8.4]
+    assert copy == ["memory copy", 0.5, 0.5, 0.5, 1.0, None, None, None, None, None, ""]
+    assert relu == ["relu", 0.6, 0.6, 0.6, 1.2, 1.2, 1.2, 1.2, 1.0, 2.4, ""]
+    assert elu == ["elu", 3.0, 3.0, 3.0, 6.0, 4.2, 4.2, 4.2, 3.5, 8.4, exp_path.current()]
 
 
 def test_relu_is_timed_as_the_reference_even_when_not_asked_for(fake_clock):
@@ -64,9 +65,9 @@ def test_the_median_min_and_max_of_the_repeats_are_reported(fake_clock):
     fake_clock([1, 4, 6, 3, 5, 8, 2, 9, 7], 100)
     result = bench.measure([relucli.get("relu")], size=100, repeat=3)
     copy, relu = (list(map(_round, row)) for row in result.rows())
-    assert copy == ["memory copy", 2.0, 1.0, 3.0, 1.0, None, None, None, None, None]
+    assert copy == ["memory copy", 2.0, 1.0, 3.0, 1.0, None, None, None, None, None, ""]
     # Ratios are of medians: 5 / 2 and 7 / 2.
-    assert relu == ["relu", 5.0, 4.0, 9.0, 2.5, 7.0, 6.0, 8.0, 1.0, 3.5]
+    assert relu == ["relu", 5.0, 4.0, 9.0, 2.5, 7.0, 6.0, 8.0, 1.0, 3.5, ""]
 
 
 def test_float64_moves_twice_the_bytes(fake_clock):
@@ -82,20 +83,32 @@ def test_measure_refuses_an_empty_run():
 
 def test_bench_prints_the_table(run, fake_clock):
     fake_clock(RELU_ELU, 1000)
-    result = run("bench", "relu", "elu", "--size", "1e3", "--repeat", "3")
+    with exp_path.force("table"):  # the column names the path ELU's float32 kernel took
+        result = run("bench", "relu", "elu", "--size", "1e3", "--repeat", "3")
     assert result.exit_code == 0
     assert result.stdout == (
         "variant        f ns/el    f min    f max    f ×copy    f+f' ns/el    f+f' min"
-        "    f+f' max    f+f' ×relu    f+f' ×copy\n"
+        "    f+f' max    f+f' ×relu    f+f' ×copy  exp path\n"
         "-----------  ---------  -------  -------  ---------  ------------  ----------"
-        "  ----------  ------------  ------------\n"
+        "  ----------  ------------  ------------  ----------\n"
         "memory copy        0.5      0.5      0.5          1\n"
         "relu               0.6      0.6      0.6        1.2           1.2         1.2"
         "         1.2             1           2.4\n"
         "elu                  3        3        3          6           4.2         4.2"
-        "         4.2           3.5           8.4\n"
+        "         4.2           3.5           8.4  table\n"
     )
     assert "timing 2 kernels x 3 on 1,000 float32" in result.stderr
+
+
+def test_the_exp_path_column_names_only_kernels_that_follow_it(fake_clock):
+    specs = ["elu", "elu:alpha=0.5", "selu", "celu", "celu:2", "gelu"]
+    for path in ("simd", "table"):
+        fake_clock(RELU_ELU, 100)
+        with exp_path.force(path):
+            result = bench.measure([relucli.get(s) for s in specs], size=100, repeat=1)
+            wide = bench.measure([relucli.get("elu")], size=100, dtype="float64", repeat=1)
+        assert [row[-1] for row in result.rows()] == ["", path, "", path, path, "", ""]
+        assert [row[-1] for row in wide.rows()] == ["", ""]  # float64 never depends on it
 
 
 def test_bench_formats_like_every_table(run, fake_clock):
@@ -107,8 +120,8 @@ def test_bench_formats_like_every_table(run, fake_clock):
     assert rows[0]["f+f' ns/el"] is None
     fake_clock(RELU_ELU, 100)
     csv = run("bench", "relu", "elu", "--size", "100", "--repeat", "1", "--format", "csv")
-    assert csv.stdout.splitlines()[1] == "memory copy,0.5,0.5,0.5,1,,,,,"
-    assert csv.stdout.splitlines()[3] == "elu,3,3,3,6,4.2,4.2,4.2,3.5,8.4"
+    assert csv.stdout.splitlines()[1] == "memory copy,0.5,0.5,0.5,1,,,,,,"
+    assert csv.stdout.splitlines()[3] == f"elu,3,3,3,6,4.2,4.2,4.2,3.5,8.4,{exp_path.current()}"
 
 
 def test_bench_prints_3_digits_in_every_format_as_its_help_says(run, fake_clock):
@@ -127,13 +140,13 @@ def test_bench_prints_3_digits_in_every_format_as_its_help_says(run, fake_clock)
     assert rows["plain"].splitlines()[2].split() == (
         ["relu", "0.7", "0.7", "0.7", "2.33", "1.1", "1.1", "1.1", "1", "3.67"]
     )
-    assert rows["csv"].splitlines()[2] == "relu,0.7,0.7,0.7,2.33,1.1,1.1,1.1,1,3.67"
+    assert rows["csv"].splitlines()[2] == "relu,0.7,0.7,0.7,2.33,1.1,1.1,1.1,1,3.67,"
     assert json.loads(rows["json"])[1]["f+f' ×copy"] == 3.67
     fake_clock([0.3, 0.7, 1.1], 100)
     more = run(
         "bench", "relu", "--size", "100", "--repeat", "1", "--format", "csv", "--precision", "6"
     )
-    assert more.stdout.splitlines()[2] == "relu,0.7,0.7,0.7,2.33333,1.1,1.1,1.1,1,3.66667"
+    assert more.stdout.splitlines()[2] == "relu,0.7,0.7,0.7,2.33333,1.1,1.1,1.1,1,3.66667,"
 
 
 def test_bench_defaults_to_the_seed_variants(run, fake_clock):

@@ -119,8 +119,16 @@ def _simd(x) -> bool:
     return x.dtype == np.float32 and exp_path.current() == "simd"
 
 
+def follows_exp_path(name: str, alpha: float) -> bool:
+    """Whether this variant's float32 kernel at this alpha takes exp_path's choice (simd
+    or table): ELU and CELU at alpha = 1 and SELU. Any other coefficient can double
+    NumPy's exp error in ulps, so other alphas keep the tables on every machine. (The
+    kernels below ask this; ``relucli bench`` uses it to say which path ran.)"""
+    return name == "selu" or (name in ("elu", "celu") and alpha == 1)
+
+
 def elu_kernel(x, value, grad, a: KernelArgs, w: Workspace) -> None:
-    if a.alpha == 1 and _simd(x):
+    if follows_exp_path("elu", a.alpha) and _simd(x):
         _simd32(x, value, grad, w.scope("simd"))
         return
     _exp_family(x, value, grad, a.alpha, a.alpha, const(x, 1), None, w.scope("exp"))
@@ -147,7 +155,7 @@ def _elu_grad_tail(x, grad, alpha: float) -> None:
 def selu_kernel(x, value, grad, a: KernelArgs, w: Workspace) -> None:
     # ELU with alpha = SELU_ALPHA, scaled: the same body with the scale folded in.
     coef = const(x, SELU_ALPHA) * const(x, SELU_SCALE)  # PyTorch multiplies them first
-    if _simd(x):
+    if follows_exp_path("selu", 1.0) and _simd(x):
         _simd32(x, value, grad, w.scope("simd"), coef, const(x, SELU_SCALE))
         return
     _exp_family(x, value, grad, coef, coef, const(x, SELU_SCALE), None, w.scope("exp"))
@@ -157,7 +165,7 @@ def celu_kernel(x, value, grad, a: KernelArgs, w: Workspace) -> None:
     one = const(x, 1)
     body = w.scope("exp")
     if a.alpha == 1:
-        if _simd(x):
+        if follows_exp_path("celu", a.alpha) and _simd(x):
             _simd32(x, value, grad, w.scope("simd"))
             return
         _exp_family(x, value, grad, one, one, one, None, body)

@@ -78,6 +78,11 @@ def bench(specs, size, dtype, repeat, memory_budget, out: TableOutput) -> None:
     ratios. Timings are printed to 3 significant digits in every format unless
     --precision says otherwise.
 
+    The exp path column says which float32 kernel ELU, SELU and CELU (at alpha = 1) ran:
+    simd (NumPy's own vectorised exp/expm1, where its build and CPU have them) or table
+    (relucli's exp tables). `relucli info` says why; RELUCLI_EXP_PATH=simd|table forces
+    one.
+
     \b
     Examples:
       relucli bench
