@@ -17,8 +17,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ..activation import Activation
-from ..inputs import Points, parse_at, parse_range
+from .. import index
 from ..registry import CONVENTIONS, SpecError, normalize, parse_number
 from ..tables import (
     DEFAULT_FORMAT,
@@ -29,15 +28,19 @@ from ..tables import (
     canonical_format,
 )
 from ..tables import table_output as decide_table_output
-from ..variants import REGISTRY
 from .output import TableOutput
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 Decorator = Callable[[Callable], Callable]
 
+# The records, kernels and NumPy (activation, inputs, variants) are imported by the functions
+# that compute: `relucli list`, `--help` and a TAB press load this module and need none of it.
 if TYPE_CHECKING:
     from click.shell_completion import CompletionItem
+
+    from ..activation import Activation
+    from ..inputs import Points
 
 
 # ---------------------------------------------------------------------- variant specs
@@ -48,24 +51,22 @@ def complete_specs(
 ) -> list[CompletionItem]:
     """Shell completion: variant names, then groups, then aliases, each once; after
     ``NAME@`` the frameworks that have the variant (and ``.FORM`` after one with forms);
-    after ``NAME:`` (or ``NAME:P=V,``) the parameter names not given yet, as ``P=``."""
+    after ``NAME:`` (or ``NAME:P=V,``) the parameter names not given yet, as ``P=``.
+    Read from the index (relucli.index): a TAB press imports no kernel and no NumPy."""
     from click.shell_completion import CompletionItem
 
     name, colon, rest = incomplete.partition(":")
     if not colon and "@" in name:
         return [CompletionItem(w) for w in _framework_words(name)]
     if colon:
-        try:
-            variant = REGISTRY.lookup(name.partition("@")[0])
-        except SpecError:
+        variant = index.find(name.partition("@")[0])
+        if variant is None:
             return []
         head, _, word = f"{name}:{rest}".rpartition(",") if "," in rest else (name, ":", rest)
         key, eq, value = word.partition("=")
         if eq:  # a value: only a parameter with named choices has something to suggest
-            try:
-                choices = variant.param(key).choices
-            except SpecError:
-                return []
+            param = variant.param(key)
+            choices = () if param is None else param.choices
             return [
                 CompletionItem(f"{incomplete[: len(incomplete) - len(value)]}{c}")
                 for c in choices
@@ -78,7 +79,7 @@ def complete_specs(
             for p in variant.params
             if p.name not in given and p.name.startswith(normalize(word))
         ]
-    words = [*REGISTRY.names(), *REGISTRY.group_names(), *sorted(REGISTRY.aliases)]
+    words = [*index.names(), *index.group_names(), *sorted(index.aliases())]
     prefix = normalize(incomplete)
     return [CompletionItem(w) for w in dict.fromkeys(words) if w.startswith(prefix)]
 
@@ -86,18 +87,14 @@ def complete_specs(
 def _framework_words(word: str) -> list[str]:
     """``leaky@k`` -> leaky@keras-tf, leaky@keras-jax, ...; ``leaky@keras-tf.`` -> its forms."""
     name, _, suffix = word.partition("@")
-    try:
-        variant = REGISTRY.lookup(name)
-    except SpecError:
+    variant = index.find(name)
+    if variant is None:
         return []
     framework, dot, form = suffix.lower().partition(".")
     if dot:
-        facts = variant.frameworks.get(framework)
-        forms = list(facts.forms) if facts is not None and variant.in_framework(framework) else []
+        forms = variant.forms.get(framework, ())
         return [f"{name}@{framework}.{f}" for f in forms if f.startswith(form)]
-    return [
-        f"{name}@{f}" for f in CONVENTIONS if variant.in_framework(f) and f.startswith(framework)
-    ]
+    return [f"{name}@{f}" for f in variant.frameworks if f.startswith(framework)]
 
 
 def specs_argument(f: Callable) -> Callable:
@@ -117,6 +114,9 @@ def resolve(
     seed: int | None = None,
 ) -> list[Activation]:
     """Specs and groups -> activations, duplicates dropped, order kept."""
+    from ..activation import Activation
+    from ..variants import REGISTRY
+
     acts: list[Activation] = []
     seen: set[str] = set()
     for spec in REGISTRY.expand(specs, default):
@@ -259,6 +259,8 @@ def long_option(help: str) -> Decorator:
 
 
 def points_from(at: Sequence[str], range_, num, step, dtype: str) -> Points:
+    from ..inputs import parse_at, parse_range
+
     if at and range_:
         raise SpecError("give --at or --range, not both")
     if range_:
