@@ -124,27 +124,31 @@ def completion(param: click.Parameter) -> tuple[Any, ...]:
 
 def param_record(param: click.Parameter) -> dict[str, Any]:
     if isinstance(param, click.Argument):
-        return sparse({
-            "kind": "argument",
-            "name": param.name,
-            "nargs": param.nargs,
-            "required": param.required,
-            "complete": completion(param),
-        })
+        return sparse(
+            {
+                "kind": "argument",
+                "name": param.name,
+                "nargs": param.nargs,
+                "required": param.required,
+                "complete": completion(param),
+            }
+        )
     assert isinstance(param, click.Option)
-    return sparse({
-        "kind": "option",
-        "name": param.name,
-        "opts": tuple(param.opts),
-        "secondary_opts": tuple(param.secondary_opts),
-        "is_flag": param.is_flag,
-        "count": param.count,
-        "multiple": param.multiple,
-        "nargs": param.nargs,
-        "hidden": param.hidden,
-        "help": param.help,
-        "complete": completion(param),
-    })
+    return sparse(
+        {
+            "kind": "option",
+            "name": param.name,
+            "opts": tuple(param.opts),
+            "secondary_opts": tuple(param.secondary_opts),
+            "is_flag": param.is_flag,
+            "count": param.count,
+            "multiple": param.multiple,
+            "nargs": param.nargs,
+            "hidden": param.hidden,
+            "help": param.help,
+            "complete": completion(param),
+        }
+    )
 
 
 def command_records() -> dict[str, dict[str, Any]]:

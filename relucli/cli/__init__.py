@@ -48,7 +48,8 @@ class RelucliGroup(click.Group):
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         # Click's own, with each command's short help from the index where its module is not
         # loaded: importing every command to read its docstring cost about 100 ms.
-        commands = [(name, self.commands.get(name) or stub(name)) for name in self.list_commands(ctx)]
+        names = self.list_commands(ctx)
+        commands = [(name, self.commands.get(name) or stub(name)) for name in names]
         commands = [(name, cmd) for name, cmd in commands if not cmd.hidden]
         limit = formatter.width - 6 - max(len(name) for name, _ in commands)
         with formatter.section("Commands"):
