@@ -87,5 +87,6 @@ def _param(record: dict[str, Any]) -> click.Parameter:
         hidden=record.get("hidden", False),
         **common,
     )
-    option.secondary_opts = list(record.get("secondary_opts", ()))
+    # Not list(): in this package `list` (like `eval`) is the name of a command module.
+    option.secondary_opts = [*record.get("secondary_opts", ())]
     return option
