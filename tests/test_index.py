@@ -22,7 +22,8 @@ import make_index
 from relucli import index
 from relucli.activation import _fmt
 from relucli.cli import main
-from relucli.cli.commands import COMMANDS, list as list_module, stub
+from relucli.cli.commands import COMMANDS, stub
+from relucli.cli.commands import list as list_module
 from relucli.cli.options import CONTEXT, table_output
 from relucli.frameworks import spellings
 from relucli.tables import FORMATS
