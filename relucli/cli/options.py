@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 
 import click
 
-from .. import index
 from ..registry import CONVENTIONS, SpecError, normalize, parse_number
 from ..tables import (
     DEFAULT_FORMAT,
@@ -55,6 +54,8 @@ def complete_specs(
     Read from the index (relucli.index): a TAB press imports no kernel and no NumPy."""
     from click.shell_completion import CompletionItem
 
+    from .. import index
+
     name, colon, rest = incomplete.partition(":")
     if not colon and "@" in name:
         return [CompletionItem(w) for w in _framework_words(name)]
@@ -86,6 +87,8 @@ def complete_specs(
 
 def _framework_words(word: str) -> list[str]:
     """``leaky@k`` -> leaky@keras-tf, leaky@keras-jax, ...; ``leaky@keras-tf.`` -> its forms."""
+    from .. import index
+
     name, _, suffix = word.partition("@")
     variant = index.find(name)
     if variant is None:
