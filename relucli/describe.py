@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .activation import Activation
-from .inputs import Points
 from .numerics.quadrature import gaussian_nodes
 from .registry import Interval
+
+if TYPE_CHECKING:  # `props` never parses points: inputs is grad's (start-up, issue 16)
+    from .inputs import Points
 
 CHECK_HEADERS = ["variant", "x", "f'(x)", "central difference", "abs error", "note"]
 
