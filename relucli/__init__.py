@@ -10,12 +10,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
-from .registry import CONVENTIONS, SpecError, Variant
+from .specs import SpecError
 
 # The catalogue (kernels, NumPy) loads on first use, not with the package: `relucli --help`,
 # `--version`, `list` and shell completion import relucli and must not pay for NumPy.
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from .activation import Activation
+    from .registry import Variant
 
 
 def __getattr__(name: str) -> Any:
@@ -23,6 +24,10 @@ def __getattr__(name: str) -> Any:
         from .activation import Activation
 
         return Activation
+    if name == "Variant":
+        from .registry import Variant
+
+        return Variant
     if name in _SUBMODULES:  # as when the package imported them itself: relucli.variants.X
         import importlib
 
@@ -45,6 +50,7 @@ def get(
     keyword parameters. ``convention`` (a framework) sets the kink gradients and, unless the
     spec names its own ``@FRAMEWORK``, the defaults."""
     from .activation import Activation
+    from .registry import CONVENTIONS
     from .variants import REGISTRY
 
     if convention not in CONVENTIONS:

@@ -29,7 +29,7 @@ import threading
 from collections.abc import Iterator
 from typing import IO
 
-from .registry import SpecError
+from .specs import SpecError
 
 STDOUT = "-"
 

@@ -15,7 +15,7 @@ import functools
 from dataclasses import dataclass
 from typing import Any
 
-from .registry import normalize
+from .specs import normalize
 
 
 @dataclass(frozen=True)

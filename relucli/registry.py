@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .frameworks import AMBIGUOUS, FRAMEWORKS, FrameworkFacts, split
+from .specs import SpecError, normalize
 
 # No NumPy, difflib or fractions at import: the start-up paths (help, list, completion, the
 # error policy) read this module and must not pay for them (issue 16).
@@ -42,10 +43,6 @@ __all__ = [
     "normalize",
     "parse_number",
 ]
-
-
-class SpecError(ValueError):
-    """A variant spec, parameter or value the user gave is not valid (a usage error)."""
 
 
 Params = Mapping[str, Any]
@@ -316,11 +313,6 @@ class Variant:
     def in_framework(self, framework: str) -> bool:
         facts = self.frameworks.get(framework)
         return facts is not None and bool(facts.names)
-
-
-def normalize(name: str) -> str:
-    """Names are case-insensitive and '-' is the same as '_'."""
-    return str(name).strip().lower().replace("-", "_").replace(" ", "")
 
 
 def _closest(word: str, choices: Iterable[str]) -> str:

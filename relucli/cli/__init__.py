@@ -18,7 +18,7 @@ import click
 
 from .. import __version__
 from ..quiet import collected_warnings
-from ..registry import SpecError
+from ..specs import SpecError
 from ..tables import FormatError
 from ..textenc import for_stream
 from .commands import COMMANDS, stub

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ..registry import CONVENTIONS, SpecError, normalize, parse_number
+from ..specs import SpecError, normalize
 from ..tables import (
     DEFAULT_FORMAT,
     DEFAULT_PRECISION,
@@ -143,6 +143,8 @@ class NumberRange(click.FloatRange):
 
     def convert(self, value, param, ctx):
         if isinstance(value, str):
+            from ..registry import parse_number
+
             try:
                 value = parse_number(value)
             except SpecError as exc:
@@ -210,6 +212,8 @@ def activation_options(f: Callable) -> Callable:
 
 def convention_option(f: Callable) -> Callable:
     """--convention torch|jax: the gradient at kinks (alone for commands without --train)."""
+    from ..registry import CONVENTIONS
+
     return click.option(
         "--convention",
         type=click.Choice(CONVENTIONS),
@@ -521,6 +525,8 @@ class ByteSize(click.ParamType):
                 break
         unit = text[-1:] if text[-1:] in _UNITS and text[-1:] else ""
         number = text[: len(text) - len(unit)]
+        from ..registry import parse_number
+
         try:
             amount = parse_number(number) * _UNITS[unit]
         except SpecError:
