@@ -21,8 +21,7 @@ from ..quiet import collected_warnings
 from ..specs import SpecError
 from ..tables import FormatError
 from ..textenc import for_stream
-from .commands import COMMANDS, stub
-from .options import CONTEXT
+from .commands import COMMANDS, CONTEXT, stub
 from .output import UserError, cannot_write
 
 
@@ -49,7 +48,7 @@ class RelucliGroup(click.Group):
         # Click's own, with each command's short help from the index where its module is not
         # loaded: importing every command to read its docstring cost about 100 ms.
         names = self.list_commands(ctx)
-        commands = [(name, self.commands.get(name) or stub(name)) for name in names]
+        commands = [(name, self.commands.get(name) or stub(name, params=False)) for name in names]
         commands = [(name, cmd) for name, cmd in commands if not cmd.hidden]
         limit = formatter.width - 6 - max(len(name) for name, _ in commands)
         with formatter.section("Commands"):

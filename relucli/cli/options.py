@@ -27,9 +27,8 @@ from ..tables import (
     canonical_format,
 )
 from ..tables import table_output as decide_table_output
+from .commands import CONTEXT as CONTEXT  # re-exported: every command imports it from here
 from .output import TableOutput
-
-CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 Decorator = Callable[[Callable], Callable]
 
