@@ -138,6 +138,7 @@ def cases(quick: bool) -> list[Case]:
         "relucli.cli.commands.props",
         "relucli.describe",
         "relucli.numerics.quadrature",
+        "relucli.numerics._legendre",
     }
     out += [
         Case("grad --at -2", ["grad", "--at", "-2"], COMPUTE_FLOOR, 1.1, grad, numpy_free=False),
