@@ -1,105 +1,246 @@
-"""Start-up time of `relucli grad --at -2` against the floor of its imports.
+"""Start-up time of relucli's commands against the floors of what they import.
 
-    python benchmarks/startup.py [--runs 21]
+    python benchmarks/startup.py [--runs 15] [--quick]
 
-The floor is `python -c "import numpy, click, tabulate"`: a relucli command cannot start
-faster than the libraries it needs. Target (issue 6): the command within 1.25x of the floor,
-median wall time of at least 10 runs of each, interleaved so that a busy spell on the
-machine hits both alike. Also prints the relucli modules `grad` imports that it does not
-need (from `python -X importtime`).
+Targets (issue 16), each a ratio of median wall times measured in the same run:
+- `relucli --help`, `--version`, `list` (every format) and shell completion (bash, zsh,
+  fish; variant names, parameters, options) import no NumPy: at most 0.5x
+  `python -c "import numpy"`.
+- `relucli grad --at -2` at most 1.1x `python -c "import numpy, click, tabulate"`, the
+  floor of a command that computes; `relucli props` at most 1.15x it.
+
+Every command and floor runs once per round, the rounds interleaved (a busy spell on the
+shared machine hits all alike), medians of at least 15 rounds. The children run as on a
+user's machine: PYTHONUNBUFFERED and PYTHONDONTWRITEBYTECODE removed (the bytecode cache is
+used), after a warm-up run of each. CPU time (user + system of the children) is shown
+beside the wall ratio. Then, per command, the relucli modules it imports but does not need
+(from `python -X importtime`), and whether NumPy was imported where it must not be.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
 import time
+from dataclasses import dataclass, field
 
-TARGET = 1.25
-FLOOR = [sys.executable, "-c", "import numpy, click, tabulate"]
-COMMAND = [sys.executable, "-m", "relucli", "grad", "--at", "-2"]
-# What `grad` needs; anything else relucli imports for it is start-up time wasted.
-NEEDED = {
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from targets import at_most, report
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SCRIPT = "startup"
+PY = sys.executable
+NUMPY_FLOOR = "import numpy"
+COMPUTE_FLOOR = "import numpy, click, tabulate"
+# Not a target: what `list` in a tabulate format cannot go below (tabulate 0.10 reads its
+# own version through importlib.metadata at import, about 10 ms).
+TABLE_FLOOR = "import click, tabulate"
+
+# What every command needs: the group and its error policy (--version needs no more).
+BASE = {
     "relucli",
     "relucli.__main__",
     "relucli._version",
-    "relucli.activation",
     "relucli.cli",
     "relucli.cli.commands",
-    "relucli.cli.commands.eval",  # grad's per-point table
-    "relucli.cli.commands.grad",
-    "relucli.cli.options",
     "relucli.cli.output",
-    "relucli.describe",
-    "relucli.inputs",
+    "relucli.quiet",
+    "relucli.specs",
+    "relucli.tables",
+    "relucli.textenc",
+}
+INDEX = {"relucli.index", "relucli._index"}  # the records' metadata (scripts/make_index.py)
+HELP = BASE | {"relucli._index"}  # each command's help paragraph
+COMPLETE = BASE | INDEX | {"relucli.cli.options"}
+LIST = COMPLETE | {"relucli.files", "relucli.cli.commands.list"}
+# A command that computes: the records, kernels and numerics besides.
+COMPUTE = BASE | {
+    "relucli.cli.options",
+    "relucli.files",
+    "relucli.registry",
+    "relucli.frameworks",
+    "relucli.activation",
     "relucli.numerics",
     "relucli.numerics.chunked",
+    "relucli.numerics.doubled",
     "relucli.numerics.elementwise",
     "relucli.numerics.exp32",
-    "relucli.numerics.quadrature",
-    "relucli.registry",
-    "relucli.tables",
+    "relucli.numerics.special",
+    "relucli.numerics._fdlibm_erf",
     "relucli.variants",
+    "relucli.variants.algebraic",
     "relucli.variants.exponential",
     "relucli.variants.piecewise",
+    "relucli.variants.research_piecewise",
+    "relucli.variants.research_smooth",
+    "relucli.variants.shrink",
+    "relucli.variants.sigmoidal",
     "relucli.variants.smooth",
+    "relucli.variants.swish",
 }
 
 
-def wall(cmd: list[str]) -> float:
-    start = time.perf_counter()
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, env=_env())
-    return time.perf_counter() - start
+@dataclass
+class Case:
+    """One command line: its arguments, extra environment, floor, limit and needed modules."""
+
+    name: str
+    args: list[str]
+    floor: str
+    limit: float
+    needed: set[str]
+    env: dict[str, str] = field(default_factory=dict)
+    numpy_free: bool = True
 
 
-def _env() -> dict[str, str]:
-    env = dict(os.environ)
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    env["PYTHONPATH"] = root + os.pathsep + env.get("PYTHONPATH", "")
+def _complete(shell: str, words: str) -> dict[str, str]:
+    """The environment of one TAB press (what Click's scripts for each shell set)."""
+    parts = words.split(" ")
+    cword = parts[-1] if shell == "fish" else str(len(parts) - 1)
+    return {"_RELUCLI_COMPLETE": f"{shell}_complete", "COMP_WORDS": words, "COMP_CWORD": cword}
+
+
+def cases(quick: bool) -> list[Case]:
+    half = 0.5
+    out = [
+        Case("--help", ["--help"], NUMPY_FLOOR, half, HELP),
+        Case("--version", ["--version"], NUMPY_FLOOR, half, BASE),
+        Case("list", ["list"], NUMPY_FLOOR, half, LIST),
+    ]
+    formats = ["csv", "json"] if quick else ["csv", "json", "github", "latex", "latex_booktabs"]
+    out += [
+        Case(f"list --format {f}", ["list", "--format", f], NUMPY_FLOOR, half, out[2].needed)
+        for f in formats
+    ]
+    completions = [
+        ("bash", "relucli plot e"),
+        ("zsh", "relucli plot e"),
+        ("fish", "relucli plot e"),
+        ("bash", "relucli "),
+        ("bash", "relucli grad elu:"),
+        ("bash", "relucli table --format l"),
+        ("zsh", "relucli plot --s"),
+    ]
+    if quick:
+        completions = completions[:2]
+    out += [
+        Case(
+            f"complete {shell} '{words}'", [], NUMPY_FLOOR, half, COMPLETE, _complete(shell, words)
+        )
+        for shell, words in completions
+    ]
+    grad = COMPUTE | {"relucli.cli.commands.grad", "relucli.cli.commands.eval", "relucli.inputs"}
+    props = COMPUTE | {
+        "relucli.cli.commands.props",
+        "relucli.describe",
+        "relucli.numerics.quadrature",
+        "relucli.numerics._legendre",
+    }
+    out += [
+        Case("grad --at -2", ["grad", "--at", "-2"], COMPUTE_FLOOR, 1.1, grad, numpy_free=False),
+        Case("props", ["props"], COMPUTE_FLOOR, 1.15, props, numpy_free=False),
+    ]
+    return out
+
+
+def child_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment a user's shell gives: no PYTHONUNBUFFERED, no PYTHONDONTWRITEBYTECODE
+    (this machine sets both), relucli from this tree."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("PYTHONUNBUFFERED", "PYTHONDONTWRITEBYTECODE") and not k.startswith("COMP_")
+    }
+    env.pop("_RELUCLI_COMPLETE", None)
+    env["PYTHONPATH"] = ROOT + os.pathsep + env.get("PYTHONPATH", "")
+    env.update(extra or {})
     return env
 
 
-def imported_modules(cmd: list[str]) -> list[tuple[str, int]]:
-    """(module, cumulative µs) for the relucli modules a command imports."""
-    out = subprocess.run(
+def argv(case: Case) -> list[str]:
+    return [PY, "-m", "relucli", *case.args]
+
+
+def run(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """(wall, CPU) seconds of one child process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, env=env)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
+
+
+def imported(cmd: list[str], env: dict[str, str]) -> list[tuple[str, int]]:
+    """(module, cumulative µs) for every module a command imports, from -X importtime."""
+    err = subprocess.run(
         [cmd[0], "-X", "importtime", *cmd[1:]],
         check=True,
-        capture_output=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
         text=True,
-        env=_env(),
+        env=env,
     ).stderr
     found = []
-    for line in out.splitlines():
-        if not line.startswith("import time:") or "|" not in line:
-            continue
-        _, cumulative, name = (part.strip() for part in line.split("|"))
-        if name.startswith("relucli") and cumulative.isdigit():
-            found.append((name, int(cumulative)))
+    for line in err.splitlines():
+        if line.startswith("import time:") and "|" in line:
+            _, cumulative, name = (part.strip() for part in line.split("|"))
+            if cumulative.isdigit():
+                found.append((name, int(cumulative)))
     return found
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=21, help="runs of each (median reported)")
+    parser.add_argument("--runs", type=int, default=15, help="rounds (median; at least 15)")
+    parser.add_argument("--quick", action="store_true", help="fewer command lines")
     args = parser.parse_args()
-    wall(FLOOR), wall(COMMAND)  # warm the file cache
-    floor, command = [], []
-    for _ in range(max(args.runs, 10)):
-        floor.append(wall(FLOOR))
-        command.append(wall(COMMAND))
-    f, c = statistics.median(floor), statistics.median(command)
-    print(f"import numpy, click, tabulate : {f * 1e3:7.1f} ms (median of {len(floor)})")
-    print(f"relucli grad --at -2          : {c * 1e3:7.1f} ms")
-    verdict = "meets" if c / f <= TARGET else "misses"
-    print(f"ratio                         : {c / f:7.2f}x  ({verdict} the {TARGET}x target)")
-    extra = [(m, us) for m, us in imported_modules(COMMAND) if m not in NEEDED]
-    if extra:
-        print("relucli modules `grad` imports but does not need (cumulative ms):")
-        for name, us in extra:
-            print(f"  {name:32s} {us / 1e3:6.1f}")
+    todo = cases(args.quick)
+    floors = {f: [PY, "-c", f] for f in (NUMPY_FLOOR, COMPUTE_FLOOR, TABLE_FLOOR)}
+    jobs = [(f, cmd, child_env()) for f, cmd in floors.items()]
+    jobs += [(c.name, argv(c), child_env(c.env)) for c in todo]
+    for _, cmd, env in jobs:  # warm the file and bytecode caches
+        run(cmd, env)
+    times: dict[str, list[tuple[float, float]]] = {name: [] for name, _, _ in jobs}
+    for _ in range(max(args.runs, 15)):
+        for name, cmd, env in jobs:
+            times[name].append(run(cmd, env))
+
+    def median(name: str, which: int) -> float:
+        return statistics.median(t[which] for t in times[name])
+
+    numpy = median(NUMPY_FLOOR, 0)
+    for name in times:
+        wall, cpu = median(name, 0), median(name, 1)
+        print(
+            f"{name:42s} wall {wall * 1e3:6.1f} ms   CPU {cpu * 1e3:6.1f} ms"
+            f"   {wall / numpy:5.2f}x import numpy"
+        )
+    print()
+    results = []
+    for c in todo:
+        wall = median(c.name, 0) / median(c.floor, 0)
+        cpu = median(c.name, 1) / median(c.floor, 1)
+        detail = f"vs `python -c '{c.floor}'`; CPU {cpu:.2f}x"
+        results.append(at_most(SCRIPT, f"relucli {c.name}", wall, c.limit, detail=detail))
+    report(results)
+
+    print("\nModules imported but not needed (cumulative ms), per command:")
+    for c in todo:
+        modules = imported(argv(c), child_env(c.env))
+        names = {m for m, _ in modules}
+        extra = [(m, us) for m, us in modules if m.startswith("relucli") and m not in c.needed]
+        numpy = c.numpy_free and "numpy" in names
+        if not extra and not numpy:
+            continue
+        print(f"  relucli {c.name}:" + ("  imports NumPy!" if numpy else ""))
+        for m, us in extra:
+            print(f"    {m:40s} {us / 1e3:6.1f}")
     return 0
 
 

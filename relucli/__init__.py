@@ -7,12 +7,35 @@ array(-0.2)
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
-from .activation import Activation
-from .registry import CONVENTIONS, SpecError, Variant
-from .variants import REGISTRY
+from .specs import SpecError
+
+# The catalogue (kernels, NumPy) loads on first use, not with the package: `relucli --help`,
+# `--version`, `list` and shell completion import relucli and must not pay for NumPy.
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from .activation import Activation
+    from .registry import Variant
+
+
+def __getattr__(name: str) -> Any:
+    if name == "Activation":
+        from .activation import Activation
+
+        return Activation
+    if name == "Variant":
+        from .registry import Variant
+
+        return Variant
+    if name in _SUBMODULES:  # as when the package imported them itself: relucli.variants.X
+        import importlib
+
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module 'relucli' has no attribute '{name}'")
+
+
+_SUBMODULES = ("activation", "numerics", "variants")
 
 
 def get(
@@ -26,6 +49,10 @@ def get(
     """An activation from a spec (``"elu:alpha=0.5"``, ``"leaky_relu@keras-tf"``) and/or
     keyword parameters. ``convention`` (a framework) sets the kink gradients and, unless the
     spec names its own ``@FRAMEWORK``, the defaults."""
+    from .activation import Activation
+    from .registry import CONVENTIONS
+    from .variants import REGISTRY
+
     if convention not in CONVENTIONS:
         raise SpecError(f"unknown convention '{convention}' (valid: {', '.join(CONVENTIONS)})")
     variant, parsed, convention, framework = REGISTRY.parse_spec(spec, convention)
@@ -61,8 +88,10 @@ def plot(
     >>> fig = relucli.plot("elu", "selu", style="neon")   # doctest: +SKIP
     >>> fig.savefig("elu-selu.svg")                       # doctest: +SKIP
     """
+    from .activation import Activation
     from .plotting.compare import PlotOptions, draw_comparison
     from .plotting.figure import new_figure, parse_size
+    from .variants import REGISTRY
 
     acts: list[Activation] = []
     for spec in REGISTRY.expand(list(specs) or ["relu", "leaky_relu", "elu"], "seed"):
@@ -88,6 +117,8 @@ def plot(
 
 def names() -> list[str]:
     """Canonical variant names, in registry order."""
+    from .variants import REGISTRY
+
     return REGISTRY.names()
 
 

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .activation import Activation
-from .inputs import Points
 from .numerics.quadrature import gaussian_nodes
 from .registry import Interval
+
+if TYPE_CHECKING:  # `props` never parses points: inputs is grad's (start-up, issue 16)
+    from .inputs import Points
 
 CHECK_HEADERS = ["variant", "x", "f'(x)", "central difference", "abs error", "note"]
 
@@ -111,11 +114,15 @@ def normal_moments(act: Activation, std: float = 1.0) -> tuple[float, float]:
 
 
 def _scaled_sum(w: np.ndarray, v: np.ndarray, power: int) -> float:
-    """sum(w * v**power) without overflowing in the intermediate terms."""
+    """sum(w * v**power) without overflowing in the intermediate terms.
+
+    Summed by np.add.reduce (pairwise), not np.dot: OpenBLAS runs a dot product of more
+    than 10,000 terms (relu6 has 10,112 nodes) on its thread pool, whose spinning threads
+    cost `relucli props` about 100 ms of CPU on top of its own 60 ms."""
     top = float(np.max(np.abs(v))) if v.size else 0.0
     if not math.isfinite(top) or top == 0:
-        return float(np.dot(w, v**power))
-    return float(np.dot(w, (v / top) ** power) * np.float64(top) ** power)  # may be inf
+        return float(np.add.reduce(w * v**power))
+    return float(np.add.reduce(w * (v / top) ** power) * np.float64(top) ** power)  # may be inf
 
 
 def zero_grad_share(act: Activation, std: float = 1.0) -> float:

@@ -25,12 +25,11 @@ import re
 import signal
 import stat
 import sys
-import tempfile
 import threading
 from collections.abc import Iterator
 from typing import IO
 
-from .registry import SpecError
+from .specs import SpecError
 
 STDOUT = "-"
 
@@ -110,6 +109,8 @@ def check_output_path(path: str | os.PathLike, make_folder: bool = False) -> Non
     if not stat.S_ISDIR(folder_info.st_mode):
         raise _error(errno.ENOTDIR, text)
     # os.access says yes to root even on a read-only file system: try it for real.
+    import tempfile  # only for -o FILE: standard output never needs it (start-up, issue 16)
+
     try:
         fd, tmp = tempfile.mkstemp(prefix=".relucli-check.", suffix=".tmp", dir=folder)
     except OSError as exc:
@@ -190,6 +191,8 @@ def _in_place(text: str, mode: str, fd: int | None = None) -> Iterator[IO]:
 
 @contextlib.contextmanager
 def _atomic(text: str, mode: str) -> Iterator[IO]:
+    import tempfile
+
     # A symlink's target is what gets replaced, so the link itself survives.
     target = os.path.realpath(text)
     folder = _folder(target)

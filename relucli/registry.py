@@ -9,18 +9,22 @@ a variant is one record and one row in tests/cases.py.
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from fractions import Fraction
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from .frameworks import AMBIGUOUS, FRAMEWORKS, FrameworkFacts, split
-from .numerics.chunked import Kernel, KernelArgs
+from .specs import SpecError, normalize
+
+# No NumPy, difflib or fractions at import: the start-up paths (help, list, completion, the
+# error policy) read this module and must not pay for them (issue 16).
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    import numpy as np
+
+    from .numerics.chunked import Kernel
 
 # A convention is a framework: its kink gradients and, for specs without their own
 # @FRAMEWORK, its defaults (relucli/frameworks.py).
@@ -32,8 +36,6 @@ FORMS = ("function", "layer", "ops")
 __all__ = [
     "CONVENTIONS",
     "Interval",
-    "Kernel",
-    "KernelArgs",
     "Param",
     "Registry",
     "SpecError",
@@ -41,10 +43,6 @@ __all__ = [
     "normalize",
     "parse_number",
 ]
-
-
-class SpecError(ValueError):
-    """A variant spec, parameter or value the user gave is not valid (a usage error)."""
 
 
 Params = Mapping[str, Any]
@@ -114,8 +112,11 @@ class Param:
         TypeError from float()."""
         if isinstance(raw, str):
             return parse_number(raw)
-        real = isinstance(raw, (int, float, np.integer, np.floating))
-        if not real or isinstance(raw, (bool, np.bool_)):
+        # A NumPy scalar can exist only once NumPy is imported: ask it only then.
+        numpy = sys.modules.get("numpy")
+        numpy_real = numpy is not None and isinstance(raw, (numpy.integer, numpy.floating))
+        real = isinstance(raw, (int, float)) or numpy_real  # np.bool_ is neither
+        if not real or isinstance(raw, bool):
             raise SpecError(
                 f"{variant}: {self.name} must be a real number, got {type(raw).__name__}"
             )
@@ -185,6 +186,8 @@ def parse_number(text: str) -> float:
     shift = n_exp - d_exp  # |shift| is bounded by the digit counts and the limits above
     numerator = int(n_digits) * 10 ** max(shift, 0)
     denominator = int(d_digits) * 10 ** max(-shift, 0)
+    from fractions import Fraction
+
     try:
         value = float(Fraction(numerator, denominator))
     except OverflowError:
@@ -312,12 +315,9 @@ class Variant:
         return facts is not None and bool(facts.names)
 
 
-def normalize(name: str) -> str:
-    """Names are case-insensitive and '-' is the same as '_'."""
-    return str(name).strip().lower().replace("-", "_").replace(" ", "")
-
-
 def _closest(word: str, choices: Iterable[str]) -> str:
+    import difflib
+
     found = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f"; did you mean '{found[0]}'?" if found else ""
 

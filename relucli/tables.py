@@ -13,17 +13,16 @@ symbol, see textenc), and LaTeX formats write LaTeX that compiles in pdflatex.
 
 from __future__ import annotations
 
-import difflib
 import itertools
-import json
 import math
 import os
+import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any
 
-import numpy as np
-
+# NumPy, json and difflib are imported where used: `relucli list`, `--help` and completion
+# read this module and never need them (issue 16).
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from tabulate import TableFormat
 
@@ -191,7 +190,10 @@ def canonical_format(name: str) -> str:
     if key in WRITERS:
         return key
     found = [w.name for w in WRITERS.values() if key in w.hints]
-    found = found or difflib.get_close_matches(key, FORMATS, n=2)
+    if not found:
+        import difflib
+
+        found = difflib.get_close_matches(key, FORMATS, n=2)
     hint = f"; did you mean {' or '.join(repr(f) for f in found)}?" if found else ""
     raise FormatError(f"unknown format '{name}'{hint} (formats: {', '.join(FORMATS)})")
 
@@ -276,6 +278,8 @@ def render(
             columns = [_csv_column(c, exact, spell) for c in block]
             stream.write("\n".join(map(",".join, zip(*columns))) + "\n")
     elif writer.name == "json":
+        import json
+
         exact = SINGLE if precision is None and single else precision
         keys = [json.dumps(h, ensure_ascii=False) + ": " for h in headers]
         first = True
@@ -298,7 +302,12 @@ def render(
             any(_is_number(v) for v in c) and all(_is_number(v) or v is None for v in c)
             for c in columns
         ]
-        columns = [np.asarray(c) if n and None not in c else c for c, n in zip(columns, numeric)]
+        if any(n and None not in c for c, n in zip(columns, numeric)):
+            import numpy as np  # numeric columns take the array path (text-only tables: none)
+
+            columns = [
+                np.asarray(c) if n and None not in c else c for c, n in zip(columns, numeric)
+            ]
         texts = [_texts(c, digits, False) for c in columns]
         if spell is not _same:
             texts = [t if n else list(map(spell, t)) for t, n in zip(texts, numeric)]
@@ -321,17 +330,35 @@ def _same(text: str) -> str:
     return text
 
 
+def _numpy() -> Any:
+    """NumPy if it is imported, else None. A value can be a NumPy array or scalar only once
+    NumPy is imported, so type checks ask it only then and never import it themselves."""
+    return sys.modules.get("numpy")
+
+
+def _is_array(values: Any) -> bool:
+    np = _numpy()
+    return np is not None and isinstance(values, np.ndarray)
+
+
+def _scalar(v: Any) -> Any:
+    """A NumPy scalar (float32 rows) as the Python number; anything else as it is."""
+    np = _numpy()
+    return v.item() if np is not None and isinstance(v, np.generic) else v
+
+
 def _is_number(v: Any) -> bool:
     # NumPy scalars too: a float32 column arrives as np.float32 values, and as text it would
-    # ignore --precision and align left.
-    return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(
-        v, (bool, np.bool_)
-    )
+    # ignore --precision and align left. bool (and np.bool_, neither int nor np.number) is not.
+    if isinstance(v, (int, float)):
+        return not isinstance(v, bool)
+    np = _numpy()
+    return np is not None and isinstance(v, (np.integer, np.floating))
 
 
 def _texts(values: Sequence[Any], precision: int | None, exact_zero: bool) -> list[str]:
-    if isinstance(values, np.ndarray):  # a numeric column: the fast path
-        floats = values.astype(np.float64).tolist()
+    if _is_array(values):  # a numeric column: the fast path
+        floats = values.astype("float64").tolist()  # type: ignore[attr-defined]
         if precision is None:
             return list(map(float.__repr__, floats))  # 'inf', '-inf', 'nan' included
         return [format_float(v, precision, exact_zero) for v in floats]
@@ -339,8 +366,7 @@ def _texts(values: Sequence[Any], precision: int | None, exact_zero: bool) -> li
 
 
 def _text(v: Any, precision: int | None, exact_zero: bool = True) -> str:
-    if isinstance(v, np.generic):
-        v = v.item()  # a NumPy scalar (float32 rows): formatted as the Python number
+    v = _scalar(v)  # a NumPy scalar (float32 rows): formatted as the Python number
     if isinstance(v, bool):
         return "yes" if v else "no"
     if isinstance(v, int):
@@ -358,6 +384,8 @@ def format_float(v: float, precision: int | None, exact_zero: bool = True) -> st
     if precision is None:
         return repr(float(v))
     if precision == SINGLE:
+        import numpy as np
+
         return str(np.float32(v))
     if v == 0 and not exact_zero:
         return "0"  # a rounded table has no use for -0 (csv/json keep the sign bit)
@@ -368,7 +396,7 @@ def _csv_column(
     values: Sequence[Any], precision: int | None, spell: Callable[[str], str] = _same
 ) -> list[str]:
     texts = _texts(values, precision, True)
-    if isinstance(values, np.ndarray):
+    if _is_array(values):
         return texts  # numbers never need quoting
     return [_csv_cell(spell(t)) for t in texts]
 
@@ -383,13 +411,14 @@ def _csv_cell(text: Any) -> str:
 def _json_texts(
     values: Sequence[Any], precision: int | None, spell: Callable[[str], str] = _same
 ) -> list[str]:
-    if isinstance(values, np.ndarray):
+    import json
+
+    if _is_array(values):
         # JSON has no inf/nan: they are spelled as strings.
         return [t if t[-1].isdigit() else f'"{t}"' for t in _texts(values, precision, True)]
     out = []
     for v in values:
-        if isinstance(v, np.generic):
-            v = v.item()
+        v = _scalar(v)
         if isinstance(v, bool) or v is None:
             out.append(json.dumps(v))
         elif isinstance(v, (int, float)):

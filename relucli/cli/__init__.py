@@ -9,7 +9,6 @@ their shared options in relucli.cli.options.
 from __future__ import annotations
 
 import contextlib
-import difflib
 import errno
 import importlib
 import os
@@ -18,20 +17,19 @@ import sys
 import click
 
 from .. import __version__
-from ..files import STDOUT, ClosedStream
 from ..quiet import collected_warnings
-from ..registry import SpecError
+from ..specs import SpecError
 from ..tables import FormatError
 from ..textenc import for_stream
-from .commands import COMMANDS
-from .options import CONTEXT
+from .commands import COMMANDS, CONTEXT, stub
 from .output import UserError, cannot_write
 
 
 class RelucliGroup(click.Group):
     """Loads each command from its module on first use (Click's lazy-group pattern), so a
     command pays only for its own imports, and turns every way a command can fail into one
-    line and an exit code."""
+    line and an exit code. The group's --help and shell completion load no command: they
+    use stand-ins built from the index (commands.stub), so they start before NumPy would."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *COMMANDS})
@@ -39,14 +37,28 @@ class RelucliGroup(click.Group):
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         command = super().get_command(ctx, name)
         if command is None and name in COMMANDS:
+            if ctx.resilient_parsing:  # only shell completion parses resiliently
+                return stub(name)
             module, attribute = COMMANDS[name].split(":")
             command = getattr(importlib.import_module(f"{__name__}.commands.{module}"), attribute)
             self.add_command(command, name)
         return command
 
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        # Click's own, with each command's short help from the index where its module is not
+        # loaded: importing every command to read its docstring cost about 100 ms.
+        names = self.list_commands(ctx)
+        commands = [(name, self.commands.get(name) or stub(name, params=False)) for name in names]
+        commands = [(name, cmd) for name, cmd in commands if not cmd.hidden]
+        limit = formatter.width - 6 - max(len(name) for name, _ in commands)
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, cmd.get_short_help_str(limit)) for name, cmd in commands])
+
     def resolve_command(self, ctx, args):
         name = args[0] if args else ""
         if name and not name.startswith("-") and self.get_command(ctx, name) is None:
+            import difflib
+
             found = difflib.get_close_matches(name, self.list_commands(ctx), n=1)
             hint = f"; did you mean '{found[0]}'?" if found else ""
             raise click.UsageError(
@@ -123,6 +135,8 @@ def _prepare_streams() -> None:
     """Standard streams a user's shell may hand us: closed ones (`>&-`, where Python leaves
     None) and encodings that lack our symbols (ASCII, latin-1, EUC-JP terminals)."""
     if sys.stdout is None:
+        from ..files import ClosedStream
+
         _occupy(1)
         sys.stdout = ClosedStream("-")  # a write is one Error line, not an AttributeError
     if sys.stderr is None:
@@ -154,6 +168,8 @@ def _flush_stdout(code: int) -> int:
     except OSError as exc:
         _silence(sys.stdout)
         if code == 0:
+            from ..files import STDOUT
+
             code = _fail(cannot_write(STDOUT, exc), 1)
     except (AttributeError, ValueError):
         pass  # replaced by a caller, or closed: nothing is pending

@@ -17,9 +17,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ..activation import Activation
-from ..inputs import Points, parse_at, parse_range
-from ..registry import CONVENTIONS, SpecError, normalize, parse_number
+from ..specs import SpecError, normalize
 from ..tables import (
     DEFAULT_FORMAT,
     DEFAULT_PRECISION,
@@ -29,15 +27,18 @@ from ..tables import (
     canonical_format,
 )
 from ..tables import table_output as decide_table_output
-from ..variants import REGISTRY
+from .commands import CONTEXT as CONTEXT  # re-exported: every command imports it from here
 from .output import TableOutput
-
-CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 Decorator = Callable[[Callable], Callable]
 
+# The records, kernels and NumPy (activation, inputs, variants) are imported by the functions
+# that compute: `relucli list`, `--help` and a TAB press load this module and need none of it.
 if TYPE_CHECKING:
     from click.shell_completion import CompletionItem
+
+    from ..activation import Activation
+    from ..inputs import Points
 
 
 # ---------------------------------------------------------------------- variant specs
@@ -48,24 +49,24 @@ def complete_specs(
 ) -> list[CompletionItem]:
     """Shell completion: variant names, then groups, then aliases, each once; after
     ``NAME@`` the frameworks that have the variant (and ``.FORM`` after one with forms);
-    after ``NAME:`` (or ``NAME:P=V,``) the parameter names not given yet, as ``P=``."""
+    after ``NAME:`` (or ``NAME:P=V,``) the parameter names not given yet, as ``P=``.
+    Read from the index (relucli.index): a TAB press imports no kernel and no NumPy."""
     from click.shell_completion import CompletionItem
+
+    from .. import index
 
     name, colon, rest = incomplete.partition(":")
     if not colon and "@" in name:
         return [CompletionItem(w) for w in _framework_words(name)]
     if colon:
-        try:
-            variant = REGISTRY.lookup(name.partition("@")[0])
-        except SpecError:
+        variant = index.find(name.partition("@")[0])
+        if variant is None:
             return []
         head, _, word = f"{name}:{rest}".rpartition(",") if "," in rest else (name, ":", rest)
         key, eq, value = word.partition("=")
         if eq:  # a value: only a parameter with named choices has something to suggest
-            try:
-                choices = variant.param(key).choices
-            except SpecError:
-                return []
+            param = variant.param(key)
+            choices = () if param is None else param.choices
             return [
                 CompletionItem(f"{incomplete[: len(incomplete) - len(value)]}{c}")
                 for c in choices
@@ -78,26 +79,24 @@ def complete_specs(
             for p in variant.params
             if p.name not in given and p.name.startswith(normalize(word))
         ]
-    words = [*REGISTRY.names(), *REGISTRY.group_names(), *sorted(REGISTRY.aliases)]
+    words = [*index.names(), *index.group_names(), *sorted(index.aliases())]
     prefix = normalize(incomplete)
     return [CompletionItem(w) for w in dict.fromkeys(words) if w.startswith(prefix)]
 
 
 def _framework_words(word: str) -> list[str]:
     """``leaky@k`` -> leaky@keras-tf, leaky@keras-jax, ...; ``leaky@keras-tf.`` -> its forms."""
+    from .. import index
+
     name, _, suffix = word.partition("@")
-    try:
-        variant = REGISTRY.lookup(name)
-    except SpecError:
+    variant = index.find(name)
+    if variant is None:
         return []
     framework, dot, form = suffix.lower().partition(".")
     if dot:
-        facts = variant.frameworks.get(framework)
-        forms = list(facts.forms) if facts is not None and variant.in_framework(framework) else []
+        forms = variant.forms.get(framework, ())
         return [f"{name}@{framework}.{f}" for f in forms if f.startswith(form)]
-    return [
-        f"{name}@{f}" for f in CONVENTIONS if variant.in_framework(f) and f.startswith(framework)
-    ]
+    return [f"{name}@{f}" for f in variant.frameworks if f.startswith(framework)]
 
 
 def specs_argument(f: Callable) -> Callable:
@@ -117,6 +116,9 @@ def resolve(
     seed: int | None = None,
 ) -> list[Activation]:
     """Specs and groups -> activations, duplicates dropped, order kept."""
+    from ..activation import Activation
+    from ..variants import REGISTRY
+
     acts: list[Activation] = []
     seen: set[str] = set()
     for spec in REGISTRY.expand(specs, default):
@@ -140,6 +142,8 @@ class NumberRange(click.FloatRange):
 
     def convert(self, value, param, ctx):
         if isinstance(value, str):
+            from ..registry import parse_number
+
             try:
                 value = parse_number(value)
             except SpecError as exc:
@@ -207,6 +211,8 @@ def activation_options(f: Callable) -> Callable:
 
 def convention_option(f: Callable) -> Callable:
     """--convention torch|jax: the gradient at kinks (alone for commands without --train)."""
+    from ..registry import CONVENTIONS
+
     return click.option(
         "--convention",
         type=click.Choice(CONVENTIONS),
@@ -259,6 +265,8 @@ def long_option(help: str) -> Decorator:
 
 
 def points_from(at: Sequence[str], range_, num, step, dtype: str) -> Points:
+    from ..inputs import parse_at, parse_range
+
     if at and range_:
         raise SpecError("give --at or --range, not both")
     if range_:
@@ -516,6 +524,8 @@ class ByteSize(click.ParamType):
                 break
         unit = text[-1:] if text[-1:] in _UNITS and text[-1:] else ""
         number = text[: len(text) - len(unit)]
+        from ..registry import parse_number
+
         try:
             amount = parse_number(number) * _UNITS[unit]
         except SpecError:

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import click
 
-from ...frameworks import spellings
-from ...variants import REGISTRY
+from ... import index
 from ..options import CONTEXT, table_output
 from ..output import TableOutput
 
@@ -25,16 +22,14 @@ def list_cmd(out: TableOutput) -> None:
     Example:
       relucli list --format github
     """
+    # From the index (relucli.index), not the records: listing imports no kernel, no NumPy.
     rows = []
-    for v in REGISTRY.variants.values():
-        params = ", ".join(f"{p.name}={_default_text(p.default)}" for p in v.params)
-        rows.append([v.name, ", ".join(v.aliases), spellings(v), params, v.formula])
-    groups = ", ".join(REGISTRY.group_names())
+    for v in index.variants():
+        params = ", ".join(f"{p.name}={p.text}" for p in v.params)
+        rows.append([v.name, ", ".join(v.aliases), v.spellings, params, v.formula])
+    groups = ", ".join(index.group_names())
     rows.append(["groups", groups, "", "", "seed is the default set"])
-    out.emit(["variant", "aliases", "framework names", "parameters", "formula"], rows, len(rows))
+    out.emit(HEADERS, rows, len(rows))
 
 
-def _default_text(value: Any) -> str:
-    from ...activation import _fmt
-
-    return _fmt(value)
+HEADERS = ["variant", "aliases", "framework names", "parameters", "formula"]
