@@ -230,8 +230,7 @@ def evaluate(
         flat, copy_chunks = flat.copy(), False
 
     if chunk is None:
-        chunk = STREAMING_CHUNK if getattr(kernel, "streaming", False) else CHUNK
-        chunk = chunk if dtype == np.float32 else chunk // 2
+        chunk = chunk_for(kernel, dtype)
     chunk = max(1, min(chunk, flat.size))
     args = make_args(dtype)
     if dtype == np.float32 and not args.fits:
@@ -252,6 +251,35 @@ def evaluate(
             vs = value_flat[start:stop] if value is not None else value_flat[: stop - start]
             gs = grad_flat[start:stop] if grad_flat is not None else None
             kernel(xs, vs, gs, args, work)
+    finally:
+        _give_back(work)
+    return value, grad
+
+
+def chunk_for(kernel: Kernel, dtype: np.dtype) -> int:
+    """The chunk ``evaluate`` uses for ``kernel`` in ``dtype`` (elements)."""
+    chunk = STREAMING_CHUNK if getattr(kernel, "streaming", False) else CHUNK
+    return chunk if dtype == np.float32 else chunk // 2
+
+
+def evaluate_chunk(
+    kernel: Kernel,
+    x: np.ndarray,
+    args: KernelArgs,
+    want_value: bool = True,
+    want_grad: bool = True,
+) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """``evaluate`` for the common small call, with no chunk loop: ``x`` a non-empty
+    C-contiguous array in its working dtype of at most one chunk (``chunk_for``), ``args``
+    built for that dtype (and ``args.fits``), fresh outputs. Same results as ``evaluate``,
+    about ten microseconds sooner (the lab's (128, 32) arrays cost only a few)."""
+    flat = x.reshape(-1)
+    value = np.empty(x.shape, x.dtype) if want_value else None
+    grad = np.empty(x.shape, x.dtype) if want_grad else None
+    work = _borrow()
+    try:
+        vs = value.reshape(-1) if value is not None else work.scope("evaluate").buf(0, flat)
+        kernel(flat, vs, None if grad is None else grad.reshape(-1), args, work)
     finally:
         _give_back(work)
     return value, grad
