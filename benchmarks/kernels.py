@@ -44,9 +44,10 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from targets import Result, at_least, at_most, report
+
 import relucli
 from relucli.numerics import chunked as kernels
-from targets import Result, at_least, at_most, report
 
 try:
     import torch
@@ -186,7 +187,12 @@ def large_and_cliff(names, size: int, rounds: int, dtype, torch_names) -> dict:
         if r.has(f"{n} torch"):
             row["torch"] = r.median(f"{n} torch") * ns
         rows[n] = row
-    return {"dtype": np.dtype(dtype).name, "size": size, "copy": r.median("copy") * ns, "rows": rows}
+    return {
+        "dtype": np.dtype(dtype).name,
+        "size": size,
+        "copy": r.median("copy") * ns,
+        "rows": rows,
+    }
 
 
 def large_table(result: dict) -> list[str]:
@@ -296,8 +302,13 @@ def targets(large: list[dict], small_result: dict | None) -> list[Result]:
         cliff = {n: row["small"] / row["out"] for n, row in rows.items()}
         value, name = _worst(cliff, highest=True)
         out.append(
-            at_most(SCRIPT, f"no cliff: ns/element at 10^5 ÷ at 10^7, {dt}", value, 1.2,
-                    detail=f"worst: {name} ({len(cliff)} variants)")  # fmt: skip
+            at_most(
+                SCRIPT,
+                f"no cliff: ns/element at 10^5 ÷ at 10^7, {dt}",
+                value,
+                1.2,
+                detail=f"worst: {name} ({len(cliff)} variants)",
+            )
         )
         if torch is None:
             continue
@@ -305,13 +316,20 @@ def targets(large: list[dict], small_result: dict | None) -> list[Result]:
         if dt == "float32":
             groups.append((SEED7, 2.0, "seed variants"))
         for group, limit, label in groups:
-            speed = {n: rows[n]["torch"] / rows[n]["fresh"] for n in group if "torch" in rows.get(n, {})}
+            speed = {
+                n: rows[n]["torch"] / rows[n]["fresh"] for n in group if "torch" in rows.get(n, {})
+            }
             if not speed:
                 continue
             value, name = _worst(speed, highest=False)
             out.append(
-                at_least(SCRIPT, f"{label} 10^7 {dt}: torch1 f+b ÷ relucli", value, limit,
-                         detail=f"worst: {name}")  # fmt: skip
+                at_least(
+                    SCRIPT,
+                    f"{label} 10^7 {dt}: torch1 f+b ÷ relucli",
+                    value,
+                    limit,
+                    detail=f"worst: {name}",
+                )
             )
     if small_result is not None:
         rows = small_result["rows"]
@@ -320,13 +338,22 @@ def targets(large: list[dict], small_result: dict | None) -> list[Result]:
             value, name = _worst(vs, highest=True)
             own = "own function" if rows[name]["torch own"] else "torch relu"
             out.append(
-                at_most(SCRIPT, "(128, 32) float64: relucli f+f' ÷ torch autograd f+b", value,
-                        1.0, detail=f"worst: {name} (vs {own}), {len(vs)} variants")  # fmt: skip
+                at_most(
+                    SCRIPT,
+                    "(128, 32) float64: relucli f+f' ÷ torch autograd f+b",
+                    value,
+                    1.0,
+                    detail=f"worst: {name} (vs {own}), {len(vs)} variants",
+                )
             )
         if "numpy relu" in small_result and "relu" in rows:
             out.append(
-                at_most(SCRIPT, "(128, 32) float64: relu ÷ hand-written NumPy",
-                        rows["relu"]["relucli"] / small_result["numpy relu"], 1.5)  # fmt: skip
+                at_most(
+                    SCRIPT,
+                    "(128, 32) float64: relu ÷ hand-written NumPy",
+                    rows["relu"]["relucli"] / small_result["numpy relu"],
+                    1.5,
+                )
             )
     return out
 
@@ -385,8 +412,14 @@ def memory(names, size: int) -> Result:
         ).stdout.split()
         extras[n] = (int(out[0]) - int(out[1])) / 2**20
     value, name = _worst(extras, highest=True)
-    return at_most(SCRIPT, f"peak memory beyond the outputs, 10^{round(math.log10(size))} float32",
-                   value, 64, unit=" MB", detail=f"worst: {name} of {', '.join(names)}")  # fmt: skip
+    return at_most(
+        SCRIPT,
+        f"peak memory beyond the outputs, 10^{round(math.log10(size))} float32",
+        value,
+        64,
+        unit=" MB",
+        detail=f"worst: {name} of {', '.join(names)}",
+    )
 
 
 def _size(text: str) -> int:
@@ -401,8 +434,11 @@ def main() -> int:
     parser.add_argument("--size", type=_size, default=10**7)
     parser.add_argument("--rounds", "--repeat", type=int, default=5)
     parser.add_argument("--variants", default=",".join(relucli.names()))
-    parser.add_argument("--only", default="large,cliff,small,memory",
-                        help="sections to run (large and cliff are measured together)")  # fmt: skip
+    parser.add_argument(
+        "--only",
+        default="large,cliff,small,memory",
+        help="sections to run (large and cliff are measured together)",
+    )
     parser.add_argument("--chunks", action="store_true", help="sweep the chunk size instead")
     parser.add_argument("--memory", action="store_true", help="peak memory at 10^8 only")
     parser.add_argument("--json", type=Path, help="also write the raw medians here")
