@@ -75,15 +75,94 @@ def gelu_kernel(x, value, grad, a: KernelArgs, w: Workspace) -> None:
     if a.approximate == "tanh":
         _gelu_tanh(x, value, grad)
         return
-    from ..numerics import special  # on first use: it costs start-up time (numpy.typing)
-
-    cdf = special.ndtr(x)
-    np.multiply(no_neg_inf(x, x), cdf, out=value)
-    if grad is not None:
-        np.multiply(finite(x, x), special.norm_pdf(x), out=grad)
-        grad += cdf
+    _gelu64(x, value, grad, w)
     if np.fmin.reduce(x, initial=0.0) < _GELU_DEEP:
         _gelu_deep_tail(x, value, grad)
+
+
+# float64 GELU from the Mills ratio R(y) = Phi(-y)/phi(y), smooth and slowly varying: with
+# y = |x| = a + d, a = j/1024 on a grid and 0 <= d < 1/1024,
+#   phi(y) = D exp(-d (a + d/2)),   R(y) = sum_k R_k d^k / k!,   Phi(-y) = phi(y) R(y),
+# D = phi(a) and R_0 = R(a) from float64 tables, the derivatives from R' = y R - 1:
+# R_1 = a R_0 - 1, R_(k+1) = a R_k + k R_(k-1). Four terms: the fifth is below 6e-17 of R
+# (at a = 0; for large a they fall off as (d/a)^k). exp's argument is below 0.04, so its
+# own rounding costs nothing. No branch and no region masks: about 40 passes, two gathers
+# and one exp, 2-3x faster than erf by regions (numerics/special.py), within a few ulp.
+# Past |x| = 38 the tables hold the limits (R = D = 0); x < -37 is patched by
+# _gelu_deep_tail, where Phi and phi are subnormal.
+_GELU64_STEPS = 1024
+_GELU64_HIGH = 38.0
+
+
+@functools.cache
+def _gelu64_tables() -> tuple[np.ndarray, np.ndarray]:
+    from ..numerics import special
+
+    a = np.arange(0, _GELU64_HIGH * _GELU64_STEPS + 1) / _GELU64_STEPS
+    with np.errstate(under="ignore"):
+        pdf = np.asarray(special.norm_pdf(a), np.float64)
+        mills = np.asarray(special.ndtr(-a), np.float64) / pdf
+    mills[-1] = pdf[-1] = 0.0
+    return mills, pdf
+
+
+def _gelu64(x, value, grad, w: Workspace) -> None:
+    mills_table, pdf_table = _gelu64_tables()
+    y = np.abs(x, out=w.buf(0, x))
+    np.minimum(y, w.full(_GELU64_HIGH, x), out=y)  # NaN stays NaN
+    t = np.multiply(y, _GELU64_STEPS, out=y)  # exact
+    j = np.floor(t, out=w.buf(1, x))
+    bits = np.add(j, _MAGIC64, out=w.buf(2, x)).view(np.int64)
+    idx = np.subtract(bits, _MAGIC64_BITS, out=w.buf(3, x, np.intp))
+    d = np.subtract(t, j, out=t)
+    d *= 1 / _GELU64_STEPS  # exact
+    a = np.multiply(j, 1 / _GELU64_STEPS, out=j)  # exact
+    # R_k/k! for k = 0..4 (q0..q4), by the recurrence, then Horner in d.
+    q0 = mills_table.take(idx, out=w.buf(4, x), mode="clip")
+    q1 = np.multiply(a, q0, out=w.buf(5, x))
+    q1 -= 1
+    q2 = np.multiply(a, q1, out=w.buf(6, x))
+    q2 += q0
+    q2 *= 0.5
+    q3 = np.multiply(a, q2, out=w.buf(7, x))
+    q3 += q1  # (a R_2 + 2 R_1)/3! = (a q2 + q1)/3
+    q3 *= 1 / 3
+    q4 = np.multiply(a, q3, out=w.buf(8, x))
+    q4 += q2  # (a R_3 + 3 R_2)/4! = (a q3 + q2)/4
+    q4 *= 0.25
+    q4 *= d
+    q4 += q3
+    q4 *= d
+    q4 += q2
+    q4 *= d
+    q4 += q1
+    q4 *= d
+    q4 += q0
+    mills = q4
+    # phi(y) = D exp(-d (a + d/2))
+    s = np.multiply(d, 0.5, out=q1)
+    s += a
+    s *= d
+    np.negative(s, out=s)
+    pdf = np.exp(s, out=s)
+    pdf *= pdf_table.take(idx, out=q2, mode="clip")
+    tail = np.multiply(pdf, mills, out=mills)  # Phi(-y)
+    # Phi(x) = Phi(-y) for x <= 0, 1 - Phi(-y) for x > 0
+    above = np.greater(x, w.full(0, x), out=w.buf(9, x, np.bool_))
+    cdf = np.subtract(above, tail, out=tail)
+    np.abs(cdf, out=cdf)
+    big = np.finfo(np.float64).max
+    xm = np.maximum(x, w.full(-big, x), out=a)  # -inf * 0 would be NaN
+    np.multiply(xm, cdf, out=value)
+    if grad is None:
+        return
+    np.minimum(xm, w.full(big, x), out=xm)
+    pdf *= xm
+    np.add(cdf, pdf, out=grad)
+
+
+_MAGIC64 = 1.5 * 2.0**52  # j + _MAGIC64 has j in its low mantissa bits
+_MAGIC64_BITS = int(np.array(_MAGIC64).view(np.int64))
 
 
 # Below x = -37.5, Phi(x) (and below -37.67, phi(x)) are subnormal and have lost bits, while
