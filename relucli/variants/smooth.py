@@ -16,7 +16,7 @@ import numpy as np
 
 from ..frameworks import KERAS, NAN_TAILS, facts, same_facts
 from ..numerics.chunked import KernelArgs, Workspace
-from ..numerics.elementwise import finite, in_float64, no_neg_inf, two_prod
+from ..numerics.elementwise import in_float64, no_neg_inf, two_prod
 from ..numerics.exp32 import EXP_HIGH, MAGIC, MAGIC_BITS, exp_parts_mixed, log1p_exp_table64
 from ..registry import Interval, Param, Variant
 
