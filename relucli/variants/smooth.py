@@ -245,16 +245,24 @@ def _gelu32(x, value, grad, w: Workspace) -> None:
     c3 *= d
     c3 += 1
     c3 *= d
+    # The float32 corrections are converted once: a float32-float64 mixed operation costs
+    # about three plain passes, a conversion less than one.
+    c3_64 = w.buf(11, x, f64)
+    np.copyto(c3_64, c3)
     pdf = pdf_table.take(idx, out=w.buf(6, x, f64), mode="clip")
-    tail = np.multiply(pdf, c3, out=w.buf(7, x, f64))
+    tail = np.multiply(pdf, c3_64, out=w.buf(7, x, f64))
     np.subtract(cdf_table.take(idx, out=w.buf(8, x, f64), mode="clip"), tail, out=tail)
     # Phi(x) = Phi(-y) for x <= 0, 1 - Phi(-y) for x > 0
     above = np.greater(x, w.full(0, x), out=w.buf(9, x, np.bool_))
-    cdf = np.subtract(above, tail, out=tail)
+    step = w.buf(12, x, f64)
+    np.copyto(step, above)
+    cdf = np.subtract(step, tail, out=tail)
     np.abs(cdf, out=cdf)
-    big = np.finfo(np.float32).max
-    xm = np.maximum(x, w.full(-big, x), out=w.buf(10, x))  # -inf * 0 would be NaN
-    np.multiply(xm, cdf, out=value)
+    big = np.finfo(np.float64).max
+    xm = w.buf(10, x, f64)
+    np.copyto(xm, x)
+    np.maximum(xm, w.full(-big, xm), out=xm)  # -inf * 0 would be NaN
+    np.multiply(xm, cdf, out=value, casting="same_kind")
     if grad is None:
         return
     # gelu' = Phi(x) + x phi(x), phi(y) = D exp(-s), s = d (a + d/2), exp(-s) to s^3
@@ -267,10 +275,11 @@ def _gelu32(x, value, grad, w: Workspace) -> None:
     e -= 1
     e *= s
     e += 1
-    pdf *= e
-    np.minimum(xm, w.full(big, x), out=xm)
+    np.copyto(c3_64, e)
+    pdf *= c3_64
+    np.minimum(xm, w.full(big, xm), out=xm)
     pdf *= xm
-    np.add(cdf, pdf, out=grad)
+    np.add(cdf, pdf, out=grad, casting="same_kind")
 
 
 _GELU_C = math.sqrt(2 / math.pi)
