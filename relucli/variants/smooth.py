@@ -360,17 +360,23 @@ def silu_kernel(x, value, grad, a: KernelArgs, w: Workspace) -> None:
 
 
 def _silu(x, value, grad, w: Workspace) -> None:
-    r, er, h, _, _ = _sigmoid_parts(x, w.scope("sigmoid"))
-    sp = _pick(r, er, h, w.buf(1, x, np.float64))
-    big = np.finfo(x.dtype).max
-    xm = np.maximum(x, w.full(-big, x), out=w.buf(2, x))  # -inf * 0 would be NaN
-    np.multiply(xm, sp, out=value)  # float64 product, rounded once
+    """float64 SiLU. With t = exp(-x), x clamped at -700 (so t never overflows; below -700
+    _deep_left_tail writes the result): s(x) = 1/(1 + t) and s(-x) = t/(1 + t), both with
+    full relative accuracy for either sign, with no |x| and no branch pick (three passes
+    fewer than _sigmoid_parts, which matters at the lab's 4,096 elements)."""
+    t = np.maximum(x, w.full(-700.0, x), out=w.buf(0, x))  # NaN stays NaN
+    np.negative(t, out=t)
+    np.exp(t, out=t)
+    d = np.add(t, 1.0, out=w.buf(1, x))
+    sp = np.divide(1.0, d, out=w.buf(2, x))
+    np.multiply(x, sp, out=value)  # -inf * s: NaN-free, and rewritten below -700 anyway
     if grad is not None:
-        # silu' = s(x) + x s(x) s(-x), and s(x) s(-x) = r*er: no 1 - s(x) cancellation.
-        xf = np.minimum(xm, w.full(big, x), out=xm)
-        g = np.multiply(r, er, out=r)
-        g *= xf
-        np.add(g, sp, out=grad)
+        # silu' = s(x) + x s(x) s(-x): no 1 - s(x) cancellation.
+        sn = np.divide(t, d, out=t)
+        sn *= sp
+        xf = np.minimum(x, w.full(np.finfo(x.dtype).max, x), out=d)  # inf * 0 would be NaN
+        sn *= xf
+        np.add(sn, sp, out=grad)
     _deep_left_tail(x, value, grad)
 
 
