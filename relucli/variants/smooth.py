@@ -468,7 +468,9 @@ def _softplus(x, value, grad, beta, threshold, w: Workspace, exact: bool) -> Non
         y = w.buf(0, x)
         with np.errstate(over="ignore"):  # beta*x overflowing to +-inf is the right limit
             np.multiply(x, beta, out=y)
-    yc = np.minimum(y, w.full(threshold, x), out=w.buf(1, x))  # NaN stays NaN
+    # Where beta*x > threshold the results are overwritten below, so y goes on unclamped
+    # (exp(-|y|) cannot overflow).
+    yc = y
     low = None
     if exact:
         # beta not a power of two: beta*x = y + low exactly, and for y < 0 exp(y) turns
@@ -479,7 +481,8 @@ def _softplus(x, value, grad, beta, threshold, w: Workspace, exact: bool) -> Non
         # small as low itself), and below -800 exp(y) is 0.
         low = _low_part(x, beta, -800.0, 0.0, w.buf(6, x), w.scope("low"))
     r, er, h, e, _ = _sigmoid_parts(yc, w.scope("sigmoid"))
-    soft = w.buf(3, x, f64)
+    # float64 outputs are written in place (no copy pass).
+    soft = value if value.dtype == f64 else w.buf(3, x, f64)
     # Always float64 here (float32 chunks arrive converted). log1p(e) as log(v) - ((v - 1)
     # - e)/v with v = 1 + e: the correction is the rounding error of v (exact), and np.log
     # is three times faster than np.log1p.
@@ -498,7 +501,8 @@ def _softplus(x, value, grad, beta, threshold, w: Workspace, exact: bool) -> Non
         soft /= beta
     if beta < 1:
         _softplus_underflow(y, soft, low, beta, threshold, w.scope("underflow"))
-    np.copyto(value, soft, casting="same_kind")
+    if soft is not value:
+        np.copyto(value, soft, casting="same_kind")
     linear = np.greater(y, w.full(threshold, x), out=w.buf(5, x, np.bool_))
     if beta != 1:
         _threshold_ties(x, y, beta, threshold, linear)
@@ -507,13 +511,15 @@ def _softplus(x, value, grad, beta, threshold, w: Workspace, exact: bool) -> Non
         np.copyto(value, x, where=linear)
     if grad is None:
         return
+    g = grad if grad.dtype == f64 else w.buf(3, x, f64)
     if sig is None:
-        _pick(r, er, h, soft)  # softplus' = sigmoid(beta x)
+        _pick(r, er, h, g)  # softplus' = sigmoid(beta x)
     else:
-        np.multiply(r, er, out=soft)
-        soft *= low
-        soft += sig
-    np.copyto(grad, soft, casting="same_kind")
+        np.multiply(r, er, out=g)
+        g *= low
+        g += sig
+    if g is not grad:
+        np.copyto(grad, g, casting="same_kind")
     if any_linear:
         np.copyto(grad, 1.0, where=linear)
 
