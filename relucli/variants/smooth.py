@@ -204,53 +204,62 @@ def _gelu_deep_tail(x, value, grad) -> None:
 
 
 # float32 GELU: with y = |x| = a + d, a = j/1024 on a grid and 0 <= d < 1/1024,
-#   Phi(-y) = P - D (d - a d^2/2 + (a^2 - 1) d^3/6)  and  phi(y) = D exp(-d (a + d/2)),
-# P = Phi(-a) and D = phi(a) from float64 tables (relucli.numerics.special), the short series in
-# float32 (they are corrections of relative size a*d < 0.015, so their float32 rounding
-# costs < 1e-8), the rest in float64: Phi(x) = |[x > 0] - Phi(-y)|. Both results are
-# within about an ulp (the series truncate below 2e-9). Past |x| = 15 the tables hold the
-# limits (P = D = 0), where every float32 result has underflowed or saturated.
+#   Phi(-y) = P - phi(y) (d + y d^2/2 + (y^2 - 1) d^3/6),
+# the integral of phi from a to y written around y: phi(y - u) = phi(y) exp(u y - u^2/2).
+# P = Phi(-a) from a float64 table (relucli.numerics.special), the short series in float32
+# (a correction of relative size y*d < 0.015, so its float32 rounding costs < 1e-8; the
+# next term is below 2e-9 of Phi), phi(y) = exp(-x^2/2 - ln sqrt(2 pi)) in float64 (x^2 of
+# a float32 is exact in float64; the argument's rounding, below 2e-14, is far below a
+# float32 ulp): one gather, and NumPy's float64 exp is a SIMD loop. Then
+# Phi(x) = |[x > 0] - Phi(-y)|, value and gradient Phi(x) + x phi(x) rounded once: within
+# about an ulp. Past |x| = 15 the table holds the limit (P = 0) and d = 0, where every
+# float32 result has underflowed or saturated.
 _GELU_STEPS = 1024
 _GELU_HIGH = 15.0
+_LOG_SQRT_2PI = 0.9189385332046728  # ln sqrt(2 pi)
 
 
 @functools.cache
-def _gelu_tables() -> tuple[np.ndarray, np.ndarray]:
+def _gelu_table() -> np.ndarray:
     from ..numerics import special
 
     a = np.arange(0, _GELU_HIGH * _GELU_STEPS + 1) / _GELU_STEPS
-    cdf, pdf = np.asarray(special.ndtr(-a), np.float64), np.asarray(special.norm_pdf(a))
-    cdf[-1] = pdf[-1] = 0.0
-    return cdf, pdf
+    cdf = np.asarray(special.ndtr(-a), np.float64)
+    cdf[-1] = 0.0
+    return cdf
 
 
 def _gelu32(x, value, grad, w: Workspace) -> None:
     f64 = np.float64
-    cdf_table, pdf_table = _gelu_tables()
+    cdf_table = _gelu_table()
     y = np.abs(x, out=w.buf(0, x))
     np.minimum(y, w.full(_GELU_HIGH, x), out=y)  # NaN stays NaN
-    t = np.multiply(y, _GELU_STEPS, out=y)  # exact
+    t = np.multiply(y, _GELU_STEPS, out=w.buf(4, x))  # exact
     j = np.floor(t, out=w.buf(1, x))
     bits = np.add(j, MAGIC, out=w.buf(2, x)).view(np.int32)
     idx = np.subtract(bits, MAGIC_BITS, out=w.buf(3, x, np.intp))
     d = np.subtract(t, j, out=t)
     d *= 1 / _GELU_STEPS  # exact
-    a = np.multiply(j, 1 / _GELU_STEPS, out=j)  # exact
-    # Phi(-y) = P - D*series, series = d (1 + d (-a/2 + d (a^2 - 1)/6))
-    c3 = np.multiply(a, a, out=w.buf(4, x))
+    # series = d (1 + d (y/2 + d (y^2 - 1)/6)), in float32
+    c3 = np.multiply(y, y, out=j)
     c3 -= 1
     c3 *= 1 / 6
     c3 *= d
-    c3 -= np.multiply(a, 0.5, out=w.buf(5, x))
+    c3 += np.multiply(y, 0.5, out=w.buf(5, x))
     c3 *= d
     c3 += 1
     c3 *= d
-    # The float32 corrections are converted once: a float32-float64 mixed operation costs
-    # about three plain passes, a conversion less than one.
-    c3_64 = w.buf(11, x, f64)
-    np.copyto(c3_64, c3)
-    pdf = pdf_table.take(idx, out=w.buf(6, x, f64), mode="clip")
-    tail = np.multiply(pdf, c3_64, out=w.buf(7, x, f64))
+    # The float32 series is converted once: a float32-float64 mixed operation costs about
+    # three plain passes, a conversion less than one.
+    series = w.buf(11, x, f64)
+    np.copyto(series, c3)
+    x64 = w.buf(10, x, f64)
+    np.copyto(x64, x)
+    pdf = np.multiply(x64, x64, out=w.buf(6, x, f64))  # exact; inf for +-inf (no warning)
+    pdf *= -0.5
+    pdf -= _LOG_SQRT_2PI
+    np.exp(pdf, out=pdf)  # phi(x), 0 at +-inf
+    tail = np.multiply(pdf, series, out=series)
     np.subtract(cdf_table.take(idx, out=w.buf(8, x, f64), mode="clip"), tail, out=tail)
     # Phi(x) = Phi(-y) for x <= 0, 1 - Phi(-y) for x > 0
     above = np.greater(x, w.full(0, x), out=w.buf(9, x, np.bool_))
@@ -259,26 +268,12 @@ def _gelu32(x, value, grad, w: Workspace) -> None:
     cdf = np.subtract(step, tail, out=tail)
     np.abs(cdf, out=cdf)
     big = np.finfo(np.float64).max
-    xm = w.buf(10, x, f64)
-    np.copyto(xm, x)
-    np.maximum(xm, w.full(-big, xm), out=xm)  # -inf * 0 would be NaN
-    np.multiply(xm, cdf, out=value, casting="same_kind")
+    np.maximum(x64, w.full(-big, x64), out=x64)  # -inf * 0 would be NaN
+    np.multiply(x64, cdf, out=value, casting="same_kind")
     if grad is None:
         return
-    # gelu' = Phi(x) + x phi(x), phi(y) = D exp(-s), s = d (a + d/2), exp(-s) to s^3
-    s = np.multiply(d, 0.5, out=w.buf(4, x))
-    s += a
-    s *= d
-    e = np.multiply(s, -1 / 6, out=w.buf(5, x))
-    e += 0.5
-    e *= s
-    e -= 1
-    e *= s
-    e += 1
-    np.copyto(c3_64, e)
-    pdf *= c3_64
-    np.minimum(xm, w.full(big, xm), out=xm)
-    pdf *= xm
+    np.minimum(x64, w.full(big, x64), out=x64)
+    pdf *= x64
     np.add(cdf, pdf, out=grad, casting="same_kind")
 
 
