@@ -374,3 +374,14 @@ def test_variants_run_in_many_threads_at_once_give_the_single_thread_results():
     for t in threads:
         t.join()
     assert failures == []
+
+
+def test_a_parameter_sweep_keeps_a_bounded_number_of_constant_chunks():
+    from relucli.numerics import chunked
+
+    x = np.linspace(-30, 30, 1000)
+    for k in range(3 * Workspace.MAX_CONSTS):
+        # softplus's threshold becomes a constant chunk of its own.
+        relucli.get(f"softplus:threshold={k + 0.5}").value_and_grad(x)
+    for work in chunked._LOCAL.idle:
+        assert len(work._consts[1]) <= Workspace.MAX_CONSTS

@@ -59,6 +59,10 @@ class Workspace:
     # Views are cached by shape; a workspace kept across calls sees the last chunk's shape of
     # every input size it meets, so the caches are emptied when they grow past this.
     MAX_VIEWS = 256
+    # Constant chunks are keyed by value, and some values are parameters (softplus's
+    # threshold): a sweep over them would keep one chunk per value. Past this many they
+    # are all dropped (at most ~32 MB), and rebuilt as used.
+    MAX_CONSTS = 64
 
     def __init__(self, size: int = CHUNK, _consts: tuple[dict, dict] | None = None):
         self.size = size
@@ -86,8 +90,9 @@ class Workspace:
         views, bases = self._consts
         view = views.get(key)
         if view is None:
-            if len(views) >= self.MAX_VIEWS:
+            if len(views) >= self.MAX_VIEWS or len(bases) >= self.MAX_CONSTS:
                 views.clear()
+                bases.clear()
             view = views[key] = self._make(bases, value, like, key[1], value)
         return view
 
