@@ -44,7 +44,10 @@ def _swish_parts(x, beta: float, w: Workspace):
     # β = m·2^k with 1/2 <= m < 1: xs·2^k is exact (unless it underflows, where βx is tiny
     # and the correction irrelevant) and small enough for the two-product's splitting.
     m, k = math.frexp(beta)
-    np.ldexp(xs, k, out=xs)
+    if -1074 <= k <= 1023:
+        xs *= 2.0**k  # exact like ldexp (a correctly rounded product), and a SIMD loop
+    else:
+        np.ldexp(xs, k, out=xs)
     p, e = _two_prod_scalar(xs, m, w.scope("two_prod"))
     t = np.maximum(p, -700.0, out=w.buf(1, x))  # NaN stays NaN
     np.negative(t, out=t)
