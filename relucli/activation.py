@@ -112,7 +112,9 @@ class Activation:
         x = _real(x)
 
         def make_args(dtype):
-            rng = np.random.default_rng(self.seed) if self.train else None
+            if not self.train:  # the arguments built once per dtype (see _fast)
+                return self._fast[np.dtype(dtype)][1]
+            rng = np.random.default_rng(self.seed)
             return KernelArgs(self.params, dtype, self.convention == "jax", rng)
 
         return evaluate(self._kernel, x, make_args, want_grad, out, want_value=want_value)
