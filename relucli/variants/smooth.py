@@ -203,7 +203,7 @@ def _gelu_deep_tail(x, value, grad) -> None:
         grad[where] = -((u - series / u) * front * e1) * e1
 
 
-# float32 GELU: with y = |x| = a + d, a = j/1024 on a grid and 0 <= d < 1/1024,
+# float32 GELU: with y = |x| = a + d, a = j/1024 the nearest grid point and |d| <= 1/2048,
 #   Phi(-y) = P - phi(y) (d + y d^2/2 + (y^2 - 1) d^3/6),
 # the integral of phi from a to y written around y: phi(y - u) = phi(y) exp(u y - u^2/2).
 # P = Phi(-a) from a float64 table (relucli.numerics.special), the short series in float32
@@ -235,9 +235,11 @@ def _gelu32(x, value, grad, w: Workspace) -> None:
     y = np.abs(x, out=w.buf(0, x))
     np.minimum(y, w.full(_GELU_HIGH, x), out=y)  # NaN stays NaN
     t = np.multiply(y, _GELU_STEPS, out=w.buf(4, x))  # exact
-    j = np.floor(t, out=w.buf(1, x))
-    bits = np.add(j, MAGIC, out=w.buf(2, x)).view(np.int32)
-    idx = np.subtract(bits, MAGIC_BITS, out=w.buf(3, x, np.intp))
+    # t + MAGIC rounds t to the nearest integer j (no floor pass): |d| <= 1/2048, and the
+    # series below holds for either sign of d.
+    bits = np.add(t, MAGIC, out=w.buf(2, x))
+    j = np.subtract(bits, MAGIC, out=w.buf(1, x))  # exact
+    idx = np.subtract(bits.view(np.int32), MAGIC_BITS, out=w.buf(3, x, np.intp))
     d = np.subtract(t, j, out=t)
     d *= 1 / _GELU_STEPS  # exact
     # series = d (1 + d (y/2 + d (y^2 - 1)/6)), in float32
@@ -254,8 +256,10 @@ def _gelu32(x, value, grad, w: Workspace) -> None:
     series = w.buf(11, x, f64)
     np.copyto(series, c3)
     x64 = w.buf(10, x, f64)
-    np.copyto(x64, x)
-    pdf = np.multiply(x64, x64, out=w.buf(6, x, f64))  # exact; inf for +-inf (no warning)
+    # -inf * 0 would be NaN: x is clamped from below in float32 (a cheaper pass), where
+    # the square is still exact in float64.
+    np.copyto(x64, np.maximum(x, w.full(-np.finfo(np.float32).max, x), out=w.buf(5, x)))
+    pdf = np.multiply(x64, x64, out=w.buf(6, x, f64))  # exact; inf for +inf (no warning)
     pdf *= -0.5
     pdf -= _LOG_SQRT_2PI
     np.exp(pdf, out=pdf)  # phi(x), 0 at +-inf
@@ -267,12 +271,10 @@ def _gelu32(x, value, grad, w: Workspace) -> None:
     np.copyto(step, above)
     cdf = np.subtract(step, tail, out=tail)
     np.abs(cdf, out=cdf)
-    big = np.finfo(np.float64).max
-    np.maximum(x64, w.full(-big, x64), out=x64)  # -inf * 0 would be NaN
     np.multiply(x64, cdf, out=value, casting="same_kind")
     if grad is None:
         return
-    np.minimum(x64, w.full(big, x64), out=x64)
+    np.minimum(x64, w.full(np.finfo(np.float64).max, x64), out=x64)
     pdf *= x64
     np.add(cdf, pdf, out=grad, casting="same_kind")
 
