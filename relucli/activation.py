@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from .numerics.chunked import KernelArgs, evaluate
+from .numerics.chunked import KernelArgs, _in_float64, chunk_for, evaluate, evaluate_chunk
 from .registry import CONVENTIONS, Interval, SpecError, Variant
 
 
@@ -42,25 +42,57 @@ class Activation:
         self.train = train and variant.stochastic
         self.seed = seed
         self._kernel = _with_kinks(variant.kernel, self.kink_fixes())
+        self._fast_for: dict[str, Any] | None = None
+        self._fast_cache: dict[np.dtype, tuple[Any, KernelArgs, int]] = {}
 
     # ------------------------------------------------------------------ evaluation
     def value_and_grad(
         self, x, out: tuple[np.ndarray | None, np.ndarray | None] | None = None
     ) -> tuple[np.ndarray, np.ndarray]:
         """f(x) and f'(x) from one pass of the variant's kernel."""
+        if out is None and type(x) is np.ndarray:
+            fast = self._fast.get(x.dtype)
+            if fast is not None and 0 < x.size <= fast[2] and x.flags.c_contiguous:
+                return evaluate_chunk(fast[0], x, fast[1])  # type: ignore[return-value]
         value, grad = self._run(x, True, out)
         assert grad is not None
         return value, grad
 
     def __call__(self, x, out: np.ndarray | None = None) -> np.ndarray:
+        if out is None and type(x) is np.ndarray:
+            fast = self._fast.get(x.dtype)
+            if fast is not None and 0 < x.size <= fast[2] and x.flags.c_contiguous:
+                return evaluate_chunk(fast[0], x, fast[1], want_grad=False)[0]  # type: ignore[return-value]
         return self._run(x, False, (out, None))[0]
 
     def grad(self, x, out: np.ndarray | None = None) -> np.ndarray:
         """df/dx, with the convention's value at kinks (the values stay in a chunk of
         scratch: no full-size array is allocated for them)."""
+        if out is None and type(x) is np.ndarray:
+            fast = self._fast.get(x.dtype)
+            if fast is not None and 0 < x.size <= fast[2] and x.flags.c_contiguous:
+                return evaluate_chunk(fast[0], x, fast[1], want_value=False)[1]  # type: ignore[return-value]
         grad = self._run(x, True, (None, out), want_value=False)[1]
         assert grad is not None
         return grad
+
+    @property
+    def _fast(self) -> dict[np.dtype, tuple[Any, KernelArgs, int]]:
+        """(kernel, arguments, largest size) of the one-chunk path per working dtype: built
+        once (the arguments' checks and casts cost microseconds), rebuilt if ``params`` is
+        changed in place. Empty in training mode, whose generator is new on every call."""
+        if self._fast_for != self.params:
+            self._fast_cache = {}
+            if not self.train:
+                jax = self.convention == "jax"
+                for dtype in (np.dtype(np.float32), np.dtype(np.float64)):
+                    args = KernelArgs(self.params, dtype, jax)
+                    kernel = self._kernel
+                    if not args.fits:
+                        kernel = _in_float64(kernel, KernelArgs(self.params, np.float64, jax))
+                    self._fast_cache[dtype] = (kernel, args, chunk_for(self._kernel, dtype))
+            self._fast_for = dict(self.params)
+        return self._fast_cache
 
     def param_grad(self, x, name: str) -> np.ndarray:
         """df/dp for the parameter ``name`` (aliases accepted), elementwise."""
@@ -79,7 +111,9 @@ class Activation:
         x = _real(x)
 
         def make_args(dtype):
-            rng = np.random.default_rng(self.seed) if self.train else None
+            if not self.train:  # the arguments built once per dtype (see _fast)
+                return self._fast[np.dtype(dtype)][1]
+            rng = np.random.default_rng(self.seed)
             return KernelArgs(self.params, dtype, self.convention == "jax", rng)
 
         return evaluate(self._kernel, x, make_args, want_grad, out, want_value=want_value)

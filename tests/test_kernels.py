@@ -264,3 +264,134 @@ def test_workspace_slots_are_reused_and_never_shared():
     assert ones.tolist() == [1.0] * 100 and not ones.flags.writeable
     bigger = np.zeros(2 * CHUNK, np.float32)
     assert w.buf(0, bigger).shape == (2 * CHUNK,)
+
+
+# ------------------------------------------- the workspace outlives the call, one per thread
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("act", [a for a in _acts() if not a.train], ids=repr)
+def test_the_one_chunk_fast_path_equals_the_chunk_loop(act, dtype):
+    # Fresh outputs on one chunk skip evaluate(); out= always goes through it.
+    x = _inputs(dtype).reshape(7, -1)
+    value, grad = act.value_and_grad(x)
+    assert value.shape == grad.shape == x.shape
+    out = (np.empty_like(x), np.empty_like(x))
+    act.value_and_grad(x, out=out)
+    _assert_same(value, out[0])
+    _assert_same(grad, out[1])
+    _assert_same(act(x), out[0])
+    _assert_same(act.grad(x), out[1])
+
+
+def test_parameters_changed_in_place_are_seen_by_the_fast_path():
+    act = relucli.get("leaky_relu")
+    x = np.array([-2.0, 3.0])
+    assert act(x).tolist() == [-0.02, 3.0]
+    act.params["negative_slope"] = 0.5
+    assert act(x).tolist() == [-1.0, 3.0]
+    assert act.value_and_grad(x)[1].tolist() == [0.5, 1.0]
+
+
+def test_training_mode_draws_anew_on_every_call_on_the_fast_path_too():
+    act = relucli.get("rrelu", train=True, seed=5)
+    x = -np.ones(1000)
+    first, again = act.value_and_grad(x), act.value_and_grad(x)
+    np.testing.assert_array_equal(first[0], again[0])  # one seed: the same stream each call
+    assert len(np.unique(first[1])) > 900
+
+
+def test_a_thread_reuses_its_workspace_between_calls():
+    from relucli.numerics import chunked
+
+    act = relucli.get("silu")
+    x = np.linspace(-5, 5, 3 * CHUNK, dtype=np.float32)
+    act.value_and_grad(x)
+    kept = list(chunked._LOCAL.idle)
+    act.value_and_grad(x)
+    assert chunked._LOCAL.idle == kept and len(kept) == 1
+
+
+def test_a_call_nested_in_a_kernel_borrows_another_workspace():
+    from relucli.numerics import chunked
+
+    seen = []
+    relu = relucli.get("relu")
+
+    def outer(x, value, grad, a, w):
+        seen.append(w)
+        np.copyto(w.buf(0, x), x)
+        inner = evaluate(relu.variant.kernel, -x, lambda d: KernelArgs({}, d, False))[0]
+        # The inner call must not have written over this call's scratch.
+        np.testing.assert_array_equal(w.buf(0, x), x)
+        np.add(w.buf(0, x), inner, out=value)
+        grad[...] = 1
+
+    x = np.linspace(-1, 1, 1001)
+    value, _ = evaluate(outer, x, lambda d: KernelArgs({}, d, False))
+    np.testing.assert_array_equal(value, np.maximum(x, 0))  # x + relu(-x)
+    assert len(chunked._LOCAL.idle) <= chunked._KEEP
+
+
+def test_view_caches_stay_bounded_over_many_input_sizes():
+    from relucli.numerics import chunked
+
+    act = relucli.get("gelu")
+    for n in range(1, 3 * Workspace.MAX_VIEWS):
+        act.value_and_grad(np.ones(n, np.float32))
+    for work in chunked._LOCAL.idle:
+        stack = [work]
+        while stack:
+            w = stack.pop()
+            assert len(w._views) <= Workspace.MAX_VIEWS
+            assert len(w._consts[0]) <= Workspace.MAX_VIEWS
+            stack.extend(w._scopes.values())
+
+
+def test_variants_run_in_many_threads_at_once_give_the_single_thread_results():
+    import threading
+
+    specs = relucli.names()
+    rng = np.random.default_rng(11)
+    inputs = []
+    for dtype in (np.float32, np.float64):
+        big = np.concatenate([_inputs(dtype), rng.standard_normal(2 * CHUNK).astype(dtype)])
+        inputs += [big, _inputs(dtype)[: 128 * 16].reshape(128, 16)]
+    acts = [relucli.get(s) for s in specs]
+    expected = {
+        (i, j): a.value_and_grad(x) for i, a in enumerate(acts) for j, x in enumerate(inputs)
+    }
+    failures: list[str] = []
+
+    def work(seed: int) -> None:
+        order = np.random.default_rng(seed).permutation(len(expected))
+        keys = list(expected)
+        for k in order:
+            i, j = keys[k]
+            value, grad = acts[i].value_and_grad(inputs[j])
+            want_value, want_grad = expected[i, j]
+            for got, want in ((value, want_value), (grad, want_grad)):
+                # As _assert_same: equal, NaN at the same places, same zero signs.
+                same = np.array_equal(got, want, equal_nan=True) and np.array_equal(
+                    np.signbit(got) & ~np.isnan(got), np.signbit(want) & ~np.isnan(want)
+                )
+                if not same:
+                    failures.append(f"{specs[i]} input {j}")
+
+    threads = [threading.Thread(target=work, args=(seed,)) for seed in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert failures == []
+
+
+def test_a_parameter_sweep_keeps_a_bounded_number_of_constant_chunks():
+    from relucli.numerics import chunked
+
+    x = np.linspace(-30, 30, 1000)
+    for k in range(3 * Workspace.MAX_CONSTS):
+        # softplus's threshold becomes a constant chunk of its own.
+        relucli.get(f"softplus:threshold={k + 0.5}").value_and_grad(x)
+    for work in chunked._LOCAL.idle:
+        assert len(work._consts[1]) <= Workspace.MAX_CONSTS

@@ -34,8 +34,22 @@ def _squareplus(x, value, grad, b: float, w: Workspace) -> None:
     # Both sides: f' = (1 + x/r)/2 = f/r, no cancellation either.
     big = np.finfo(np.float64).max
     xf = np.clip(x, -big, big, out=w.buf(0, x))
-    r = np.hypot(xf, math.sqrt(b), out=w.buf(1, x))
     half = np.abs(xf, out=w.buf(2, x))
+    # sqrt(x^2 + b) as NumPy's SIMD sqrt (np.hypot is the C library's, element by element:
+    # most of the kernel's time): within an ulp where x^2 + b neither overflows nor
+    # underflows; elsewhere (|x| > 1e150, b > 1e300, |x| and b tiny) hypot, as before.
+    # The choice is made per element (chunking must not change any result).
+    r = w.buf(1, x)
+    if 1e-300 <= b <= 1e300:
+        np.minimum(half, 1e150, out=r)
+        r *= r
+        r += b
+        np.sqrt(r, out=r)
+        far = half > 1e150
+        if far.any():
+            r[far] = np.hypot(xf[far], math.sqrt(b))
+    else:
+        np.hypot(xf, math.sqrt(b), out=r)
     half *= 0.5
     half += np.multiply(r, 0.5, out=w.buf(3, x))  # (r + |x|)/2, never overflows
     left = np.divide(b / 4, half, out=w.buf(3, x))  # b/4 exact (b normal)

@@ -478,10 +478,11 @@ HARDTANH = Variant(
 
 
 def hardswish_kernel(x, value, grad, a: KernelArgs, w: Workspace) -> None:
-    # x * (relu6(x + 3)/6): the ratio is exactly 1 above 3, and no x*6 overflow near max.
-    ratio = np.add(x, const(x, 3), out=w.buf(0, x))
-    np.maximum(ratio, w.full(0, x), out=ratio)
-    np.minimum(ratio, w.full(6, x), out=ratio)
+    # x * (relu6(x + 3)/6) with u = clip(x, -3, 3): relu6(x + 3) = u + 3 (the same sum for
+    # x in [-3, 3], 0 and 6 beyond), so the ratio is exactly 1 above 3, and no x*6 overflow.
+    u = np.maximum(x, w.full(-3, x), out=w.buf(0, x))  # NaN stays NaN
+    np.minimum(u, w.full(3, x), out=u)
+    ratio = np.add(u, const(x, 3), out=w.buf(1, x))
     ratio /= const(x, 6)
     np.maximum(x, w.full(-np.finfo(x.dtype).max, x), out=value)
     value *= ratio
@@ -489,23 +490,17 @@ def hardswish_kernel(x, value, grad, a: KernelArgs, w: Workspace) -> None:
         return
     # PyTorch 2.13 autograd: 0 for x <= -3, x/3 + 1/2 for -3 < x < 3, 1 for x >= 3. That
     # sum cancels near its zero at x = -1.5 (x/3 is rounded, then 1/2 removes its leading
-    # bits: 2.8e6 ulp off at -1.5 + 1e-10); (x + 1.5)/3 = (2x + 3)/6 does not: x + 1.5 is
-    # exact for x in [-3, -0.75] (Sterbenz), so near the zero one rounding is left, the
-    # division (elsewhere two, within an ulp), in as many passes as before.
-    inside = np.maximum(x, w.full(-3, x), out=w.buf(1, x))
-    np.minimum(inside, w.full(3, x), out=inside)
-    inside += const(x, 1.5)
-    inside /= const(x, 3)
-    above = np.greater(x, w.full(-3, x), out=w.buf(2, x, np.bool_))
-    h = ratio
-    np.copyto(h, above)
-    np.multiply(inside, h, out=grad)  # NaN * 0 stays NaN
-    grad += const(x, 0)  # the -0 of -0.5 * 0 becomes +0
-    at_top = np.greater_equal(x, w.full(3, x), out=above)
-    np.copyto(h, at_top)
-    np.subtract(const(x, 1), h, out=inside)
-    grad *= inside
-    grad += h
+    # bits: 2.8e6 ulp off at -1.5 + 1e-10); (u + 1.5)/3 does not: u + 1.5 is exact for u
+    # in [-3, -0.75] (Sterbenz), so near the zero one rounding is left, the division. At
+    # the ends (u + 1.5)/3 is -1/2 and 3/2, and trunc(u/-3) is 1 at u = -3, -1 at u = 3
+    # and 0 strictly between (u/-3 is correctly rounded, so never 1 inside): adding half of
+    # it gives exactly 0 and 1 there (+0: -0.5 + 0.5), in eight passes and no mask.
+    ends = np.divide(u, const(x, -3), out=ratio)
+    np.trunc(ends, out=ends)
+    ends *= const(x, 0.5)
+    u += const(x, 1.5)
+    u /= const(x, 3)
+    np.add(u, ends, out=grad)
 
 
 # x * relu6(x + 3)/6 at -inf is -inf * 0, NaN in every framework; TF and MLX lose f' too.

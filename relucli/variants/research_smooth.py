@@ -124,7 +124,8 @@ def _xielu(x, value, grad, a: KernelArgs) -> None:
         t1, t2 = an * d, beta * nc
         left = t1 + t2
         # plain errors: ~1.5 ulp of t1 and 0.5 of t2, so |left| >= (t1 + |t2|)/2 keeps 4 ulp
-        exact = (neg > -1) | ~np.isfinite(left) | (np.abs(left) < 0.5 * (t1 - t2))
+        # (x > 0 takes the right side: its left value is never used.)
+        exact = ((neg > -1) & (x <= 0)) | ~np.isfinite(left) | (np.abs(left) < 0.5 * (t1 - t2))
     idx = np.flatnonzero(exact)
     if idx.size:
         left[idx] = _xielu_left_exact(neg[idx], an, beta)

@@ -364,6 +364,13 @@ def keras_relu_kernel(x, value, grad, a: KernelArgs, w: Workspace) -> None:
     theta64 = np.float64(a.exact["threshold"])
     cap = np.float64(a.exact["max_value"])
     capped = cap != INF
+    if a.negative_slope == 0 and not capped and theta64 == 0:
+        # Keras's default is ReLU with f'(0) = 0 and +0 for every x <= 0: max(x, +0) (a tie
+        # gives the second operand, so -0 becomes +0; NaN stays NaN), gradient as ReLU's.
+        np.maximum(x, w.full(0, x), out=value)
+        if grad is not None:
+            step_ceil(value, grad, w)
+        return
     below = np.less_equal(x, theta64, out=w.buf(0, x, np.bool_))
     if capped:
         np.clip(x, w.full(0, x), a.max_value, out=value)  # NaN stays NaN; exact

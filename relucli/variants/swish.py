@@ -17,7 +17,7 @@ from ..frameworks import NAN_TAILS, facts
 from ..numerics.chunked import KernelArgs, Workspace
 from ..numerics.elementwise import in_float64, two_prod
 from ..registry import Interval, Param, Variant
-from .smooth import _pick, _sigmoid_parts, silu_kernel
+from .smooth import silu_kernel
 
 INF = math.inf
 QUICK_GELU_BETA = 1.702  # OpenAI CLIP's constant: x·σ(1.702x) approximates x·Φ(x)
@@ -32,28 +32,58 @@ _SILU_GRAD = Interval(-0.09983932012886692, 1.0998393201288670)
 
 def _swish_parts(x, beta: float, w: Workspace):
     """(s, sn, ss, t) for float64 x: s = σ(βx), sn = σ(-βx), ss = σ(βx)σ(-βx) and t = βx,
-    each to full relative accuracy (arrays in ``w``, valid until its next call)."""
+    each to full relative accuracy (arrays in ``w``, valid until its next call).
+
+    βx = p + e exactly, and e^(-βx) = e^(-p) (1 - e) to first order (|e| < 1e-13 where
+    p >= -700, so e² is far below an ulp): the correction costs two passes on the
+    exponential, and s = 1/(1 + e^(-βx)), sn = e^(-βx)/(1 + e^(-βx)) need no |βx| and no
+    branch pick. p is clamped at -700 inside exp (no overflow); below, _far_left writes
+    the results."""
     limit = min(_SATURATED / beta, np.finfo(np.float64).max)
     xs = np.clip(x, -limit, limit, out=w.buf(0, x))  # |βx| <= 1e4: no overflow below
     # β = m·2^k with 1/2 <= m < 1: xs·2^k is exact (unless it underflows, where βx is tiny
     # and the correction irrelevant) and small enough for the two-product's splitting.
     m, k = math.frexp(beta)
-    np.ldexp(xs, k, out=xs)
-    p, e = two_prod(xs, m)
-    r, er, h, _, _ = _sigmoid_parts(p, w.scope("sigmoid"))
-    s = _pick(r, er, h, w.buf(1, x))
-    h = np.subtract(1.0, h, out=h)
-    sn = _pick(r, er, h, w.buf(2, x))
-    ss = np.multiply(r, er, out=r)
-    # σ(p + e) = σ(p) + σσ̄·e and (σσ̄)(p + e) = σσ̄·(1 + (σ̄ - σ)e), to first order.
-    corr = np.multiply(ss, e, out=er)
-    s += corr
-    sn -= corr
-    diff = np.subtract(sn, s, out=h)
-    diff *= e
-    diff += 1.0
-    ss *= diff
+    if -1074 <= k <= 1023:
+        xs *= 2.0**k  # exact like ldexp (a correctly rounded product), and a SIMD loop
+    else:
+        np.ldexp(xs, k, out=xs)
+    p, e = _two_prod_scalar(xs, m, w.scope("two_prod"))
+    t = np.maximum(p, -700.0, out=w.buf(1, x))  # NaN stays NaN
+    np.negative(t, out=t)
+    np.exp(t, out=t)
+    corr = np.subtract(1.0, e, out=e)
+    t *= corr
+    d = np.add(t, 1.0, out=w.buf(2, x))
+    s = np.divide(1.0, d, out=w.buf(5, x))  # (slot 3 is _swish's)
+    sn = np.divide(t, d, out=t)
+    ss = np.multiply(s, sn, out=d)
     return s, sn, ss, p
+
+
+def _two_prod_scalar(a, b: float, w: Workspace):
+    """a*b = p + e exactly (Dekker) for an array a (|a| < 1e150) and a float b, in ``w``'s
+    buffers: b's halves are split once, in Python."""
+    bh = b * _SPLIT
+    bh -= bh - b
+    bl = b - bh
+    p = np.multiply(a, b, out=w.buf(0, a))
+    ah = np.multiply(a, _SPLIT, out=w.buf(1, a))
+    al = np.subtract(ah, a, out=w.buf(2, a))
+    ah -= al
+    np.subtract(a, ah, out=al)
+    e = np.multiply(ah, bh, out=w.buf(3, a))
+    e -= p
+    tmp = np.multiply(ah, bl, out=ah)
+    e += tmp
+    np.multiply(al, bh, out=tmp)
+    e += tmp
+    al *= bl
+    e += al
+    return p, e
+
+
+_SPLIT = 134217729.0  # 2^27 + 1, Veltkamp's splitting constant
 
 
 def _swish(x, value, grad, beta: float, w: Workspace) -> None:
