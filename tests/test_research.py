@@ -52,6 +52,32 @@ def test_xielu_keeps_relative_accuracy_close_to_its_negative_zero(spec, params):
 
 
 @pytest.mark.parametrize(
+    ("spec", "params"),
+    [
+        ("xielu:alpha_n=2,beta=1", (0.8, 2, 1)),  # both terms overflow, the sum is 1e308
+        ("xielu", (0.8, 0.8, 0.5)),
+        ("xielu:alpha_n=3,beta=2.9999999", (0.8, 3, 2.9999999)),
+        ("xielu:alpha_n=1e300,beta=1", (0.8, 1e300, 1)),  # the sum itself overflows: inf
+    ],
+)
+def test_xielu_far_left_is_finite_where_its_terms_overflow_but_the_sum_does_not(spec, params):
+    # Found by hypothesis: alpha_n=2, beta=1 at x = -1e308 gave inf (alpha_n |x| overflowed).
+    ap, an, beta = params
+    x = np.array([-1e308, -np.finfo(np.float64).max, -9e307, -1e300, -3e200])
+    ref = cases._xielu(ap, an, beta)
+    value, grad = relucli.get(spec).value_and_grad(x)
+    with mp.workdps(60):  # the two terms cancel to 1 part in 1e7: 15 digits are not enough
+        exact = [ref(mpf(float(t)))[0] for t in x]
+    big = mpf(float(np.finfo(np.float64).max))
+    for got, want in zip(value, exact):
+        if want > big:
+            assert got == np.inf
+        else:  # math.ulp: np.spacing at the largest float overflows
+            assert abs(mpf(float(got)) - want) <= math.ulp(float(want))
+    assert np.all(grad == grad[0]) and grad[0] == pytest.approx(beta - an, rel=1e-15)
+
+
+@pytest.mark.parametrize(
     ("spec", "root", "ref"),
     [
         ("starrelu", math.sqrt(0.4472 / 0.8944), cases._starrelu(0.8944, -0.4472)),

@@ -126,6 +126,16 @@ def _xielu(x, value, grad, a: KernelArgs) -> None:
         # plain errors: ~1.5 ulp of t1 and 0.5 of t2, so |left| >= (t1 + |t2|)/2 keeps 4 ulp
         # (x > 0 takes the right side: its left value is never used.)
         exact = ((neg > -1) & (x <= 0)) | ~np.isfinite(left) | (np.abs(left) < 0.5 * (t1 - t2))
+    # Past |x| ~ 1e308 / alpha_n the two terms overflow while their sum, about
+    # (alpha_n - beta)|x|, may not: there it is (beta - alpha_n) x (exact as hi + lo) plus
+    # alpha_n expm1(x), which cannot cancel (both >= 0 up to -alpha_n, negligible there).
+    huge = ~np.isfinite(left) & (neg < -1) & (neg > -INF)
+    if huge.any():
+        c, c_lo = _xielu_c({"beta": beta, "alpha_n": an})
+        far = nc[huge]
+        with np.errstate(over="ignore"):  # beyond the float range inf is the rounding
+            left[huge] = (c * far + c_lo * far) + an * np.expm1(far)
+        exact &= ~huge
     idx = np.flatnonzero(exact)
     if idx.size:
         left[idx] = _xielu_left_exact(neg[idx], an, beta)
