@@ -50,12 +50,6 @@ def exp_tables64() -> tuple[np.ndarray, np.ndarray]:
     return em1, e
 
 
-@functools.cache
-def log1p_exp_table64() -> np.ndarray:
-    """log1p(exp(-j/128)) in float64 (softplus on the grid), j = 0 .. 14080."""
-    return np.log1p(exp_tables64()[1])
-
-
 def _exp_index32(m, w: Workspace) -> tuple[np.ndarray, np.ndarray]:
     """(idx, q) for float32 m in [-110, 0] or NaN: exp(m) = T[idx] (1 + q); idx as np.intp
     (np.take converts int32 on every call; for two tables, converting once is cheaper)."""
