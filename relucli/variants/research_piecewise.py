@@ -19,7 +19,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Callable
-from fractions import Fraction
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -27,6 +27,9 @@ from ..numerics.chunked import KernelArgs, Workspace
 from ..numerics.doubled import affine, scaled_square_affine
 from ..numerics.elementwise import in_float64
 from ..registry import Interval, Param, SpecError, Variant
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from fractions import Fraction
 
 INF = math.inf
 _BIG = np.finfo(np.float64).max
@@ -62,6 +65,8 @@ def nan_like(x: np.ndarray) -> np.ndarray:
 
 def _dd(value: Fraction) -> tuple[float, float, float]:
     """An exact rational as hi + lo + lo2 (159 bits: a product of two floats fits)."""
+    from fractions import Fraction  # here: a millisecond off every start-up
+
     try:
         hi = float(value)
     except OverflowError:  # beyond the float range (srelu's (1 - a) t, a = -1e300, t = 1e300)
@@ -156,6 +161,8 @@ def _srelu_constants(p) -> tuple[tuple[float, float, float], tuple[float, float,
 @functools.lru_cache(maxsize=64)
 def _srelu_constants_of(a_left: float, t_left: float, a_right: float, t_right: float):
     # Cached: exact rational arithmetic costs ~10 us, paid on every kernel call before.
+    from fractions import Fraction  # here: a millisecond off every start-up
+
     left = (1 - Fraction(a_left)) * Fraction(t_left)
     right = (1 - Fraction(a_right)) * Fraction(t_right)
     return _dd(left), _dd(right)

@@ -16,7 +16,6 @@ PyTorch's ReLU convention; C1 joints are not kinks (as for CELU).
 from __future__ import annotations
 
 import math
-from fractions import Fraction
 
 import numpy as np
 
@@ -83,6 +82,8 @@ def _exp_parts(x):
 
 def _xielu_c(p) -> tuple[float, float]:
     """beta - alpha_n (< 0) as hi + lo, exactly."""
+    from fractions import Fraction  # here: a millisecond off every start-up
+
     c = Fraction(float(p["beta"])) - Fraction(float(p["alpha_n"]))
     hi = float(c)
     return hi, float(c - Fraction(hi))
@@ -225,6 +226,8 @@ XIELU = Variant(
 
 
 def _ratio(a: float, b: float) -> tuple[float, float]:
+    from fractions import Fraction  # here: a millisecond off every start-up
+
     r = Fraction(a) / Fraction(b)
     hi = float(r)
     return hi, float(r - Fraction(hi))
