@@ -279,6 +279,7 @@ def _draw_overlay(
     for ax in axes:
         if id(ax) in insets:
             indicate_leak(ax, insets[id(ax)])
+        _pin_title(ax)
     return [a for a in under if getattr(a, "relucli_note", False)]
 
 
@@ -468,6 +469,27 @@ def _finish_axes(
     # Plain Unicode, not mathtext: the math parser costs a third of a simple figure's time.
     ax.set_title("activation  f(x)" if panel == "f" else "derivative  f′(x)", loc="left")
     ax.set_xlabel("x", loc="right", labelpad=1, fontstyle="italic")
+
+
+def _pin_title(ax: Axes) -> None:
+    """Keep a panel's title where it is (on top of the panel, as laid out) when drawn.
+
+    At every draw Matplotlib measures every y tick label of the panel and of its inset to
+    see whether a title must move up (above x tick labels or an x label on top, or above an
+    offset text such as ``1e6`` at the top of the y axis): a fifth of the figure's drawing.
+    The panels here have neither on top; where an offset text will show (found as
+    Matplotlib finds it, from the final ticks), the title keeps Matplotlib's placement."""
+    for each in (ax, *ax.child_axes):
+        if each.xaxis.get_ticks_position() in ("top", "unknown"):
+            return
+        if each.xaxis.get_label_position() == "top":
+            return
+        formatter = each.yaxis.get_major_formatter()
+        formatter.format_ticks(each.yaxis.get_majorticklocs())  # sets the offset, if any
+        if formatter.get_offset():
+            return
+    # y given: Matplotlib stops moving this panel's titles (the same call otherwise).
+    ax.set_title(ax.get_title(loc="left"), loc="left", y=1.0)
 
 
 def _axes_through_origin(ax: Axes) -> None:
