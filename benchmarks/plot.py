@@ -44,12 +44,8 @@ d_elu = np.where(x > 0, 1.0, neg + 1)
 d_selu = 1.0507009873554805 * np.where(x > 0, 1.0, 1.6732632423543772 * (neg + 1))
 """
 
-FIGURE_API = (
-    CURVES
-    + """
-from matplotlib.figure import Figure
-fig = Figure(figsize=(12.8, 7.2), dpi=150)
-f_ax, g_ax = fig.subplots(1, 2)
+# f and f' side by side, as relucli draws them (after CURVES and a figure's two axes).
+PANELS = """
 for ax, title, (a, b) in ((f_ax, "activation  f(x)", (elu, selu)),
                           (g_ax, "derivative  f′(x)", (d_elu, d_selu))):
     ax.plot(x, a, label="elu")
@@ -57,7 +53,32 @@ for ax, title, (a, b) in ((f_ax, "activation  f(x)", (elu, selu)),
     ax.set_title(title, loc="left")
     ax.set_xlabel("x")
 f_ax.legend()
+"""
+
+FIGURE_API = (
+    CURVES
+    + """
+from matplotlib.figure import Figure
+fig = Figure(figsize=(12.8, 7.2), dpi=150)
+f_ax, g_ax = fig.subplots(1, 2)
+"""
+    + PANELS
+    + """
 fig.savefig("minimal.png")
+"""
+)
+
+PYPLOT = (
+    CURVES
+    + """
+import matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+fig, (f_ax, g_ax) = plt.subplots(1, 2, figsize=(12.8, 7.2), dpi=150)
+"""
+    + PANELS
+    + """
+plt.savefig("minimal.png")
 """
 )
 
@@ -73,24 +94,6 @@ ax.plot(x, elu, label="elu")
 ax.plot(x, selu, label="selu")
 ax.legend()
 fig.savefig("minimal.png")
-"""
-)
-
-PYPLOT = (
-    CURVES
-    + """
-import matplotlib
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
-fig, (f_ax, g_ax) = plt.subplots(1, 2, figsize=(12.8, 7.2), dpi=150)
-for ax, title, (a, b) in ((f_ax, "activation  f(x)", (elu, selu)),
-                          (g_ax, "derivative  f′(x)", (d_elu, d_selu))):
-    ax.plot(x, a, label="elu")
-    ax.plot(x, b, label="selu")
-    ax.set_title(title, loc="left")
-    ax.set_xlabel("x")
-f_ax.legend()
-plt.savefig("minimal.png")
 """
 )
 

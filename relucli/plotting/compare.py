@@ -740,21 +740,3 @@ __all__ = [
     "style_colors",
     "write_comparison",
 ]
-
-
-__all__ = [
-    "DEFAULT_POINTS",
-    "DEFAULT_RANGE",
-    "LAYOUTS",
-    "PANELS",
-    "SHADES",
-    "PlotOptions",
-    "default_filename",
-    "draw_comparison",
-    "plot_range",
-    "sample",
-    "sample_grid",
-    "show_comparison",
-    "style_colors",
-    "write_comparison",
-]
