@@ -49,8 +49,8 @@ from .figure import (
     glow_effects,
     glow_line,
     new_figure,
-    save_figure,
     style_colors,
+    write_figure,
 )
 from .layout import (
     LEGEND_MODES,
@@ -687,15 +687,15 @@ def write_comparison(
     make_folder: bool = False,
 ) -> Path:
     """Draw the comparison of ``acts`` and write it atomically to ``path``."""
-    with new_figure(style, size, dpi) as fig:
-        draw_comparison(fig, acts, options, check=False)
-        return save_figure(
-            fig,
-            path,
-            transparent=transparent,
-            make_folder=make_folder,
-            check=lambda other: _draw(other, acts, options),
-        )
+    return write_figure(
+        lambda fig: _draw(fig, acts, options),
+        path,
+        style=style,
+        size=size,
+        dpi=dpi,
+        transparent=transparent,
+        make_folder=make_folder,
+    )
 
 
 def show_comparison(

@@ -21,7 +21,7 @@ import numpy as np
 
 from ..lab.dying import DyingResult
 from ..styles import STYLES
-from .figure import DEFAULT_DPI, SIZES, glow_line, new_figure, save_figure
+from .figure import DEFAULT_DPI, glow_line, write_figure
 from .layout import renderer_of, require_clean, thin_tick_labels, wrap_artist
 
 if TYPE_CHECKING:  # pragma: no cover - typing only; matplotlib is imported lazily
@@ -454,11 +454,9 @@ def write_dying_figure(
     dpi: float = DEFAULT_DPI,
 ) -> Path:
     """Draw the figure and write it atomically; a missing folder is created."""
-    with new_figure(style, size or SIZES["16:9"], dpi) as fig:
-        _draw_dying(fig, result, scenario)  # checked on the drawing saved (save_figure)
-        return save_figure(
-            fig, path, make_folder=True, check=lambda other: _draw_dying(other, result, scenario)
-        )
+    return write_figure(
+        lambda fig: _draw_dying(fig, result, scenario), path, style=style, size=size, dpi=dpi
+    )
 
 
 __all__ = ["draw_dying", "write_dying_figure"]

@@ -264,6 +264,25 @@ def glow_line(
     return line
 
 
+def write_figure(
+    draw: Callable[[Figure], None],
+    path: str | os.PathLike,
+    *,
+    style: str = "light",
+    size: tuple[float, float] | None = None,
+    dpi: float = DEFAULT_DPI,
+    transparent: bool = False,
+    make_folder: bool = True,
+) -> Path:
+    """``draw(fig)`` into a new figure of ``style`` and ``size`` (default 16:9), written
+    atomically to ``path`` by :func:`save_figure`, its layout checked on the drawing saved
+    (``draw`` also draws the trial figures that find a size that works, when one is too
+    small). Returns the path written."""
+    with new_figure(style, size or SIZES[DEFAULT_SIZE], dpi) as fig:
+        draw(fig)
+        return save_figure(fig, path, transparent=transparent, make_folder=make_folder, check=draw)
+
+
 class _Discard:
     """A file that keeps nothing: savefig's raw RGBA copy, when the canvas is read instead."""
 

@@ -26,7 +26,7 @@ from .dying import (
     bulb_handles,
     draw_bulbs,
 )
-from .figure import DEFAULT_DPI, SIZES, new_figure, save_figure
+from .figure import DEFAULT_DPI, write_figure
 from .layout import require_clean, thin_tick_labels, wrap_artist
 
 if TYPE_CHECKING:  # pragma: no cover - typing only; matplotlib is imported lazily
@@ -181,12 +181,9 @@ def write_inspect_figure(
     dpi: float = DEFAULT_DPI,
 ) -> Path:
     """Draw the figure and write it atomically; a missing folder is created."""
-    with new_figure(style, size or SIZES["16:9"], dpi) as fig:
-        _draw_inspect(fig, result, title)
-        # Checked on the drawing saved (no second drawing), refused when too small.
-        return save_figure(
-            fig, path, make_folder=True, check=lambda other: _draw_inspect(other, result, title)
-        )
+    return write_figure(
+        lambda fig: _draw_inspect(fig, result, title), path, style=style, size=size, dpi=dpi
+    )
 
 
 __all__ = ["draw_inspect", "write_inspect_figure"]
