@@ -490,6 +490,9 @@ def _pin_title(ax: Axes) -> None:
             return
     # y given: Matplotlib stops moving this panel's titles (the same call otherwise).
     ax.set_title(ax.get_title(loc="left"), loc="left", y=1.0)
+    if not ax.get_ylabel():
+        # Nor place an empty y label beside the tick labels it would measure again.
+        ax.yaxis.set_label_coords(0.0, 0.5)
 
 
 def _axes_through_origin(ax: Axes) -> None:
