@@ -7,22 +7,33 @@ relucli, on one thread (NumPy's small matrix products run on one thread too), wi
 Prints the median wall time of several repeats per variant and the ratio torch / numpy:
 above 1 means NumPy is faster. Without torch it prints the NumPy timings and says so.
 
-    python benchmarks/training.py [--repeats 5] [--variants relu,elu]
+Then the two lab commands as a user runs them (fresh processes, default arguments,
+alternating): targets `relucli depth` at most 1.0 s of CPU time (the children's user +
+system time: its matrix products once ran on every core, 2.8x the CPU on a busy machine)
+and `relucli dying` at most 2.5 s of wall time.
+
+    python benchmarks/training.py [--repeats 5] [--variants relu,elu] [--cli-repeats 5]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np
+from targets import at_most, report
 
 import relucli
+from relucli.lab.blas import one_blas_thread
 from relucli.lab.dying import (
     DEFAULT_SCENARIO,
     DEFAULT_VARIANTS,
@@ -31,11 +42,14 @@ from relucli.lab.dying import (
     train_variant,
 )
 
+ROOT = Path(__file__).resolve().parent.parent
+
 
 def time_numpy(spec, config, data, layers, batches) -> tuple[float, float]:
     act = relucli.get(spec)
     start = time.perf_counter()
-    run = train_variant(act, config, data, layers, batches)
+    with one_blas_thread():  # as run_dying trains
+        run = train_variant(act, config, data, layers, batches)
     return time.perf_counter() - start, run.final_loss
 
 
@@ -119,10 +133,37 @@ def time_torch(spec, config, data, layers, batches) -> tuple[float, float]:
     return time.perf_counter() - start, final
 
 
+def command_times(repeats: int) -> dict[str, list[tuple[float, float]]]:
+    """(wall, CPU) seconds of `relucli depth` and `relucli dying`, default arguments, each
+    run as a fresh process as a user runs it, alternating."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("PYTHONDONTWRITEBYTECODE", "PYTHONUNBUFFERED")
+    }
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH")) if p)
+    commands = {name: [sys.executable, "-m", "relucli", name] for name in ("depth", "dying")}
+    times: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
+    with tempfile.TemporaryDirectory() as cwd:
+        for argv in commands.values():  # bytecode and file cache warm, as installed
+            subprocess.run(argv, cwd=cwd, env=env, check=True, stdout=subprocess.DEVNULL)
+        for _ in range(repeats):
+            for name, argv in commands.items():
+                before = resource.getrusage(resource.RUSAGE_CHILDREN)
+                start = time.perf_counter()
+                subprocess.run(argv, cwd=cwd, env=env, check=True, stdout=subprocess.DEVNULL)
+                wall = time.perf_counter() - start
+                after = resource.getrusage(resource.RUSAGE_CHILDREN)
+                cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+                times[name].append((wall, cpu))
+    return times
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--variants", default=",".join(DEFAULT_VARIANTS))
+    parser.add_argument("--cli-repeats", type=int, default=5)
     args = parser.parse_args()
     config = scenario_config(DEFAULT_SCENARIO)
     data, layers, batches = prepare(config)
@@ -159,6 +200,18 @@ def main() -> int:
         verdict = "NumPy is faster" if min(ratios) >= 1 else "NumPy is SLOWER for some variant"
         print(f"torch/numpy ratio: min {min(ratios):.2f}, median {statistics.median(ratios):.2f}"
               f" ({verdict})")  # fmt: skip
+    times = command_times(args.cli_repeats)
+    wall = {name: statistics.median(w for w, _ in t) for name, t in times.items()}
+    cpu = {name: statistics.median(c for _, c in t) for name, t in times.items()}
+    print(f"\nrelucli depth and dying, default arguments: median of {args.cli_repeats} runs")
+    report(
+        [
+            at_most("training.py", "relucli depth, CPU", cpu["depth"], 1.0, unit=" s",
+                    detail=f"wall {wall['depth']:.2f} s"),
+            at_most("training.py", "relucli dying, wall", wall["dying"], 2.5, unit=" s",
+                    detail=f"CPU {cpu['dying']:.2f} s"),
+        ]
+    )  # fmt: skip
     return 0
 
 

@@ -400,6 +400,61 @@ def test_no_leak_inset_when_every_negative_side_is_visible():
     assert "selu: 1.76 → 1.05, ● 1.76" in texts(fig.axes[1])
 
 
+# A leak is a nonzero slope for x < 0 too small to see. StarReLU's negative side is flat at
+# its bias and hard ELiSH's is flat below -1 (f' = 0): neither is a leak.
+LEAKS_ALONE = ["leaky_relu"]
+LEAKS_IN_ALL = ["leaky_relu", "gelu", "silu", "mish", "softplus", "sigmoid", "swish",
+                "quick_gelu", "elish", "tanhexp"]  # fmt: skip
+
+
+def test_exactly_the_variants_with_a_faint_slope_for_x_below_0_are_leaks():
+    from relucli.plotting.curves import faint_curves, sample
+    from relucli.styles import STYLES as REGISTRY
+
+    acts = [relucli.get(name) for name in relucli.names()]
+    alone = []
+    for act in acts:  # `relucli plot NAME`, and the variant's gallery cell
+        lo, hi = plot_range([act], None)
+        curves = sample([act], lo, hi, 4001, REGISTRY["light"].looks(1))
+        if faint_curves(curves):
+            alone.append(act.name)
+        for c in curves:
+            neg = c.x < 0
+            assert bool(faint_curves(curves)) <= bool(np.all(c.grad[neg] != 0)), act.name
+    assert alone == LEAKS_ALONE
+    lo, hi = plot_range(acts, None)
+    curves = sample(acts, lo, hi, 4001, REGISTRY["light"].looks(len(acts)))
+    faint = faint_curves(curves)
+    assert [c.act.name for c in curves if id(c) in faint] == LEAKS_IN_ALL
+    in_cells = [c.act.name for c in curves if faint_curves([c])]
+    assert in_cells == LEAKS_ALONE
+
+
+def test_the_gallery_labels_only_real_leaks_and_never_a_zero_slope():
+    acts = [relucli.get(name) for name in relucli.names()]
+    with new_figure("light", (12.8, 7.2), 60) as fig:
+        draw_comparison(fig, acts, PlotOptions(layout="grid"), check=False)
+    labelled = {}
+    for ax in fig.axes:
+        for text in ax.texts:
+            if "leak" in text.get_text():
+                labelled[ax.get_title()] = text.get_text()
+    assert list(labelled) == ["leaky_relu (α=0.01)"]
+    assert labelled["leaky_relu (α=0.01)"] == "leak f′ = 0.01"
+    for ax in fig.axes:
+        for text in ax.texts:
+            assert not re.search(r"f′ = [−-]?0(?![.\d])", text.get_text()), text.get_text()
+
+
+def test_a_leak_note_gives_a_nonzero_slope_for_every_leaking_variant():
+    for name in LEAKS_ALONE:
+        fig = draw([name], panels=("grad",))
+        notes = [t for t in texts(fig.axes[0]) if "a leak" in t]
+        assert notes, name
+        for note in notes:
+            assert not re.search(r"f′ = [−-]?0(?![.\d])", note), note
+
+
 def test_rrelu_is_a_band_of_slopes_with_its_eval_line():
     fig = draw(["rrelu"], panels=("f",))
     (ax,) = fig.axes

@@ -45,6 +45,7 @@ from ..activation import Activation
 from ..describe import zero_grad_share
 from ..numerics.quadrature import gaussian_nodes
 from ..registry import SpecError
+from .blas import one_blas_thread
 from .init import Init, parse_init
 
 DEFAULT_VARIANTS = ("relu", "leaky_relu", "elu", "selu", "tanh")
@@ -511,7 +512,8 @@ def run(acts: Sequence[Activation], config: DepthConfig, values: int = 0) -> Dep
     ``values``: activation values kept per layer (see :func:`simulate`)."""
     config = config.validated()
     setups = setups_for(acts, config)
-    traces = simulate(setups, config, values)
+    with one_blas_thread():  # width x width products: faster on one thread (lab/blas.py)
+        traces = simulate(setups, config, values)
     out = []
     for setup, trace in zip(setups, traces):
         theory = mean_field(setup.act, setup.sigma_w2, setup.sigma_b2, config.layers)

@@ -27,6 +27,7 @@ import numpy as np
 
 from ..activation import Activation
 from ..registry import SpecError
+from .blas import one_blas_thread
 from .census import UnitTally
 from .data import Dataset, check_dataset, make_dataset
 from .init import Init, init_layers, parse_init
@@ -323,9 +324,10 @@ class BatchOrder:
         return order if dtype is None else order.astype(dtype)
 
 
-# OpenBLAS runs a matrix product on several threads once m*n*k passes 2^18, and on a busy
-# machine those threads wait on each other: a census over 1024 samples took 10x longer. The
-# census therefore walks the probe set in blocks small enough to stay single-threaded.
+# The census walks the probe set in blocks of at most this many multiply-adds per layer, so
+# its temporaries stay small (peak_bytes counts none of them): whole-set blocks (1024
+# samples) saved kernel calls but cost 4x the system time in fresh allocations, measured.
+# The BLAS thread count is set for the whole run by run_dying (lab/blas.py).
 _BLOCK_MACS = 1 << 17
 
 
@@ -449,7 +451,8 @@ def run_dying(
     """
     config.validated()
     data, layers, batches = prepare(config)
-    runs = [train_variant(a, config, data, layers, batches, progress, rates) for a in acts]
+    with one_blas_thread():  # small products: faster on one thread (lab/blas.py)
+        runs = [train_variant(a, config, data, layers, batches, progress, rates) for a in acts]
     return DyingResult(config, data, runs)
 
 

@@ -49,8 +49,8 @@ from .figure import (
     glow_effects,
     glow_line,
     new_figure,
-    save_figure,
     style_colors,
+    write_figure,
 )
 from .layout import (
     LEGEND_MODES,
@@ -279,6 +279,7 @@ def _draw_overlay(
     for ax in axes:
         if id(ax) in insets:
             indicate_leak(ax, insets[id(ax)])
+        _pin_title(ax)
     return [a for a in under if getattr(a, "relucli_note", False)]
 
 
@@ -468,6 +469,30 @@ def _finish_axes(
     # Plain Unicode, not mathtext: the math parser costs a third of a simple figure's time.
     ax.set_title("activation  f(x)" if panel == "f" else "derivative  f′(x)", loc="left")
     ax.set_xlabel("x", loc="right", labelpad=1, fontstyle="italic")
+
+
+def _pin_title(ax: Axes) -> None:
+    """Keep a panel's title where it is (on top of the panel, as laid out) when drawn.
+
+    At every draw Matplotlib measures every y tick label of the panel and of its inset to
+    see whether a title must move up (above x tick labels or an x label on top, or above an
+    offset text such as ``1e6`` at the top of the y axis): a fifth of the figure's drawing.
+    The panels here have neither on top; where an offset text will show (found as
+    Matplotlib finds it, from the final ticks), the title keeps Matplotlib's placement."""
+    for each in (ax, *ax.child_axes):
+        if each.xaxis.get_ticks_position() in ("top", "unknown"):
+            return
+        if each.xaxis.get_label_position() == "top":
+            return
+        formatter = each.yaxis.get_major_formatter()
+        formatter.format_ticks(each.yaxis.get_majorticklocs())  # sets the offset, if any
+        if formatter.get_offset():
+            return
+    # y given: Matplotlib stops moving this panel's titles (the same call otherwise).
+    ax.set_title(ax.get_title(loc="left"), loc="left", y=1.0)
+    if not ax.get_ylabel():
+        # Nor place an empty y label beside the tick labels it would measure again.
+        ax.yaxis.set_label_coords(0.0, 0.5)
 
 
 def _axes_through_origin(ax: Axes) -> None:
@@ -665,15 +690,15 @@ def write_comparison(
     make_folder: bool = False,
 ) -> Path:
     """Draw the comparison of ``acts`` and write it atomically to ``path``."""
-    with new_figure(style, size, dpi) as fig:
-        draw_comparison(fig, acts, options, check=False)
-        return save_figure(
-            fig,
-            path,
-            transparent=transparent,
-            make_folder=make_folder,
-            check=lambda other: _draw(other, acts, options),
-        )
+    return write_figure(
+        lambda fig: _draw(fig, acts, options),
+        path,
+        style=style,
+        size=size,
+        dpi=dpi,
+        transparent=transparent,
+        make_folder=make_folder,
+    )
 
 
 def show_comparison(
@@ -700,24 +725,6 @@ def show_comparison(
     with new_figure(style, size, dpi, window=True) as fig:
         draw_comparison(fig, acts, options)
         plt.show()
-
-
-__all__ = [
-    "DEFAULT_POINTS",
-    "DEFAULT_RANGE",
-    "LAYOUTS",
-    "PANELS",
-    "SHADES",
-    "PlotOptions",
-    "default_filename",
-    "draw_comparison",
-    "plot_range",
-    "sample",
-    "sample_grid",
-    "show_comparison",
-    "style_colors",
-    "write_comparison",
-]
 
 
 __all__ = [

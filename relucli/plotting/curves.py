@@ -176,8 +176,12 @@ def dead_zones(curves: list[Curve], lo: float, hi: float) -> dict[tuple[float, f
 
 
 def faint_curves(curves: list[Curve]) -> dict[int, float]:
-    """Curves whose negative side is not zero yet would look flat in the f(x) panel:
-    id(curve) -> the largest |f(x)| for x < 0 in view."""
+    """Curves with a leak too faint to see: id(curve) -> the largest |f(x)| for x < 0 in view.
+
+    A leak is a slope: f'(x) != 0 at every sampled x < 0 (a flat negative side is no leak,
+    even off zero: StarReLU's is its bias, f' = 0; nor is one that is flat below some point,
+    as hard ELiSH's below -1, a dead zone). Faint: f(x) for x < 0 stays within
+    _FAINT_SHARE of the panel height, so the line would look flat without an inset."""
     ymin, ymax = data_limits(curves, "f")
     span = ymax - ymin
     out = {}
@@ -185,6 +189,6 @@ def faint_curves(curves: list[Curve]) -> dict[int, float]:
         neg = c.x < 0
         if neg.any():
             m = float(np.nanmax(np.abs(c.f[neg])))
-            if 0 < m < _FAINT_SHARE * span:
+            if 0 < m < _FAINT_SHARE * span and bool(np.all(c.grad[neg] != 0)):
                 out[id(c)] = m
     return out

@@ -17,7 +17,13 @@ import numpy as np
 
 from ..lab.depth import DepthResult
 from ..styles import MARKERS, STYLES
-from .figure import DEFAULT_DPI, SIZES, glow_effects, glow_line, new_figure, save_figure
+from .figure import (
+    DEFAULT_DPI,
+    SIZES,
+    glow_effects,
+    glow_line,
+    write_figure,
+)
 from .layout import renderer_of, require_clean, wrap_artist
 
 if TYPE_CHECKING:  # pragma: no cover - typing only; matplotlib is imported lazily
@@ -214,8 +220,4 @@ def write_depth_figure(
     dpi: float = DEFAULT_DPI,
 ) -> Path:
     """Draw ``result`` and write it atomically to ``path`` (png, svg or pdf by suffix)."""
-    with new_figure(style, size, dpi) as fig:
-        _draw_depth(fig, result)  # checked on the drawing saved (save_figure)
-        return save_figure(
-            fig, path, make_folder=True, check=lambda other: _draw_depth(other, result)
-        )
+    return write_figure(lambda fig: _draw_depth(fig, result), path, style=style, size=size, dpi=dpi)

@@ -15,13 +15,13 @@ import math
 import os
 import warnings
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
 from ..lab.dying import DyingResult
 from ..styles import STYLES
-from .figure import DEFAULT_DPI, SIZES, glow_line, new_figure, save_figure
+from .figure import DEFAULT_DPI, glow_line, write_figure
 from .layout import renderer_of, require_clean, thin_tick_labels, wrap_artist
 
 if TYPE_CHECKING:  # pragma: no cover - typing only; matplotlib is imported lazily
@@ -208,13 +208,90 @@ def bulb_positions(result: DyingResult) -> tuple[np.ndarray, np.ndarray]:
     return np.concatenate(xs), np.concatenate(ys)
 
 
-def _draw_bulbs(fig: Figure, ax: Axes, result: DyingResult, colors) -> None:
+class Bulbs(NamedTuple):
+    """What :func:`draw_bulbs` drew, for the colour bar and the key."""
+
+    lit: Any  # the live bulbs, coloured by firing rate (the colour bar's mappable)
+    size: float  # marker area, points^2
+    edge: str  # the bulbs' edge colour
+    cmap: Any  # unlit -> lit
+    look: Any  # the style's bulb colours (relucli.styles.Bulbs)
+
+
+def draw_bulbs(
+    fig: Figure,
+    ax: Axes,
+    x: np.ndarray,
+    y: np.ndarray,
+    rate: np.ndarray,
+    is_dead: np.ndarray,
+    cols: int,
+    rows: int,
+) -> Bulbs:
+    """One lightbulb per unit at (x, y) on a grid of ``cols`` x ``rows`` cells: lit by its
+    firing rate ``rate`` (with a halo in glowing styles), grey and crossed where ``is_dead``.
+    The axes become the bare grid (no ticks on x, no frame, first row on top). Shared by the
+    dying and inspect figures, so a bulb means the same in both."""
     from matplotlib.colors import LinearSegmentedColormap
-    from matplotlib.lines import Line2D
 
     style = getattr(fig, "relucli_style", "light")
     look = STYLES[style].bulbs
     cmap = LinearSegmentedColormap.from_list("bulb", look.ramp)
+    # Marker area from the axes' size in points, so bulbs fill their cells at any size.
+    inches = fig.dpi_scale_trans.inverted()
+    bbox = ax.get_position().transformed(fig.transFigure).transformed(inches)
+    cell = min(bbox.width * 72 / (cols + 1), bbox.height * 72 / (rows + 1))
+    size = (0.78 * cell) ** 2
+    alive = ~is_dead
+    lit = alive & (rate > 0)
+    if look.halo and lit.any():  # none lit when every unit died
+        ax.scatter(x[lit], y[lit], s=size * 2.6, c=cmap(rate[lit]), alpha=0.18 * rate[lit],
+                   linewidths=0, zorder=1)  # fmt: skip
+    edge = "0.35" if style == "light" else "0.55"
+    lit_artist = ax.scatter(x[alive], y[alive], s=size, c=rate[alive], cmap=cmap, vmin=0,
+                            vmax=1, edgecolors=edge, linewidths=0.6, zorder=2)  # fmt: skip
+    ax.scatter(x[is_dead], y[is_dead], s=size, color=look.dead, edgecolors=edge,
+               linewidths=0.6, zorder=2)  # fmt: skip
+    ax.scatter(x[is_dead], y[is_dead], s=size * 0.45, marker="x", color=look.cross,
+               linewidths=1.4, zorder=3)  # fmt: skip
+    ax.set_xlim(-0.8, cols - 0.2)
+    ax.set_ylim(rows - 0.4, -0.6)  # first row on top
+    ax.set_xticks([])
+    ax.grid(False)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    return Bulbs(lit_artist, size, edge, cmap, look)
+
+
+def bulb_colorbar(fig: Figure, ax: Axes, bulbs: Bulbs) -> Any:
+    """The firing-rate colour bar beside the bulb grid."""
+    bar = fig.colorbar(bulbs.lit, ax=ax, fraction=0.02, pad=0.01, aspect=14)
+    bar.set_label("firing rate: share of samples with z > 0", fontsize="x-small")
+    bar.ax.tick_params(labelsize="x-small")
+    bar.outline.set_visible(False)
+    return bar
+
+
+#: What the key says of a dead bulb and of an unlit live one.
+DEAD_KEY = "dead: f′(z) = 0 for every sample, it can no longer learn"
+UNLIT_KEY = "unlit but alive: z ≤ 0 for every sample (inactive), yet f′(z) ≠ 0"
+
+
+def bulb_handles(bulbs: Bulbs) -> tuple[tuple[Any, Any], Any]:
+    """Legend handles drawn as the bulbs are: (a dead bulb with its cross), an unlit bulb."""
+    from matplotlib.lines import Line2D
+
+    marker = math.sqrt(bulbs.size) * 0.75
+    dead_bulb = Line2D([], [], linestyle="none", marker="o", markersize=marker,
+                       markerfacecolor=bulbs.look.dead, markeredgecolor=bulbs.edge)  # fmt: skip
+    cross = Line2D([], [], linestyle="none", marker="x", markersize=marker * 0.6,
+                   color=bulbs.look.cross, markeredgewidth=1.4)  # fmt: skip
+    unlit = Line2D([], [], linestyle="none", marker="o", markersize=marker,
+                   markerfacecolor=bulbs.cmap(0.0), markeredgecolor=bulbs.edge)  # fmt: skip
+    return (dead_bulb, cross), unlit
+
+
+def _draw_bulbs(fig: Figure, ax: Axes, result: DyingResult, colors) -> Any:
     blocks, total_rows, cols = _bulb_layout(result)
     width = result.config.width
     per_row = min(width, BULBS_PER_ROW)
@@ -227,30 +304,7 @@ def _draw_bulbs(fig: Figure, ax: Axes, result: DyingResult, colors) -> None:
         dead.append(run.dead[-1][units])
     rate, is_dead = np.concatenate(rates), np.concatenate(dead)
 
-    # Marker area from the axes' size in points, so bulbs fill their cells at any size.
-    inches = fig.dpi_scale_trans.inverted()
-    bbox = ax.get_position().transformed(fig.transFigure).transformed(inches)
-    cell = min(bbox.width * 72 / (cols + 1), bbox.height * 72 / (total_rows + 1))
-    size = (0.78 * cell) ** 2
-    alive = ~is_dead
-    lit = alive & (rate > 0)
-    if look.halo and lit.any():  # none lit when every neuron died
-        ax.scatter(x[lit], y[lit], s=size * 2.6, c=cmap(rate[lit]), alpha=0.18 * rate[lit],
-                   linewidths=0, zorder=1)  # fmt: skip
-    edge = "0.35" if style == "light" else "0.55"
-    lit_artist = ax.scatter(x[alive], y[alive], s=size, c=rate[alive], cmap=cmap, vmin=0,
-                            vmax=1, edgecolors=edge, linewidths=0.6, zorder=2)  # fmt: skip
-    ax.scatter(x[is_dead], y[is_dead], s=size, color=look.dead, edgecolors=edge,
-               linewidths=0.6, zorder=2)  # fmt: skip
-    ax.scatter(x[is_dead], y[is_dead], s=size * 0.45, marker="x", color=look.cross,
-               linewidths=1.4, zorder=3)  # fmt: skip
-
-    ax.set_xlim(-0.8, cols - 0.2)
-    ax.set_ylim(total_rows - 0.4, -0.6)  # first variant on top
-    ax.set_xticks([])
-    ax.grid(False)
-    for spine in ax.spines.values():
-        spine.set_visible(False)
+    bulbs = draw_bulbs(fig, ax, x, y, rate, is_dead, cols, total_rows)
     ticks, labels = [], []
     side = any(left for *_, left in blocks)  # layers side by side: the gap shows them
     rows_per_layer = math.ceil(width / per_row)
@@ -276,22 +330,9 @@ def _draw_bulbs(fig: Figure, ax: Axes, result: DyingResult, colors) -> None:
         fontsize="medium",
     )
     ax.tick_params(axis="y", labelsize="small")
-    bar = fig.colorbar(lit_artist, ax=ax, fraction=0.02, pad=0.01, aspect=14)
-    bar.set_label("firing rate: share of samples with z > 0", fontsize="x-small")
-    bar.ax.tick_params(labelsize="x-small")
-    bar.outline.set_visible(False)
-    marker = math.sqrt(size) * 0.75
-    dead_bulb = Line2D([], [], linestyle="none", marker="o", markersize=marker,
-                       markerfacecolor=look.dead, markeredgecolor=edge)  # fmt: skip
-    cross = Line2D([], [], linestyle="none", marker="x", markersize=marker * 0.6,
-                   color=look.cross, markeredgewidth=1.4)  # fmt: skip
-    unlit = Line2D([], [], linestyle="none", marker="o", markersize=marker,
-                   markerfacecolor=cmap(0.0), markeredgecolor=edge)  # fmt: skip
-    ax.relucli_key = (
-        [(dead_bulb, cross), unlit],
-        ["dead: f′(z) = 0 for every sample, it can no longer learn",
-         "unlit but alive: z ≤ 0 for every sample (inactive), yet f′(z) ≠ 0"],
-    )  # fmt: skip
+    bar = bulb_colorbar(fig, ax, bulbs)
+    dead_bulb, unlit = bulb_handles(bulbs)
+    ax.relucli_key = ([dead_bulb, unlit], [DEAD_KEY, UNLIT_KEY])
     key = _bulb_key(ax, ncols=2)
     if key.get_window_extent(renderer_of(fig)).width > 0.96 * fig.bbox.width:
         key.remove()
@@ -413,11 +454,9 @@ def write_dying_figure(
     dpi: float = DEFAULT_DPI,
 ) -> Path:
     """Draw the figure and write it atomically; a missing folder is created."""
-    with new_figure(style, size or SIZES["16:9"], dpi) as fig:
-        _draw_dying(fig, result, scenario)  # checked on the drawing saved (save_figure)
-        return save_figure(
-            fig, path, make_folder=True, check=lambda other: _draw_dying(other, result, scenario)
-        )
+    return write_figure(
+        lambda fig: _draw_dying(fig, result, scenario), path, style=style, size=size, dpi=dpi
+    )
 
 
 __all__ = ["draw_dying", "write_dying_figure"]

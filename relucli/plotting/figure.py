@@ -21,14 +21,18 @@ The API: ``STYLES``, ``FORMATS``, ``SIZES``, ``DEFAULT_DPI``, ``parse_size``, ``
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import math
 import os
 import re
 import warnings
 from collections.abc import Callable, Iterator, Sequence
+from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from ..registry import SpecError, parse_number
 from ..styles import STYLES as STYLE_REGISTRY
@@ -108,6 +112,30 @@ def _style_sheet(style: str) -> list[str]:
     return STYLE_REGISTRY[style].sheets
 
 
+@functools.cache
+def _style_rc(style: str) -> dict[str, Any]:
+    """The rcParams of ``style``'s layered sheets, read once per process.
+
+    What ``matplotlib.style.context(sheets)`` applies, without importing matplotlib.style:
+    that module parses Matplotlib's whole style library on import (about 30 files), which
+    relucli never uses; and a figure enters its style twice (drawing, saving)."""
+    import matplotlib
+
+    rc: dict[str, Any] = {}
+    for sheet in _style_sheet(style):
+        package, _, name = sheet.rpartition(".")
+        path = resources.files(package) / f"{name}.mplstyle"
+        rc.update(matplotlib.rc_params_from_file(path, use_default_template=False))
+    return rc
+
+
+def style_context(style: str) -> contextlib.AbstractContextManager:
+    """``style`` active for the block (Matplotlib's settings restored after)."""
+    import matplotlib
+
+    return matplotlib.rc_context(_style_rc(style))
+
+
 def check_mathtext(text: str, what: str = "--title") -> None:
     """SpecError (a usage error) naming the problem when ``text`` has $...$ math that
     Matplotlib cannot parse; plain text (a lone "$5") passes."""
@@ -147,9 +175,8 @@ def new_figure(
     ``window=True`` makes the figure through pyplot instead, for ``--show`` only.
     """
     import matplotlib
-    import matplotlib.style
 
-    sheet = _style_sheet(style)
+    _style_sheet(style)  # an unknown style is a usage error before anything else
     pixels = size[0] * dpi * size[1] * dpi
     if pixels > _MAX_PIXELS:
         raise SpecError(
@@ -158,7 +185,7 @@ def new_figure(
         )
     scale = math.sqrt(size[0] * size[1] / _REFERENCE_AREA)
     scale = min(max(scale, _FONT_SCALE_LIMITS[0]), _FONT_SCALE_LIMITS[1])
-    with matplotlib.style.context(sheet):
+    with style_context(style):
         matplotlib.rcParams["font.size"] *= scale
         matplotlib.rcParams["lines.linewidth"] *= scale
         if window:
@@ -178,14 +205,13 @@ def new_figure(
 def style_colors(style: str | None = None) -> list[str]:
     """The line colours of ``style`` (or of the active style inside new_figure), in order."""
     import matplotlib
-    import matplotlib.style
 
     def cycle() -> list[str]:
         return [str(c) for c in matplotlib.rcParams["axes.prop_cycle"].by_key()["color"]]
 
     if style is None:
         return cycle()
-    with matplotlib.style.context(_style_sheet(style)):
+    with style_context(style):
         return cycle()
 
 
@@ -238,6 +264,35 @@ def glow_line(
     return line
 
 
+def write_figure(
+    draw: Callable[[Figure], None],
+    path: str | os.PathLike,
+    *,
+    style: str = "light",
+    size: tuple[float, float] | None = None,
+    dpi: float = DEFAULT_DPI,
+    transparent: bool = False,
+    make_folder: bool = True,
+) -> Path:
+    """``draw(fig)`` into a new figure of ``style`` and ``size`` (default 16:9), written
+    atomically to ``path`` by :func:`save_figure`, its layout checked on the drawing saved
+    (``draw`` also draws the trial figures that find a size that works, when one is too
+    small). Returns the path written."""
+    with new_figure(style, size or SIZES[DEFAULT_SIZE], dpi) as fig:
+        draw(fig)
+        return save_figure(fig, path, transparent=transparent, make_folder=make_folder, check=draw)
+
+
+class _Discard:
+    """A file that keeps nothing: savefig's raw RGBA copy, when the canvas is read instead."""
+
+    def write(self, data: Any) -> int:
+        return len(data)
+
+    def seek(self, offset: int, whence: int = 0) -> int:  # Matplotlib asks for a file handle
+        return 0
+
+
 def save_figure(
     fig: Figure,
     path: str | os.PathLike,
@@ -258,15 +313,12 @@ def save_figure(
     refused (SpecError naming a size that works, see layout.require_clean); nothing is
     written then.
     """
-    import matplotlib
-    import matplotlib.style
-
     from ..files import atomic_output
 
     target = Path(path)
     fmt = figure_format(target)
     metadata: dict[str, Any] = {
-        "png": {"Software": None},
+        "png": {},  # relucli.plotting.png writes no text chunks
         "svg": {"Date": None, "Creator": None},
         "pdf": {"CreationDate": None, "Creator": None, "Producer": None},
     }[fmt]
@@ -274,12 +326,21 @@ def save_figure(
         target.parent.mkdir(parents=True)
     style = getattr(fig, "relucli_style", "light")
     buffer = io.BytesIO()
-    with matplotlib.style.context(_style_sheet(style)), warnings.catch_warnings():
+    with style_context(style), warnings.catch_warnings():
         # A character the font lacks (an emoji in --title) draws as a box: not worth a warning.
         warnings.filterwarnings("ignore", "Glyph .* missing from font", UserWarning)
         # A figure far too small for constrained layout: the check below refuses it.
         warnings.filterwarnings("ignore", "constrained_layout not applied", UserWarning)
-        fig.savefig(buffer, format=fmt, transparent=transparent, metadata=metadata)
+        if fmt == "png":
+            # Drawn by Agg exactly as Matplotlib's PNG path draws it, then encoded here,
+            # in a third of Pillow's time (see relucli.plotting.png): the same pixels.
+            fig.savefig(_Discard(), format="rgba", transparent=transparent)
+            from .png import write_png
+
+            drawn = fig.canvas.renderer  # the renderer savefig drew on, at its dpi
+            write_png(np.asarray(drawn.buffer_rgba()), drawn.dpi, buffer)
+        else:
+            fig.savefig(buffer, format=fmt, transparent=transparent, metadata=metadata)
         if check is not None:
             from .layout import require_clean
             from .measure import find_problems

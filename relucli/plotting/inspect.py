@@ -18,8 +18,15 @@ import numpy as np
 
 from ..lab.census import CensusResult, LayerCensus, level
 from ..styles import STYLES
-from .dying import BULBS_PER_ROW
-from .figure import DEFAULT_DPI, SIZES, new_figure, save_figure
+from .dying import (
+    BULBS_PER_ROW,
+    DEAD_KEY,
+    UNLIT_KEY,
+    bulb_colorbar,
+    bulb_handles,
+    draw_bulbs,
+)
+from .figure import DEFAULT_DPI, write_figure
 from .layout import require_clean, thin_tick_labels, wrap_artist
 
 if TYPE_CHECKING:  # pragma: no cover - typing only; matplotlib is imported lazily
@@ -124,12 +131,6 @@ def _grid_rows(result: CensusResult) -> tuple[list[tuple[LayerCensus, int, int]]
 
 
 def _draw_bulbs(fig: Figure, ax: Axes, result: CensusResult) -> None:
-    from matplotlib.colors import LinearSegmentedColormap
-    from matplotlib.lines import Line2D
-
-    style = getattr(fig, "relucli_style", "light")
-    look = STYLES[style].bulbs  # the style registry's bulb colours, as in the dying figure
-    cmap = LinearSegmentedColormap.from_list("bulb", look.ramp)
     blocks, total_rows, cols = _grid_rows(result)
     xs, ys, rates, dead = [], [], [], []
     for layer, first, shown in blocks:
@@ -141,30 +142,7 @@ def _draw_bulbs(fig: Figure, ax: Axes, result: CensusResult) -> None:
     x, y = np.concatenate(xs), np.concatenate(ys)
     rate, is_dead = np.concatenate(rates), np.concatenate(dead)
 
-    # Marker area from the axes' size in points, so bulbs fill their cells at any size.
-    inches = fig.dpi_scale_trans.inverted()
-    bbox = ax.get_position().transformed(fig.transFigure).transformed(inches)
-    cell = min(bbox.width * 72 / (cols + 1), bbox.height * 72 / (total_rows + 1))
-    size = (0.78 * cell) ** 2
-    alive = ~is_dead
-    lit = alive & (rate > 0)
-    if look.halo and lit.any():  # none lit when every unit is dead
-        ax.scatter(x[lit], y[lit], s=size * 2.6, c=cmap(rate[lit]), alpha=0.18 * rate[lit],
-                   linewidths=0, zorder=1)  # fmt: skip
-    edge = "0.35" if style == "light" else "0.55"
-    lit_artist = ax.scatter(x[alive], y[alive], s=size, c=rate[alive], cmap=cmap, vmin=0,
-                            vmax=1, edgecolors=edge, linewidths=0.6, zorder=2)  # fmt: skip
-    ax.scatter(x[is_dead], y[is_dead], s=size, color=look.dead, edgecolors=edge,
-               linewidths=0.6, zorder=2)  # fmt: skip
-    ax.scatter(x[is_dead], y[is_dead], s=size * 0.45, marker="x", color=look.cross,
-               linewidths=1.4, zorder=3)  # fmt: skip
-
-    ax.set_xlim(-0.8, cols - 0.2)
-    ax.set_ylim(total_rows - 0.4, -0.6)  # first layer on top
-    ax.set_xticks([])
-    ax.grid(False)
-    for spine in ax.spines.values():
-        spine.set_visible(False)
+    bulbs = draw_bulbs(fig, ax, x, y, rate, is_dead, cols, total_rows)
     ticks, labels = [], []
     for layer, first, shown in blocks:
         rows = math.ceil(shown / cols)
@@ -176,24 +154,12 @@ def _draw_bulbs(fig: Figure, ax: Axes, result: CensusResult) -> None:
     ax.set_title(
         "The lightbulb grid: one bulb per unit, lit by how often it fires", fontsize="medium"
     )
-    bar = fig.colorbar(lit_artist, ax=ax, fraction=0.02, pad=0.01, aspect=14)
-    bar.set_label("firing rate: share of samples with z > 0", fontsize="x-small")
-    bar.ax.tick_params(labelsize="x-small")
-    bar.outline.set_visible(False)
-    marker = math.sqrt(size) * 0.75
-    dead_bulb = Line2D([], [], linestyle="none", marker="o", markersize=marker,
-                       markerfacecolor=look.dead, markeredgecolor=edge)  # fmt: skip
-    cross = Line2D([], [], linestyle="none", marker="x", markersize=marker * 0.6,
-                   color=look.cross, markeredgewidth=1.4)  # fmt: skip
-    unlit = Line2D([], [], linestyle="none", marker="o", markersize=marker,
-                   markerfacecolor=cmap(0.0), markeredgecolor=edge)  # fmt: skip
-    handles, texts = (
-        [(dead_bulb, cross)],
-        ["dead: f′(z) = 0 for every sample, it can no longer learn"],
-    )
-    if (alive & (rate == 0)).any():  # only variants with a live negative side have these
+    bulb_colorbar(fig, ax, bulbs)
+    dead_bulb, unlit = bulb_handles(bulbs)
+    handles, texts = [dead_bulb], [DEAD_KEY]
+    if (~is_dead & (rate == 0)).any():  # only variants with a live negative side have these
         handles.append(unlit)
-        texts.append("unlit but alive: z ≤ 0 for every sample (inactive), yet f′(z) ≠ 0")
+        texts.append(UNLIT_KEY)
     ax.legend(
         handles,
         texts,
@@ -215,12 +181,9 @@ def write_inspect_figure(
     dpi: float = DEFAULT_DPI,
 ) -> Path:
     """Draw the figure and write it atomically; a missing folder is created."""
-    with new_figure(style, size or SIZES["16:9"], dpi) as fig:
-        _draw_inspect(fig, result, title)
-        # Checked on the drawing saved (no second drawing), refused when too small.
-        return save_figure(
-            fig, path, make_folder=True, check=lambda other: _draw_inspect(other, result, title)
-        )
+    return write_figure(
+        lambda fig: _draw_inspect(fig, result, title), path, style=style, size=size, dpi=dpi
+    )
 
 
 __all__ = ["draw_inspect", "write_inspect_figure"]

@@ -90,14 +90,23 @@ def lay_out_panels(
     pad = _PAD
     right = right or []
 
+    measured: dict[tuple[str, Any], tuple[float, float, float]] = {}
+
+    def metrics(text: str, prop: Any) -> tuple[float, float, float]:
+        # The same tick labels are measured on every panel and pass: once each is enough.
+        key = (text, prop)
+        if key not in measured:
+            measured[key] = renderer.get_text_width_height_descent(text, prop, ismath=False)
+        return measured[key]
+
     def size(text: str, artist_like) -> tuple[float, float]:
         """Width and line height in points; like Matplotlib, a line is never less tall
         than "lp" (ascender to descender), whatever its letters."""
         if not text:
             return 0.0, 0.0
         prop = artist_like.get_fontproperties()
-        w, h, d = renderer.get_text_width_height_descent(text, prop, ismath=False)
-        _, lh, ld = renderer.get_text_width_height_descent("lp", prop, ismath=False)
+        w, h, d = metrics(text, prop)
+        _, lh, ld = metrics("lp", prop)
         return w * 72 / dpi, max(h - d, lh - ld) * 72 / dpi + max(d, ld) * 72 / dpi
 
     def extent_pts(artist) -> Any:

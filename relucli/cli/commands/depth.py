@@ -20,7 +20,6 @@ from ..options import (
     NumberRange,
     Precision,
     animation_options,
-    check_figure_output,
     check_memory,
     dtype_option,
     figure_output_option,
@@ -33,7 +32,8 @@ from ..options import (
     style_option,
     table_output,
 )
-from ..output import TableOutput, writing
+from ..output import TableOutput
+from ._labfigure import check_lab_output, write_lab_output
 
 _DEFAULTS = DepthConfig()
 # Statistics of one random network are good to a few per cent: four digits is honest.
@@ -203,16 +203,7 @@ def depth(
     ).validated()
     acts = resolve(specs or DEFAULT_VARIANTS, default="seed")
     figsize = parse_size(size, dpi)
-    from ...plotting.animate import wants_animation
-
-    animated = wants_animation(output, animate, frames_dir)
-    if output is not None:
-        if animated:  # format checked by wants_animation
-            from ...files import check_output_path
-
-            check_output_path(output, make_folder=True)
-        else:
-            check_figure_output(output)  # format and writable path, before any work
+    animated = check_lab_output(output, animate, frames_dir)  # before any work
     _check_memory(config, len(acts), output is not None, memory_budget)
     if not summary:  # a text table too long to hold: refused before the run
         check_size(out.fmt, len(acts) * len(shown_layers(layers, every)))
@@ -234,25 +225,22 @@ def depth(
                 " deeper layers show inf",
                 err=True,
             )
-    if animated:
-        from ...plotting.animate import depth_animation, write_animation
+    if animated or output is not None:
+        from ...plotting.animate import depth_animation
+        from ...plotting.depth import write_depth_figure
 
-        how = dict(fps=fps, loop=loop, bounce=bounce, colors=colors, frames_dir=frames_dir)
-        with (
-            writing(output or frames_dir),
-            depth_animation(result, style=style, size=figsize, dpi=dpi) as anim,
-        ):
-            written = write_animation(anim, output, make_folder=True, **how)
-        if output is not None:
-            click.echo(f"wrote {written[0]} ({anim.count} frames, one per layer)", err=True)
-        if frames_dir is not None:
-            click.echo(f"wrote {anim.count} frames to {frames_dir}", err=True)
-    elif output is not None:
-        from ...plotting.depth import write_depth_figure  # imports matplotlib
-
-        with writing(output):
-            written = write_depth_figure(result, output, style=style, size=figsize, dpi=dpi)
-        click.echo(f"wrote {written}", err=True)
+        write_lab_output(
+            output,
+            frames_dir,
+            animation=(
+                (lambda: depth_animation(result, style=style, size=figsize, dpi=dpi))
+                if animated
+                else None
+            ),
+            still=lambda path: write_depth_figure(result, path, style=style, size=figsize, dpi=dpi),
+            frames="one per layer",
+            how=dict(fps=fps, loop=loop, bounce=bounce, colors=colors),
+        )
 
 
 def _check_memory(config: DepthConfig, variants: int, figure: bool, budget: int) -> None:

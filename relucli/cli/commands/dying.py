@@ -32,7 +32,6 @@ from ..options import (
     CONTEXT,
     Precision,
     animation_options,
-    check_figure_output,
     check_memory,
     figure_output_option,
     figure_size_options,
@@ -44,7 +43,8 @@ from ..options import (
     style_option,
     table_output,
 )
-from ..output import TableOutput, writing
+from ..output import TableOutput
+from ._labfigure import check_lab_output, write_lab_output
 
 TABLES = ("final", "layers", "history")
 # Percentages of a few dozen neurons and losses of one training run: four digits is honest.
@@ -240,18 +240,10 @@ def dying(
     )
     acts = resolve(specs or DEFAULT_VARIANTS)
     figsize = None
-    from ...plotting.animate import wants_animation
-
-    animated = wants_animation(output, animate, frames_dir)
+    animated = check_lab_output(output, animate, frames_dir)  # before any training
     if output is not None or animated:
-        from ...files import check_output_path
         from ...plotting.figure import parse_size
 
-        if animated:
-            if output is not None:  # format checked by wants_animation
-                check_output_path(output, make_folder=True)
-        else:
-            check_figure_output(output)  # format and writable path, before any training
         figsize = parse_size(size, dpi)
     _check_memory(config, acts, table == "history", output is not None, memory_budget)
     if table == "history":  # a text table too long to hold: refused before training
@@ -279,32 +271,25 @@ def dying(
                 err=True,
             )
     scenario_text = f"{scenario} ({SCENARIOS[scenario].summary})"
-    if animated:
-        from ...plotting.animate import dying_animation, write_animation
+    if animated or output is not None:
+        from ...plotting.animate import dying_animation
+        from ...plotting.dying import write_dying_figure
 
-        how = dict(fps=fps, loop=loop, bounce=bounce, colors=colors, frames_dir=frames_dir)
-        with (
-            writing(output or frames_dir),
-            dying_animation(result, scenario_text, style=style, size=figsize, dpi=dpi) as anim,
-        ):
-            written = write_animation(anim, output, make_folder=True, **how)
-        if output is not None:
-            click.echo(f"wrote {written[0]} ({anim.count} frames, one per census)", err=True)
-        if frames_dir is not None:
-            click.echo(f"wrote {anim.count} frames to {frames_dir}", err=True)
-    elif output is not None:
-        from ...plotting.dying import write_dying_figure  # imports matplotlib
-
-        with writing(output):
-            written = write_dying_figure(
-                result,
-                output,
-                scenario=scenario_text,
-                style=style,
-                size=figsize,
-                dpi=dpi,
-            )
-        click.echo(f"wrote {written}", err=True)
+        write_lab_output(
+            output,
+            frames_dir,
+            animation=(
+                (lambda: dying_animation(
+                    result, scenario_text, style=style, size=figsize, dpi=dpi))
+                if animated
+                else None
+            ),
+            still=lambda path: write_dying_figure(
+                result, path, scenario=scenario_text, style=style, size=figsize, dpi=dpi
+            ),
+            frames="one per census",
+            how=dict(fps=fps, loop=loop, bounce=bounce, colors=colors),
+        )  # fmt: skip
 
 
 def _check_memory(config: DyingConfig, acts, history_rows: bool, figure: bool, budget: int) -> None:
