@@ -58,7 +58,7 @@ figures: $(TEST_STAMP)
 
 # Every benchmark prints its own tables and targets; the last table gathers every target of
 # every script (PASS or MISS) from the JSON lines they append to $(BENCH_SUMMARY).
-BENCHES := kernels elu32 startup plot training animate
+BENCHES := kernels elu32 startup plot training animate floors
 BENCH_SUMMARY := out/bench-targets.jsonl
 bench: $(TEST_STAMP)
 	$(BIN)/python -c "import torch" 2>/dev/null || $(BIN)/python -m pip install --quiet torch==2.13.0
