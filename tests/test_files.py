@@ -15,6 +15,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from children import default_sigint
 
 from relucli.files import atomic_output, check_output_path, open_output
 from relucli.registry import SpecError
@@ -281,6 +282,7 @@ def test_signal_during_write_leaves_no_temp_file(tmp_path, signame, existing):
         stderr=subprocess.PIPE,
         text=True,
         env=user_env(),
+        preexec_fn=default_sigint,
     ) as child:
         try:
             assert child.stdout.readline() == "writing\n"

@@ -58,6 +58,9 @@ def test_xielu_keeps_relative_accuracy_close_to_its_negative_zero(spec, params):
         ("xielu", (0.8, 0.8, 0.5)),
         ("xielu:alpha_n=3,beta=2.9999999", (0.8, 3, 2.9999999)),
         ("xielu:alpha_n=1e300,beta=1", (0.8, 1e300, 1)),  # the sum itself overflows: inf
+        # c = beta - alpha_n overflows times x, and c's low part times x overflows the
+        # other way (found by hypothesis: inf - inf gave NaN and a FloatingPointError)
+        ("xielu:alpha_p=1,alpha_n=3.602879701896397e16,beta=2", (1, 3.602879701896397e16, 2)),
     ],
 )
 def test_xielu_far_left_is_finite_where_its_terms_overflow_but_the_sum_does_not(spec, params):

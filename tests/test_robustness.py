@@ -9,6 +9,7 @@ import sys
 import time
 
 import pytest
+from children import default_sigint
 
 # The fuzzers that lived here (in-process, hand-written grammars) are replaced by
 # tests/test_fuzz.py, whose grammar is read from Click's parameter metadata and whose
@@ -141,7 +142,8 @@ def test_ctrl_c_exits_130_without_traceback():
             "csv",
             "-o",
             os.devnull,
-        ]
+        ],
+        preexec_fn=default_sigint,
     )
     time.sleep(1.5)
     child.send_signal(signal.SIGINT)

@@ -134,8 +134,11 @@ def _xielu(x, value, grad, a: KernelArgs) -> None:
     if huge.any():
         c, c_lo = _xielu_c({"beta": beta, "alpha_n": an})
         far = nc[huge]
-        with np.errstate(over="ignore"):  # beyond the float range inf is the rounding
-            left[huge] = (c * far + c_lo * far) + an * np.expm1(far)
+        with np.errstate(over="ignore", invalid="ignore"):  # past the float range: inf
+            head = c * far
+            # Where c x itself overflows so does the sum (c_lo x could be an inf of the
+            # other sign, and inf - inf would be NaN).
+            left[huge] = np.where(np.isinf(head), head, (head + c_lo * far) + an * np.expm1(far))
         exact &= ~huge
     idx = np.flatnonzero(exact)
     if idx.size:
