@@ -585,17 +585,17 @@ def _draw_grid(fig: Figure, curves: list[Curve], options: PlotOptions, lo, hi) -
             title = ax.set_title(c.label, fontsize="medium", loc="center")
             ax.tick_params(labelsize="small")
         if compact:
-            # A one-word name wider than its cell (sparse_sigmoid) is set smaller, to the
-            # floor, and then broken after its underscores.
+            # A title wider than its cell is set smaller, to the floor, then broken at its
+            # spaces; only a word still wider than the cell (sparse_sigmoid) is broken
+            # after its underscores (never "α_" / "n" when a space would do).
             wide = title.get_window_extent(renderer_of(fig)).width
             if wide > title_width:
                 title.set_fontsize(max(_GRID_FLOOR - 1, title_pt * title_width / wide))
+            wrap_artist(title, title_width)
             if title.get_window_extent(renderer_of(fig)).width > title_width:
                 broken = wrap_text(c.label.replace("_", "_ "), title_width,
                                    title.get_fontproperties(), renderer_of(fig))  # fmt: skip
                 title.set_text(broken.replace("_ ", "_"))
-            else:
-                wrap_artist(title, title_width)
         else:
             wrap_artist(title, title_width)
         if not teach:
