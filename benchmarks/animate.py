@@ -20,16 +20,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from targets import at_most, report
+from targets import at_most, report, user_env
 
 TARGET = 3.0
 SIZE_TARGET = 5 * 10**6
 
 
-# As installed for a user: bytecode cached (the warm-up run writes it), output buffered.
-ENV = {
-    k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "PYTHONUNBUFFERED")
-}
+ENV = user_env()  # as installed for a user (the warm-up run writes the bytecode)
 
 
 def timed(args: list[str], cwd: str) -> float:

@@ -27,7 +27,6 @@ fresh processes with the bytecode cache on, as on users' machines, medians).
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import subprocess
 import sys
@@ -37,23 +36,15 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from targets import at_most, report
+from targets import at_most, report, user_env
 
 SCRIPT = "floors"
 CHUNK = 1 << 16
 
 
-def _env() -> dict[str, str]:
-    env = dict(os.environ)
-    # This machine sets both; users don't: start-up is measured with the bytecode cache.
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    env.pop("PYTHONUNBUFFERED", None)
-    return env
-
-
 def _wall(code: str) -> float:
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-c", code], check=True, env=_env())
+    subprocess.run([sys.executable, "-c", code], check=True, env=user_env())
     return time.perf_counter() - start
 
 

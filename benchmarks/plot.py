@@ -21,7 +21,6 @@ measured layout is its own cost).
 from __future__ import annotations
 
 import argparse
-import os
 import resource
 import statistics
 import subprocess
@@ -30,9 +29,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from targets import at_most, report
-
-ROOT = Path(__file__).resolve().parent.parent
+from targets import at_most, report, user_env
 
 CURVES = """
 import numpy as np
@@ -98,13 +95,7 @@ fig.savefig("minimal.png")
 )
 
 
-# As installed for a user: Python caches compiled bytecode (the warm-up run writes it), so
-# neither side pays for compiling its modules on every run; output is buffered as in a
-# terminal. This checkout's relucli is the one measured.
-ENV = {
-    k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "PYTHONUNBUFFERED")
-}
-ENV["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p)
+ENV = user_env()  # as installed for a user (the warm-up run writes the bytecode)
 
 
 def measure(argv: list[str], cwd: Path) -> tuple[float, float]:

@@ -29,9 +29,8 @@ import time
 from dataclasses import dataclass, field
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from targets import at_most, report
+from targets import at_most, report, user_env
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SCRIPT = "startup"
 PY = sys.executable
 NUMPY_FLOOR = "import numpy"
@@ -157,11 +156,9 @@ def child_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     (this machine sets both), relucli from this tree."""
     env = {
         k: v
-        for k, v in os.environ.items()
-        if k not in ("PYTHONUNBUFFERED", "PYTHONDONTWRITEBYTECODE") and not k.startswith("COMP_")
+        for k, v in user_env().items()
+        if not k.startswith("COMP_") and k != "_RELUCLI_COMPLETE"
     }
-    env.pop("_RELUCLI_COMPLETE", None)
-    env["PYTHONPATH"] = ROOT + os.pathsep + env.get("PYTHONPATH", "")
     env.update(extra or {})
     return env
 

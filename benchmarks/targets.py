@@ -1,4 +1,5 @@
-"""The targets every benchmark checks, printed the same way: target, measured, limit, PASS/MISS.
+"""The targets every benchmark checks, printed the same way: target, measured, limit, PASS/MISS;
+and the environment every benchmark gives the processes it times (`user_env`).
 
 A benchmark builds `Result`s with `at_most` or `at_least` and prints them with `report`.
 When RELUCLI_BENCH_SUMMARY names a file, each result is also appended to it as one JSON
@@ -15,6 +16,23 @@ import json
 import os
 import sys
 from dataclasses import asdict, dataclass
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def user_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of a user's shell for a timed child process: this machine sets
+    PYTHONUNBUFFERED and PYTHONDONTWRITEBYTECODE, users don't (their bytecode is cached, so
+    neither side pays for compiling its modules on every run, and output is buffered as in
+    a terminal); relucli is this checkout's."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("PYTHONUNBUFFERED", "PYTHONDONTWRITEBYTECODE")
+    }
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (ROOT, env.get("PYTHONPATH")) if p)
+    env.update(extra or {})
+    return env
 
 
 @dataclass(frozen=True)

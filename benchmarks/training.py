@@ -18,7 +18,6 @@ and `relucli dying` at most 2.5 s of wall time.
 from __future__ import annotations
 
 import argparse
-import os
 import resource
 import statistics
 import subprocess
@@ -30,7 +29,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np
-from targets import at_most, report
+from targets import at_most, report, user_env
 
 import relucli
 from relucli.lab.blas import one_blas_thread
@@ -41,8 +40,6 @@ from relucli.lab.dying import (
     scenario_config,
     train_variant,
 )
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def time_numpy(spec, config, data, layers, batches) -> tuple[float, float]:
@@ -136,12 +133,7 @@ def time_torch(spec, config, data, layers, batches) -> tuple[float, float]:
 def command_times(repeats: int) -> dict[str, list[tuple[float, float]]]:
     """(wall, CPU) seconds of `relucli depth` and `relucli dying`, default arguments, each
     run as a fresh process as a user runs it, alternating."""
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("PYTHONDONTWRITEBYTECODE", "PYTHONUNBUFFERED")
-    }
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH")) if p)
+    env = user_env()
     commands = {name: [sys.executable, "-m", "relucli", name] for name in ("depth", "dying")}
     times: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
     with tempfile.TemporaryDirectory() as cwd:
